@@ -1,0 +1,207 @@
+// The plain-TypeScript reference backend: simple loops, the oracle every other backend is tested against.
+import type {
+  Activation, AdamAttrs, Backend, BackendInfo, BinaryOp, BlockShape, DType, ReduceOp, SgdAttrs, Storage, UnaryOp,
+} from '../backend.ts';
+import { forEachIndex } from './strided.ts';
+
+class JsStorage implements Storage {
+  constructor(readonly backend: JsBackend, readonly dtype: DType, readonly data: Float32Array | Int32Array) {}
+  get size(): number {
+    return this.data.length;
+  }
+}
+
+const unaryFns: Record<UnaryOp, (v: number) => number> = {
+  neg: (v) => -v,
+  exp: Math.exp,
+  log: Math.log,
+  tanh: Math.tanh,
+  sigmoid: (v) => 1 / (1 + Math.exp(-v)),
+  relu: (v) => (v > 0 ? v : v === v ? 0 : v), // keeps NaN
+  sqrt: Math.sqrt,
+  abs: Math.abs,
+};
+
+const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  max: (a, b) => (a !== a || b !== b ? NaN : Math.max(a, b)),
+  min: (a, b) => (a !== a || b !== b ? NaN : Math.min(a, b)),
+  pow: Math.pow,
+  gt: (a, b) => (a > b ? 1 : 0),
+  eq: (a, b) => (a === b ? 1 : 0),
+};
+
+function f32(s: Storage): Float32Array {
+  return (s as JsStorage).data as Float32Array;
+}
+
+export class JsBackend implements Backend {
+  readonly name = 'js' as const;
+  private bytes = 0;
+
+  info(): BackendInfo {
+    return { name: 'js', details: { kind: 'plain TypeScript reference kernels' } };
+  }
+
+  alloc(size: number, dtype: DType): Storage {
+    this.bytes += size * 4;
+    return new JsStorage(this, dtype, dtype === 'i32' ? new Int32Array(size) : new Float32Array(size));
+  }
+  free(s: Storage): void {
+    this.bytes -= s.size * 4;
+  }
+  allocatedBytes(): number {
+    return this.bytes;
+  }
+  upload(s: Storage, data: Float32Array | Int32Array): void {
+    (s as JsStorage).data.set(data);
+  }
+  download(s: Storage): Promise<Float32Array | Int32Array> {
+    return Promise.resolve(this.downloadSync(s));
+  }
+  readonly downloadSync = (s: Storage): Float32Array | Int32Array => (s as JsStorage).data.slice();
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+  dispose(): void {}
+
+  fill(out: Storage, value: number): void {
+    (out as JsStorage).data.fill(value);
+  }
+
+  unary(op: UnaryOp, x: Storage, out: Storage): void {
+    const fn = unaryFns[op];
+    const a = f32(x), o = f32(out);
+    for (let i = 0; i < o.length; i++) o[i] = fn(a[i]);
+  }
+
+  scalar(op: BinaryOp, x: Storage, s: number, out: Storage): void {
+    const fn = binaryFns[op];
+    const a = f32(x), o = f32(out);
+    for (let i = 0; i < o.length; i++) o[i] = fn(a[i], s);
+  }
+
+  binary(op: BinaryOp, a: Storage, b: Storage, out: Storage, outShape: number[], aStrides: number[], bStrides: number[]): void {
+    const fn = binaryFns[op];
+    const av = f32(a), bv = f32(b), o = f32(out);
+    let k = 0;
+    forEachIndex(outShape, [aStrides, bStrides], [0, 0], (ia, ib) => {
+      o[k++] = fn(av[ia], bv[ib]);
+    });
+  }
+
+  reduce(op: ReduceOp, x: Storage, out: Storage, outer: number, n: number, inner: number): void {
+    const a = f32(x), o = f32(out);
+    for (let p = 0; p < outer; p++) {
+      for (let q = 0; q < inner; q++) {
+        let acc = op === 'sum' ? 0 : -Infinity;
+        for (let r = 0; r < n; r++) {
+          const v = a[(p * n + r) * inner + q];
+          acc = op === 'sum' ? acc + v : v !== v || acc !== acc ? NaN : Math.max(acc, v);
+        }
+        o[p * inner + q] = acc;
+      }
+    }
+  }
+
+  copyStrided(src: Storage, dst: Storage, shape: number[], srcStrides: number[], srcOffset: number, dstStrides: number[], dstOffset: number): void {
+    const s = (src as JsStorage).data, d = (dst as JsStorage).data;
+    forEachIndex(shape, [srcStrides, dstStrides], [srcOffset, dstOffset], (is, id) => {
+      d[id] = s[is];
+    });
+  }
+
+  softmax(x: Storage, out: Storage, rows: number, cols: number, log: boolean): void {
+    const a = f32(x), o = f32(out);
+    for (let r = 0; r < rows; r++) {
+      const base = r * cols;
+      let max = -Infinity;
+      for (let c = 0; c < cols; c++) max = Math.max(max, a[base + c]);
+      let sum = 0;
+      for (let c = 0; c < cols; c++) sum += Math.exp(a[base + c] - max);
+      const logSum = Math.log(sum);
+      for (let c = 0; c < cols; c++) {
+        o[base + c] = log ? a[base + c] - max - logSum : Math.exp(a[base + c] - max) / sum;
+      }
+    }
+  }
+
+  oneHot(labels: Storage, out: Storage, n: number, classes: number): void {
+    const l = (labels as JsStorage).data, o = f32(out);
+    o.fill(0);
+    for (let i = 0; i < n; i++) o[i * classes + l[i]] = 1;
+  }
+
+  blockLinear(x: Storage, w: Storage, bias: Storage | null, out: Storage, { B, G, I, O }: BlockShape, activation: Activation): void {
+    const xv = f32(x), wv = f32(w), bv = bias ? f32(bias) : null, y = f32(out);
+    for (let b = 0; b < B; b++) {
+      for (let g = 0; g < G; g++) {
+        for (let o = 0; o < O; o++) {
+          let acc = bv ? bv[g * O + o] : 0;
+          const xRow = b * G * I + g * I, wRow = (g * O + o) * I;
+          for (let i = 0; i < I; i++) acc += xv[xRow + i] * wv[wRow + i];
+          y[b * G * O + g * O + o] = activation === 'relu' ? unaryFns.relu(acc) : acc;
+        }
+      }
+    }
+  }
+
+  blockLinearInputGrad(dy: Storage, w: Storage, dx: Storage, { B, G, I, O }: BlockShape): void {
+    const d = f32(dy), wv = f32(w), out = f32(dx);
+    for (let b = 0; b < B; b++) {
+      for (let g = 0; g < G; g++) {
+        for (let i = 0; i < I; i++) {
+          let acc = 0;
+          for (let o = 0; o < O; o++) acc += d[b * G * O + g * O + o] * wv[(g * O + o) * I + i];
+          out[b * G * I + g * I + i] = acc;
+        }
+      }
+    }
+  }
+
+  blockLinearWeightGrad(dy: Storage, x: Storage, dw: Storage, db: Storage | null, { B, G, I, O }: BlockShape): void {
+    const d = f32(dy), xv = f32(x), gw = f32(dw), gb = db ? f32(db) : null;
+    for (let g = 0; g < G; g++) {
+      for (let o = 0; o < O; o++) {
+        for (let i = 0; i < I; i++) {
+          let acc = 0;
+          for (let b = 0; b < B; b++) acc += d[b * G * O + g * O + o] * xv[b * G * I + g * I + i];
+          gw[(g * O + o) * I + i] = acc;
+        }
+        if (gb) {
+          let acc = 0;
+          for (let b = 0; b < B; b++) acc += d[b * G * O + g * O + o];
+          gb[g * O + o] = acc;
+        }
+      }
+    }
+  }
+
+  sgdStep(param: Storage, grad: Storage, momentum: Storage | null, a: SgdAttrs): void {
+    const p = f32(param), g = f32(grad), m = momentum ? f32(momentum) : null;
+    for (let i = 0; i < p.length; i++) {
+      let d = g[i] + a.weightDecay * p[i];
+      if (m) {
+        m[i] = a.firstStep ? d : a.momentum * m[i] + (1 - a.dampening) * d;
+        d = a.nesterov ? d + a.momentum * m[i] : m[i];
+      }
+      p[i] -= a.lr * d;
+    }
+  }
+
+  adamStep(param: Storage, grad: Storage, mStore: Storage, vStore: Storage, a: AdamAttrs): void {
+    const p = f32(param), g = f32(grad), m = f32(mStore), v = f32(vStore);
+    const c1 = 1 - Math.pow(a.beta1, a.step), c2 = 1 - Math.pow(a.beta2, a.step);
+    for (let i = 0; i < p.length; i++) {
+      let d = g[i];
+      if (a.decoupled) p[i] *= 1 - a.lr * a.weightDecay;
+      else d += a.weightDecay * p[i];
+      m[i] = a.beta1 * m[i] + (1 - a.beta1) * d;
+      v[i] = a.beta2 * v[i] + (1 - a.beta2) * d * d;
+      p[i] -= (a.lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + a.eps);
+    }
+  }
+}

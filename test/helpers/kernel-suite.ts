@@ -1,0 +1,225 @@
+// The one kernel suite every backend runs: each kernel on random shapes (odd sizes included)
+// against the plain-TS reference backend.
+import { describe, expect, it } from 'vitest';
+import type { Backend, BinaryOp, BlockShape, Storage, UnaryOp } from '../../src/backend/backend.ts';
+import { JsBackend } from '../../src/backend/js/index.ts';
+import { Rng } from '../../src/random.ts';
+
+const unaryOps: UnaryOp[] = ['neg', 'exp', 'log', 'tanh', 'sigmoid', 'relu', 'sqrt', 'abs'];
+const binaryOps: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'max', 'min', 'pow', 'gt', 'eq'];
+/** Block shapes: tiny, odd, not multiples of 4/8/tile, and one larger than a 32x32 tile. */
+export const blockShapes: BlockShape[] = [
+  { B: 1, G: 1, I: 1, O: 1 },
+  { B: 3, G: 2, I: 5, O: 7 },
+  { B: 7, G: 3, I: 13, O: 9 },
+  { B: 33, G: 4, I: 17, O: 31 },
+  { B: 65, G: 2, I: 70, O: 37 },
+  { B: 128, G: 1, I: 64, O: 10 },
+  { B: 128, G: 4, I: 64, O: 64 },
+];
+
+function randomData(rng: Rng, n: number, positive = false): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = positive ? 0.1 + 2 * rng.uniform() : rng.normal();
+  return a;
+}
+
+/** Runs `fn` on both backends with the same inputs and returns both outputs. */
+async function both(
+  ref: Backend,
+  dut: Backend,
+  inputs: (Float32Array | Int32Array)[],
+  outSizes: number[],
+  fn: (b: Backend, ins: Storage[], outs: Storage[]) => void,
+  initialOut?: Float32Array[],
+): Promise<[Float32Array[], Float32Array[]]> {
+  const results: Float32Array[][] = [];
+  for (const b of [ref, dut]) {
+    const ins = inputs.map((d) => {
+      const s = b.alloc(d.length, d instanceof Int32Array ? 'i32' : 'f32');
+      b.upload(s, d);
+      return s;
+    });
+    const outs = outSizes.map((n, k) => {
+      const s = b.alloc(n, 'f32');
+      b.upload(s, initialOut?.[k] ?? new Float32Array(n).fill(7)); // garbage the kernel must overwrite
+      return s;
+    });
+    fn(b, ins, outs);
+    const read: Float32Array[] = [];
+    for (const s of [...ins, ...outs]) read.push((await b.download(s)) as Float32Array);
+    for (const s of [...ins, ...outs]) b.free(s);
+    results.push(read);
+  }
+  return [results[0], results[1]];
+}
+
+function expectClose(got: Float32Array, want: Float32Array, tol: number, what: string): void {
+  expect(got.length, what).toBe(want.length);
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i], g = got[i];
+    if (Number.isNaN(w)) {
+      expect(Number.isNaN(g), `${what}[${i}] should be NaN, got ${g}`).toBe(true);
+      continue;
+    }
+    const err = Math.abs(g - w);
+    if (!(err <= tol * (1 + Math.abs(w)))) {
+      throw new Error(`${what}[${i}]: got ${g}, want ${w} (|err| ${err} > tol ${tol})`);
+    }
+  }
+}
+
+/** Registers the whole kernel suite for one backend; `make` creates it, `label` names it. */
+export function kernelSuite(label: string, make: () => Promise<Backend>, tol = 2e-5): void {
+  describe(`kernels on ${label}`, () => {
+    const ref = new JsBackend();
+    const rng = new Rng(1234);
+    let dut: Backend;
+    it('creates the backend', async () => {
+      dut = await make();
+      expect(dut.name).toBeTypeOf('string');
+    });
+
+    it.each(blockShapes)('blockLinear forward, bias and relu, %o', async (shape) => {
+      const { B, G, I, O } = shape;
+      for (const [bias, act] of [[true, 'none'], [false, 'none'], [true, 'relu']] as const) {
+        const ins = [randomData(rng, B * G * I), randomData(rng, G * O * I), randomData(rng, G * O)];
+        const [want, got] = await both(ref, dut, ins, [B * G * O], (b, [x, w, bs], [y]) =>
+          b.blockLinear(x, w, bias ? bs : null, y, shape, act),
+        );
+        expectClose(got[3], want[3], tol * Math.sqrt(I), `blockLinear(${bias},${act}) y`);
+      }
+    });
+
+    it.each(blockShapes)('blockLinearInputGrad %o', async (shape) => {
+      const { B, G, I, O } = shape;
+      const ins = [randomData(rng, B * G * O), randomData(rng, G * O * I)];
+      const [want, got] = await both(ref, dut, ins, [B * G * I], (b, [dy, w], [dx]) => b.blockLinearInputGrad(dy, w, dx, shape));
+      expectClose(got[2], want[2], tol * Math.sqrt(O), 'dx');
+    });
+
+    it.each(blockShapes)('blockLinearWeightGrad %o', async (shape) => {
+      const { B, G, I, O } = shape;
+      const ins = [randomData(rng, B * G * O), randomData(rng, B * G * I)];
+      for (const withBias of [true, false]) {
+        const outs = withBias ? [G * O * I, G * O] : [G * O * I];
+        const [want, got] = await both(ref, dut, ins, outs, (b, [dy, x], [dw, db]) =>
+          b.blockLinearWeightGrad(dy, x, dw, withBias ? db : null, shape),
+        );
+        expectClose(got[2], want[2], tol * Math.sqrt(B), 'dW');
+        if (withBias) expectClose(got[3], want[3], tol * Math.sqrt(B), 'db');
+      }
+    });
+
+    it.each(unaryOps)('unary %s', async (op) => {
+      for (const n of [1, 3, 17, 1000]) {
+        const positive = op === 'log' || op === 'sqrt';
+        const x = randomData(rng, n, positive);
+        if (n > 3) x[2] = NaN;
+        const [want, got] = await both(ref, dut, [x], [n], (b, [a], [o]) => b.unary(op, a, o));
+        expectClose(got[1], want[1], tol, `unary ${op}`);
+      }
+    });
+
+    it.each(binaryOps)('scalar and broadcasting binary %s', async (op) => {
+      const pos = op === 'pow';
+      for (const n of [1, 5, 999]) {
+        const x = randomData(rng, n, pos);
+        const [want, got] = await both(ref, dut, [x], [n], (b, [a], [o]) => b.scalar(op, a, 1.5, o));
+        expectClose(got[1], want[1], tol, `scalar ${op}`);
+      }
+      // [3,1,5] op [1,4,5] -> [3,4,5]; and a transposed read
+      const a = randomData(rng, 15, pos), bb = randomData(rng, 20, pos);
+      bb[3] = a[3]; // an equal pair for eq
+      const [want, got] = await both(ref, dut, [a, bb], [60], (b, [x, y], [o]) =>
+        b.binary(op, x, y, o, [3, 4, 5], [5, 0, 1], [0, 5, 1]),
+      );
+      expectClose(got[2], want[2], tol, `binary ${op}`);
+      const [want2, got2] = await both(ref, dut, [randomData(rng, 35, pos), randomData(rng, 35, pos)], [35], (b, [x, y], [o]) =>
+        b.binary(op, x, y, o, [5, 7], [1, 5], [7, 1]),
+      );
+      expectClose(got2[2], want2[2], tol, `binary ${op} transposed`);
+    });
+
+    it.each([
+      [1, 1, 1],
+      [3, 7, 5],
+      [1, 1000, 1],
+      [17, 33, 1],
+      [2, 129, 3],
+    ])('reduce sum/max over [%i, %i, %i]', async (outer, n, inner) => {
+      for (const op of ['sum', 'max'] as const) {
+        const [want, got] = await both(ref, dut, [randomData(rng, outer * n * inner)], [outer * inner], (b, [x], [o]) =>
+          b.reduce(op, x, o, outer, n, inner),
+        );
+        expectClose(got[1], want[1], tol * Math.sqrt(n), `reduce ${op}`);
+      }
+    });
+
+    it('copyStrided: transpose, slice and write into an offset', async () => {
+      const src = randomData(rng, 2 * 3 * 5);
+      const dst0 = randomData(rng, 40);
+      const [want, got] = await both(
+        ref, dut, [src], [40],
+        (b, [s], [d]) => b.copyStrided(s, d, [5, 2, 3], [1, 15, 5], 0, [6, 3, 1], 7),
+        [dst0],
+      );
+      expectClose(got[1], want[1], 0, 'copyStrided');
+      const [want2, got2] = await both(ref, dut, [src], [6], (b, [s], [d]) => b.copyStrided(s, d, [2, 3], [15, 1], 1, [3, 1], 0));
+      expectClose(got2[1], want2[1], 0, 'copyStrided slice');
+    });
+
+    it.each([
+      [1, 1],
+      [5, 10],
+      [33, 7],
+      [128, 40],
+    ])('softmax and log-softmax [%i, %i]', async (rows, cols) => {
+      for (const log of [false, true]) {
+        const x = randomData(rng, rows * cols).map((v) => v * 10);
+        const [want, got] = await both(ref, dut, [x], [rows * cols], (b, [a], [o]) => b.softmax(a, o, rows, cols, log));
+        expectClose(got[1], want[1], tol * 10, `softmax(log=${log})`);
+      }
+    });
+
+    it('oneHot', async () => {
+      const labels = Int32Array.from([0, 3, 2, 9, 9, 1, 0]);
+      const [want, got] = await both(ref, dut, [labels], [70], (b, [l], [o]) => b.oneHot(l, o, 7, 10));
+      expectClose(got[1], want[1], 0, 'oneHot');
+    });
+
+    it('fill', async () => {
+      const [want, got] = await both(ref, dut, [], [13], (b, _i, [o]) => b.fill(o, -2.5));
+      expectClose(got[0], want[0], 0, 'fill');
+    });
+
+    it.each([1, 7, 1031])('sgdStep and adamStep, n = %i', async (n) => {
+      const p = randomData(rng, n), g = randomData(rng, n), m = randomData(rng, n), v = randomData(rng, n, true);
+      for (const nesterov of [false, true]) {
+        for (const firstStep of [false, true]) {
+          const attrs = { lr: 0.1, momentum: 0.9, dampening: 0.1, nesterov, weightDecay: 0.01, firstStep };
+          const [want, got] = await both(ref, dut, [p, g, m], [], (b, [ps, gs, ms]) => b.sgdStep(ps, gs, ms, attrs));
+          expectClose(got[0], want[0], tol, 'sgd param');
+          expectClose(got[2], want[2], tol, 'sgd momentum');
+        }
+      }
+      const [want0, got0] = await both(ref, dut, [p, g], [], (b, [ps, gs]) =>
+        b.sgdStep(ps, gs, null, { lr: 0.1, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, firstStep: true }),
+      );
+      expectClose(got0[0], want0[0], tol, 'plain sgd');
+      for (const decoupled of [false, true]) {
+        const attrs = { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.05, decoupled, step: 3 };
+        const [want, got] = await both(ref, dut, [p, g, m, v], [], (b, [ps, gs, ms, vs]) => b.adamStep(ps, gs, ms, vs, attrs));
+        for (const k of [0, 2, 3]) expectClose(got[k], want[k], tol * 10, `adam(${decoupled}) state ${k}`);
+      }
+    });
+
+    it('frees what it allocates', async () => {
+      const before = dut.allocatedBytes();
+      const s = dut.alloc(1000, 'f32');
+      expect(dut.allocatedBytes()).toBeGreaterThanOrEqual(before + 4000);
+      dut.free(s);
+      expect(dut.allocatedBytes()).toBe(before);
+    });
+  });
+}
