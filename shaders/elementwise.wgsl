@@ -1,0 +1,82 @@
+// Elementwise kernels: fill, unary, scalar and broadcasting binary. The op is a pipeline
+// constant (OP), numbered as `unaryOps` / `binaryOps` in src/backend/webgpu/ops.ts.
+
+override OP: u32 = 0u;
+
+struct Params {
+  n: u32,
+  s: f32,
+  bits: u32,
+  walk: Walk,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> y: array<f32>;
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+// fill writes raw bits so that it serves i32 storages too.
+@group(0) @binding(4) var<storage, read_write> outBits: array<u32>;
+
+fn unaryOp(v: f32) -> f32 {
+  switch OP {
+    case 0u: { return -v; }
+    case 1u: { return exp(v); }
+    case 2u: { return log(v); }
+    // clamped because some drivers compute tanh through exp and overflow to NaN
+    case 3u: { return select(tanh(clamp(v, -10.0, 10.0)), v, isNan(v)); }
+    case 4u: { return 1.0 / (1.0 + exp(-v)); }
+    case 5u: { return select(0.0, v, v > 0.0 || isNan(v)); }
+    case 6u: { return sqrt(v); }
+    default: { return abs(v); }
+  }
+}
+
+// Math.pow semantics where WGSL's pow is undefined: b = 0, and negative bases.
+fn powJs(a: f32, b: f32) -> f32 {
+  if (b == 0.0) { return 1.0; }
+  if (a >= 0.0 || isNan(a)) { return pow(a, b); }
+  if (floor(b) != b) { return fromBits(0x7fc00000u); }
+  let r = pow(-a, b);
+  return select(r, -r, fract(b * 0.5) != 0.0);
+}
+
+fn binaryOp(a: f32, b: f32) -> f32 {
+  switch OP {
+    case 0u: { return a + b; }
+    case 1u: { return a - b; }
+    case 2u: { return a * b; }
+    case 3u: { return a / b; }
+    case 4u: { return maxNan(a, b); }
+    case 5u: { return minNan(a, b); }
+    case 6u: { return powJs(a, b); }
+    case 7u: { return select(0.0, 1.0, a > b); }
+    default: { return select(0.0, 1.0, a == b); }
+  }
+}
+
+@compute @workgroup_size(WG)
+fn fill(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let i = flatIndex(wid, nwg, lid);
+  if (i < params.n) { outBits[i] = params.bits; }
+}
+
+@compute @workgroup_size(WG)
+fn unary(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let i = flatIndex(wid, nwg, lid);
+  if (i < params.n) { out[i] = unaryOp(x[i]); }
+}
+
+@compute @workgroup_size(WG)
+fn scalar(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let i = flatIndex(wid, nwg, lid);
+  if (i < params.n) { out[i] = binaryOp(x[i], params.s); }
+}
+
+@compute @workgroup_size(WG)
+fn binary(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let i = flatIndex(wid, nwg, lid);
+  if (i < params.n) {
+    let off = walk(params.walk, i);
+    out[i] = binaryOp(x[off.x], y[off.y]);
+  }
+}

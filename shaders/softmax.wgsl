@@ -1,0 +1,48 @@
+// Row-wise softmax / log-softmax of x viewed as [rows, cols]: one workgroup of 64 per row.
+
+struct Params {
+  rows: u32,
+  cols: u32,
+  log: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+
+var<workgroup> lanes: array<f32, 64>;
+
+// Folds one value per invocation into a workgroup-wide max (isMax) or sum.
+fn allReduce(v: f32, lid: u32, isMax: bool) -> f32 {
+  lanes[lid] = v;
+  workgroupBarrier();
+  for (var s = 32u; s > 0u; s /= 2u) {
+    if (lid < s) {
+      let a = lanes[lid];
+      let b = lanes[lid + s];
+      lanes[lid] = select(a + b, maxNan(a, b), isMax);
+    }
+    workgroupBarrier();
+  }
+  let r = lanes[0];
+  workgroupBarrier();
+  return r;
+}
+
+@compute @workgroup_size(64)
+fn softmax(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let row = wid.y * nwg.x + wid.x;
+  if (row >= params.rows) { return; }
+  let base = row * params.cols;
+  var m = fromBits(0xff800000u);
+  for (var c = lid; c < params.cols; c += 64u) { m = maxNan(m, x[base + c]); }
+  m = allReduce(m, lid, true);
+  var s = 0.0;
+  for (var c = lid; c < params.cols; c += 64u) { s += exp(x[base + c] - m); }
+  s = allReduce(s, lid, false);
+  let logSum = log(s);
+  for (var c = lid; c < params.cols; c += 64u) {
+    let z = x[base + c] - m;
+    out[base + c] = select(exp(z) / s, z - logSum, params.log != 0u);
+  }
+}
