@@ -205,3 +205,6 @@ export class JsBackend implements Backend {
     }
   }
 }
+
+/** The one reference backend instance: the engine's default and the registry's 'js'. */
+export const referenceBackend = new JsBackend();

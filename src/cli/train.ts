@@ -1,0 +1,60 @@
+// `npm start`: train the default Packed-Ensembles MLP on the bundled digits and print its metrics.
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { init, backendInfo } from '../runtime.ts';
+import { defaultTrainConfig, evaluate, trainPackedMLP, type TrainConfig } from '../training.ts';
+import { trainTestSplit } from '../data/digits.ts';
+import { loadDigits } from './load-digits.ts';
+import { parseTrainArgs, usage } from './args.ts';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: parseTrainArgs.options, allowPositionals: false });
+  if (values.help) {
+    process.stdout.write(usage());
+    return;
+  }
+  const { config, backend, json } = parseTrainArgs.read(values);
+  const log = (line: string) => (json ? process.stderr : process.stdout).write(line + '\n');
+
+  const used = await init({ backend, threads: values.threads ? Number(values.threads) : undefined });
+  const info = backendInfo();
+  log(`blockgrad: backend ${used} (${Object.entries(info.details).map(([k, v]) => `${k}: ${v}`).join(', ')})`);
+
+  const { train, test } = trainTestSplit(loadDigits(), 0.2, 42);
+  log(`digits: ${train.n} train / ${test.n} test rows; PackedMLP hidden ${config.hidden.join('x')}, M = ${config.numEstimators}, alpha = ${config.alpha}, gamma = ${config.gamma}`);
+
+  const bar = new cliProgress.SingleBar(
+    { format: 'epoch {epoch}/{epochs} [{bar}] {value}/{total} steps | loss {loss}', stream: process.stderr, hideCursor: true, clearOnComplete: true },
+    cliProgress.Presets.shades_classic,
+  );
+  const started = performance.now();
+  const { model } = await trainPackedMLP(train, test, config, {
+    onStep: (p) => {
+      if (p.step === 1) bar.start(p.stepsPerEpoch, 0, { epoch: p.epoch, epochs: config.epochs, loss: '…' });
+      bar.update(p.step, { loss: Number.isNaN(p.loss) ? '…' : p.loss.toFixed(4) });
+      if (p.step === p.stepsPerEpoch) bar.stop();
+    },
+    onEpoch: (r) =>
+      log(`epoch ${String(r.epoch).padStart(3)}  loss ${r.loss.toFixed(4)}  train acc ${r.trainAccuracy.toFixed(4)}  test acc ${r.testAccuracy.toFixed(4)}`),
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const result = await evaluate(model, test);
+  log(`\nensemble test: accuracy ${result.accuracy.toFixed(4)}  NLL ${result.nll.toFixed(4)}  ECE ${result.ece.toFixed(4)}  Brier ${result.brier.toFixed(4)}`);
+  const s = result.singleEstimator;
+  log(`mean single estimator: accuracy ${s.accuracy.toFixed(4)}  NLL ${s.nll.toFixed(4)}  ECE ${s.ece.toFixed(4)}`);
+  log(`trained ${config.epochs} epochs in ${seconds.toFixed(2)} s on ${used}`);
+  if (json) {
+    const out = { backend: used, epochs: config.epochs, seconds, test: { accuracy: result.accuracy, nll: result.nll, ece: result.ece } };
+    process.stdout.write(JSON.stringify(out) + '\n');
+  }
+}
+
+main().then(
+  () => process.exit(0), // worker pools and GPU handles must not keep the process alive
+  (err: unknown) => {
+    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);
+
+export type { TrainConfig };

@@ -1,0 +1,11 @@
+// blockgrad: a small tensor/autograd engine whose central op is the block-diagonal linear layer.
+export * from './ops/index.ts';
+export { Tensor, type Shape } from './tensor.ts';
+export { init, backendName, backendInfo, getBackend, tidy, noGrad, memory, flush } from './runtime.ts';
+export type { InitOptions, MemoryInfo, BackendChoice } from './runtime.ts';
+export type { Backend, BackendName, BackendInfo, BlockShape, Activation, DType } from './backend/backend.ts';
+export { Rng } from './random.ts';
+export * as layout from './layout.ts';
+export * as nn from './nn/index.ts';
+export * as optim from './optim/index.ts';
+export * as metrics from './metrics.ts';

@@ -1,0 +1,65 @@
+// The packed-blocks layout, the one source of truth: weight [G, O, I], bias [G*O], activations [B, G*I].
+// Shapes, validation, and conversions (dense <-> packed, legacy TorchUncertainty shapes) live here only.
+import type { BlockShape } from './backend/backend.ts';
+import { formatShape, type Shape } from './tensor.ts';
+
+/** Validates x [B, G*I], weight [G, O, I] and bias [G*O] and returns the block shape. */
+export function blockShapeOf(op: string, x: Shape, weight: Shape, bias: Shape | null): BlockShape {
+  if (weight.length !== 3) throw new Error(`${op}: weight must be packed [G, O, I], got ${formatShape(weight)}`);
+  const [G, O, I] = weight;
+  if (x.length !== 2) throw new Error(`${op}: input must be [batch, features], got ${formatShape(x)}`);
+  if (x[1] !== G * I) {
+    throw new Error(`${op}: input ${formatShape(x)} has ${x[1]} features but weight ${formatShape(weight)} expects G*I = ${G}*${I} = ${G * I}`);
+  }
+  if (bias && (bias.length !== 1 || bias[0] !== G * O)) {
+    throw new Error(`${op}: bias ${formatShape(bias)} must be [G*O] = [${G * O}] for weight ${formatShape(weight)}`);
+  }
+  return { B: x[0], G, I, O };
+}
+
+/** Block count and per-block sizes for a layer, with a clear error when G does not divide a width. */
+export function blockSizes(layer: string, inFeatures: number, outFeatures: number, groups: number): { G: number; I: number; O: number } {
+  for (const [what, n] of [['inFeatures', inFeatures], ['outFeatures', outFeatures], ['groups', groups]] as const) {
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${layer}: ${what} must be a positive integer, got ${n}`);
+  }
+  if (inFeatures % groups || outFeatures % groups) {
+    throw new Error(`${layer}: inFeatures ${inFeatures} and outFeatures ${outFeatures} must both be divisible by groups ${groups}`);
+  }
+  return { G: groups, I: inFeatures / groups, O: outFeatures / groups };
+}
+
+/** The dense block-diagonal [G*O, G*I] matrix of a packed weight (for tests and export). */
+export function packedToDense(packed: Float32Array, G: number, O: number, I: number): Float32Array {
+  const dense = new Float32Array(G * O * G * I);
+  for (let g = 0; g < G; g++) {
+    for (let o = 0; o < O; o++) {
+      dense.set(packed.subarray((g * O + o) * I, (g * O + o + 1) * I), (g * O + o) * G * I + g * I);
+    }
+  }
+  return dense;
+}
+
+/** The packed [G, O, I] weight of a dense block-diagonal [G*O, G*I] matrix; refuses one with off-block values. */
+export function denseToPacked(dense: Float32Array, G: number, O: number, I: number): Float32Array {
+  if (dense.length !== G * O * G * I) throw new Error(`denseToPacked: ${dense.length} values are not a [${G * O}, ${G * I}] matrix`);
+  const packed = new Float32Array(G * O * I);
+  for (let r = 0; r < G * O; r++) {
+    const g = Math.floor(r / O);
+    for (let c = 0; c < G * I; c++) {
+      const v = dense[r * G * I + c];
+      if (Math.floor(c / I) === g) packed[r * I + (c - g * I)] = v;
+      else if (v !== 0) throw new Error(`denseToPacked: the matrix is not block-diagonal with ${G} blocks (row ${r}, column ${c} is ${v})`);
+    }
+  }
+  return packed;
+}
+
+/**
+ * The packed shape [G, O, I] for a weight stored in any TorchUncertainty layout: current [G, O, I],
+ * legacy conv1x1 [G*O, I, 1] (same bytes), given the group count G.
+ */
+export function packedShapeFrom(shape: Shape, groups: number): [number, number, number] {
+  if (shape.length === 3 && shape[0] === groups) return [shape[0], shape[1], shape[2]];
+  if (shape.length === 3 && shape[2] === 1 && shape[0] % groups === 0) return [groups, shape[0] / groups, shape[1]];
+  throw new Error(`packed layout: weight ${formatShape(shape)} is neither [G, O, I] nor legacy [G*O, I, 1] for G = ${groups}`);
+}

@@ -1,0 +1,101 @@
+// Module: parameters found by walking fields, PyTorch-style dotted state-dict keys, moving between backends.
+import { getBackend } from '../runtime.ts';
+import type { BackendName } from '../backend/backend.ts';
+import { formatShape, type Tensor } from '../tensor.ts';
+import { Tensor as TensorClass } from '../tensor.ts';
+
+/** A state-dict value: a tensor, or host values with their shape (e.g. read from a file). */
+export type StateValue = Tensor | { shape: readonly number[]; data: Float32Array };
+
+export interface LoadOptions {
+  /** Require exactly the model's keys (default true). */
+  strict?: boolean;
+}
+
+export abstract class Module {
+  training = true;
+
+  abstract forward(x: Tensor): Tensor;
+
+  /** Named child modules; by default every Module-valued field (and arrays of them, indexed). */
+  children(): [string, Module][] {
+    const out: [string, Module][] = [];
+    for (const [key, value] of Object.entries(this)) {
+      if (value instanceof Module) out.push([key, value]);
+      else if (Array.isArray(value)) value.forEach((m, i) => m instanceof Module && out.push([`${key}.${i}`, m]));
+    }
+    return out;
+  }
+
+  /** This module's own parameters: Tensor-valued fields that require grad. */
+  ownParameters(): [string, Tensor][] {
+    return Object.entries(this).filter((e): e is [string, Tensor] => e[1] instanceof TensorClass && e[1].requiresGrad);
+  }
+
+  namedParameters(prefix = ''): [string, Tensor][] {
+    const out = this.ownParameters().map(([k, t]): [string, Tensor] => [prefix + k, t]);
+    for (const [name, child] of this.children()) out.push(...child.namedParameters(`${prefix}${name}.`));
+    return out;
+  }
+
+  parameters(): Tensor[] {
+    return this.namedParameters().map(([, t]) => t);
+  }
+
+  /** Parameters by dotted key (the tensors themselves, as PyTorch returns references). */
+  stateDict(): Record<string, Tensor> {
+    return Object.fromEntries(this.namedParameters());
+  }
+
+  /** Copies values into the parameters; checks keys (when strict) and shapes, naming every difference. */
+  loadStateDict(state: Record<string, StateValue>, options: LoadOptions = {}): void {
+    const strict = options.strict ?? true;
+    const own = new Map(this.namedParameters());
+    const problems: string[] = [];
+    const missing = [...own.keys()].filter((k) => !(k in state));
+    const unexpected = Object.keys(state).filter((k) => !own.has(k));
+    if (strict && missing.length) problems.push(`missing keys: ${missing.join(', ')}`);
+    if (strict && unexpected.length) problems.push(`unexpected keys: ${unexpected.join(', ')}`);
+    for (const [key, param] of own) {
+      const value = state[key];
+      if (value && value.shape.join() !== param.shape.join()) {
+        problems.push(`${key}: checkpoint ${formatShape(value.shape)} vs model ${formatShape(param.shape)}`);
+      }
+    }
+    if (problems.length) throw new Error(`loadStateDict: ${problems.join('; ')}`);
+    for (const [key, param] of own) {
+      const value = state[key];
+      if (!value) continue;
+      const data = value instanceof TensorClass ? value.dataSync() : value.data;
+      if (data.length !== param.size) throw new Error(`loadStateDict: ${key} has ${data.length} values for ${param.size} elements`);
+      param.backend.upload(param.storageOf('loadStateDict'), data);
+    }
+  }
+
+  /** Moves every parameter (and its gradient) to a backend by a plain copy of the packed bytes. */
+  async to(backend: BackendName): Promise<this> {
+    const target = await getBackend(backend);
+    for (const p of this.parameters()) {
+      await p.moveTo(target);
+      await p.grad?.moveTo(target);
+    }
+    return this;
+  }
+
+  train(on = true): this {
+    this.training = on;
+    for (const [, c] of this.children()) c.train(on);
+    return this;
+  }
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Clears every parameter's gradient. */
+  zeroGrad(): void {
+    for (const p of this.parameters()) {
+      p.grad?.dispose();
+      p.grad = null;
+    }
+  }
+}

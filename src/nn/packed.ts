@@ -1,0 +1,90 @@
+// Packed-Ensembles layers with TorchUncertainty's semantics: M estimators packed as blocks of one layer.
+import { formatShape, type Tensor } from '../tensor.ts';
+import { rearrangeEstimators } from '../ops/shape.ts';
+import type { Activation } from '../backend/backend.ts';
+import type { Rng } from '../random.ts';
+import { BlockLinear } from './linear.ts';
+import { Module } from './module.ts';
+
+export interface PackedLinearOptions {
+  alpha: number;
+  numEstimators: number;
+  gamma?: number;
+  /** First layer: input not widened, one group (the input is shared by every estimator). */
+  first?: boolean;
+  /** Last layer: output is numEstimators × outFeatures (each estimator's logits). */
+  last?: boolean;
+  bias?: boolean;
+  activation?: Activation;
+  rng?: Rng;
+}
+
+/** TorchUncertainty's PackedLinear: weight [G, extOut/G, extIn/G], G = first ? 1 : M·gamma. */
+export class PackedLinear extends BlockLinear {
+  readonly numEstimators: number;
+  constructor(inFeatures: number, outFeatures: number, options: PackedLinearOptions) {
+    const { alpha, numEstimators, gamma = 1, first = false, last = false } = options;
+    for (const [what, v] of [['alpha', alpha], ['numEstimators', numEstimators], ['gamma', gamma]] as const) {
+      if (!(v > 0) || (what !== 'alpha' && !Number.isInteger(v))) throw new Error(`PackedLinear(${inFeatures}, ${outFeatures}): ${what} must be a positive ${what === 'alpha' ? 'number' : 'integer'}, got ${v}`);
+    }
+    const extIn = inFeatures * (first ? 1 : alpha);
+    const extOut = outFeatures * (last ? numEstimators : alpha);
+    const groups = first ? 1 : numEstimators * gamma;
+    const name = `PackedLinear(${inFeatures}, ${outFeatures}, alpha=${alpha}, M=${numEstimators}, gamma=${gamma}${first ? ', first' : ''}${last ? ', last' : ''})`;
+    if (!Number.isInteger(extIn) || !Number.isInteger(extOut)) {
+      throw new Error(`${name}: extended widths ${extIn} and ${extOut} must be integers`);
+    }
+    super(extIn, extOut, { groups, bias: options.bias, activation: options.activation, rng: options.rng }, name);
+    this.numEstimators = numEstimators;
+  }
+}
+
+export interface PackedMLPOptions {
+  inFeatures: number;
+  hiddenFeatures: number[];
+  numClasses: number;
+  numEstimators: number;
+  alpha?: number;
+  gamma?: number;
+  rng?: Rng;
+}
+
+/** first -> hidden… -> last PackedLinear layers with ReLU fused between them. Output (B, M*C). */
+export class PackedMLP extends Module {
+  layers: PackedLinear[];
+  readonly numEstimators: number;
+  readonly numClasses: number;
+  constructor(options: PackedMLPOptions) {
+    super();
+    const { inFeatures, hiddenFeatures, numClasses, numEstimators, alpha = 2, gamma = 1, rng } = options;
+    const widths = [inFeatures, ...hiddenFeatures, numClasses];
+    this.layers = widths.slice(1).map((out, k) => {
+      const first = k === 0, last = k === widths.length - 2;
+      return new PackedLinear(widths[k], out, { alpha, numEstimators, gamma, first, last, rng, activation: last ? 'none' : 'relu' });
+    });
+    this.numEstimators = numEstimators;
+    this.numClasses = numClasses;
+  }
+
+  /** Packed logits (B, M*C): estimator m's logits are columns [m*C, (m+1)*C). */
+  forward(x: Tensor): Tensor {
+    if (x.rank !== 2 || x.shape[1] !== this.layers[0].inFeatures) {
+      throw new Error(`PackedMLP: input must be [batch, ${this.layers[0].inFeatures}], got ${formatShape(x.shape)}`);
+    }
+    let h = x;
+    for (const layer of this.layers) {
+      const next = layer.forward(h);
+      if (h !== x) h.dispose();
+      h = next;
+    }
+    return h;
+  }
+
+  /** Logits rearranged estimator-major to (M*B, C), ready for crossEntropy with repeat(labels, M). */
+  estimatorLogits(x: Tensor): Tensor {
+    const packed = this.forward(x);
+    const out = rearrangeEstimators(packed, this.numEstimators);
+    packed.dispose();
+    return out;
+  }
+}

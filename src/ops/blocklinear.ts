@@ -1,0 +1,51 @@
+// The block-diagonal linear layer and its three GEMMs (DESIGN §1). Dense linear is the G = 1 case.
+import type { Activation } from '../backend/backend.ts';
+import { blockShapeOf } from '../layout.ts';
+import { formatShape, type Tensor } from '../tensor.ts';
+import { backendOf, empty, expectDType, record } from './core.ts';
+import { greater, masked } from './elementwise.ts';
+import { reshape } from './shape.ts';
+
+export interface BlockLinearOptions {
+  /** Activation fused into the forward kernel. */
+  activation?: Activation;
+}
+
+/**
+ * y[b, g*O+o] = act(bias[g*O+o] + Σ_i x[b, g*I+i] · weight[g, o, i]).
+ * x [B, G*I], weight packed [G, O, I], bias [G*O] or null.
+ */
+export function blockLinear(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: BlockLinearOptions = {}): Tensor {
+  const op = 'blockLinear';
+  const activation = options.activation ?? 'none';
+  const shape = blockShapeOf(op, x.shape, weight.shape, bias?.shape ?? null);
+  for (const [t, what] of [[x, 'input'], [weight, 'weight'], [bias, 'bias']] as const) if (t) expectDType(op, t, 'f32', what);
+  const backend = backendOf(op, ...(bias ? [x, weight, bias] : [x, weight]));
+  const y = empty([shape.B, shape.G * shape.O], 'f32', backend);
+  backend.blockLinear(x.storageOf(op), weight.storageOf(op), bias?.storageOf(op) ?? null, y.storageOf(op), shape, activation);
+  const inputs = bias ? [x, weight, bias] : [x, weight];
+  return record(y, op, inputs, (dyIn) => {
+    const dy = activation === 'relu' ? masked(dyIn, greater(y, 0)) : dyIn.view(dyIn.shape);
+    let dx: Tensor | null = null, dw: Tensor | null = null, db: Tensor | null = null;
+    if (x.requiresGrad) {
+      dx = empty(x.shape, 'f32', backend);
+      backend.blockLinearInputGrad(dy.storageOf(op), weight.storageOf(op), dx.storageOf(op), shape);
+    }
+    if (weight.requiresGrad || bias?.requiresGrad) {
+      dw = empty(weight.shape, 'f32', backend);
+      db = bias ? empty(bias.shape, 'f32', backend) : null;
+      backend.blockLinearWeightGrad(dy.storageOf(op), x.storageOf(op), dw.storageOf(op), db?.storageOf(op) ?? null, shape);
+    }
+    dy.dispose();
+    return [dx, dw, db];
+  });
+}
+
+/** Dense y = x·Wᵀ + b with weight [out, in] (PyTorch's layout): blockLinear with G = 1. */
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: BlockLinearOptions = {}): Tensor {
+  if (weight.rank !== 2) throw new Error(`linear: weight must be [out, in], got ${formatShape(weight.shape)}`);
+  const packed = reshape(weight, [1, ...weight.shape]);
+  const y = blockLinear(x, packed, bias, options);
+  packed.dispose();
+  return y;
+}

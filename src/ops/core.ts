@@ -1,0 +1,68 @@
+// What every op needs: input checks, output allocation and recording on the autograd tape.
+import type { Backend, DType, Storage } from '../backend/backend.ts';
+import { engine } from '../engine.ts';
+import { formatShape, type Shape, Tensor } from '../tensor.ts';
+
+/** The backend shared by all inputs of `op`; clear errors for disposed or mixed-backend inputs. */
+export function backendOf(op: string, ...inputs: Tensor[]): Backend {
+  const backend = inputs[0].storageOf(op).backend;
+  for (const t of inputs) {
+    const b = t.storageOf(op).backend;
+    if (b !== backend) {
+      throw new Error(`${op}: inputs live on different backends (${backend.name} and ${b.name}); move them with model.to() or toBackend()`);
+    }
+  }
+  return backend;
+}
+
+export function expectDType(op: string, t: Tensor, dtype: DType, what = 'input'): void {
+  if (t.dtype !== dtype) throw new Error(`${op}: ${what} must be ${dtype}, got ${t.dtype} ${formatShape(t.shape)}`);
+}
+
+/** A fresh uninitialised tensor on `backend`. */
+export function empty(shape: Shape, dtype: DType, backend: Backend = engine.backend): Tensor {
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < 0) throw new Error(`tensor: invalid shape ${formatShape(shape)}`);
+  }
+  let size = 1;
+  for (const d of shape) size *= d;
+  return new Tensor(shape, dtype, backend.alloc(size, dtype));
+}
+
+/** Runs `kernel` into a new f32 tensor of `shape` on the inputs' backend. */
+export function compute(op: string, shape: Shape, inputs: Tensor[], kernel: (b: Backend, out: Storage, ins: Storage[]) => void): Tensor {
+  const backend = backendOf(op, ...inputs);
+  const out = empty(shape, 'f32', backend);
+  kernel(backend, out.storageOf(op), inputs.map((t) => t.storageOf(op)));
+  return out;
+}
+
+/**
+ * Puts `out` on the tape when grad is on and an input needs it. `backward` maps dy to one gradient per
+ * input (null where none); it runs under noGrad and must return new tensors, never dy itself.
+ */
+export function record(out: Tensor, op: string, inputs: Tensor[], backward: (dy: Tensor) => (Tensor | null)[]): Tensor {
+  if (!engine.gradEnabled || !inputs.some((t) => t.requiresGrad)) return out;
+  out.requiresGrad = true;
+  out.node = { op, inputs, backward };
+  for (const t of inputs) t.retainForGraph();
+  return out;
+}
+
+/** Row-major strides of a shape. */
+export function stridesOf(shape: Shape): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i];
+  }
+  return s;
+}
+
+/** Normalises a possibly negative axis, with a clear error when out of range. */
+export function normAxis(op: string, axis: number, rank: number): number {
+  const a = axis < 0 ? axis + rank : axis;
+  if (!Number.isInteger(a) || a < 0 || a >= rank) throw new Error(`${op}: axis ${axis} is out of range for rank ${rank}`);
+  return a;
+}

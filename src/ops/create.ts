@@ -1,0 +1,107 @@
+// Creating tensors from values, constants and the seedable RNG.
+import type { DType } from '../backend/backend.ts';
+import { engine } from '../engine.ts';
+import { Rng } from '../random.ts';
+import { formatShape, type Shape, sizeOf, type Tensor } from '../tensor.ts';
+import { empty } from './core.ts';
+
+export interface CreateOptions {
+  dtype?: DType;
+  requiresGrad?: boolean;
+}
+
+type Nested = number | Nested[];
+
+function flatten(values: Nested, shape: number[], out: number[], depth = 0): void {
+  if (Array.isArray(values)) {
+    if (shape.length <= depth) shape.push(values.length);
+    else if (shape[depth] !== values.length) throw new Error(`tensor: ragged nested array (length ${values.length} at depth ${depth}, expected ${shape[depth]})`);
+    for (const v of values) flatten(v, shape, out, depth + 1);
+  } else {
+    if (depth !== shape.length) throw new Error('tensor: ragged nested array');
+    out.push(values);
+  }
+}
+
+/** A tensor from a typed array (with a shape) or nested arrays. `tensor([[1, 2], [3, 4]])`. */
+export function tensor(values: Float32Array | Int32Array | ArrayLike<number> | Nested, shape?: Shape, options: CreateOptions = {}): Tensor {
+  let flat: ArrayLike<number>;
+  let finalShape: Shape;
+  if (ArrayBuffer.isView(values) || (shape && Array.isArray(values) && !values.some(Array.isArray))) {
+    flat = values as ArrayLike<number>;
+    finalShape = shape ?? [flat.length];
+  } else if (typeof values === 'number' || Array.isArray(values)) {
+    const inferred: number[] = [];
+    const out: number[] = [];
+    flatten(values as Nested, inferred, out);
+    flat = out;
+    finalShape = shape ?? inferred;
+  } else {
+    flat = values as ArrayLike<number>;
+    finalShape = shape ?? [flat.length];
+  }
+  if (sizeOf(finalShape) !== flat.length) {
+    throw new Error(`tensor: ${flat.length} values do not fill shape ${formatShape(finalShape)} (${sizeOf(finalShape)} elements)`);
+  }
+  const dtype = options.dtype ?? (values instanceof Int32Array ? 'i32' : 'f32');
+  const data = dtype === 'i32' ? Int32Array.from(flat) : Float32Array.from(flat);
+  const t = empty(finalShape, dtype);
+  t.backend.upload(t.storageOf('tensor'), data);
+  if (dtype === 'i32') t.intRange = data.length ? [Math.min(...(data as Int32Array)), Math.max(...(data as Int32Array))] : [0, 0];
+  t.requiresGrad = options.requiresGrad ?? false;
+  return t;
+}
+
+/** A tensor filled with one value. */
+export function full(shape: Shape, value: number, options: CreateOptions = {}): Tensor {
+  const t = empty(shape, options.dtype ?? 'f32');
+  t.backend.fill(t.storageOf('full'), value);
+  t.requiresGrad = options.requiresGrad ?? false;
+  return t;
+}
+
+export const zeros = (shape: Shape, options?: CreateOptions): Tensor => full(shape, 0, options);
+export const ones = (shape: Shape, options?: CreateOptions): Tensor => full(shape, 1, options);
+export const onesLike = (t: Tensor): Tensor => fullOn(t, 1);
+export const zerosLike = (t: Tensor): Tensor => fullOn(t, 0);
+
+function fullOn(like: Tensor, value: number): Tensor {
+  const t = empty(like.shape, 'f32', like.backend);
+  t.backend.fill(t.storageOf('full'), value);
+  return t;
+}
+
+let defaultRng = new Rng(0);
+
+/** Reseeds the RNG used by randn/rand and parameter initialisation when no Rng is passed. */
+export function seed(value: number): void {
+  defaultRng = new Rng(value);
+}
+export function globalRng(): Rng {
+  return defaultRng;
+}
+
+export interface RandomOptions extends CreateOptions {
+  rng?: Rng;
+}
+
+/** Standard normal samples. */
+export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
+  const rng = options.rng ?? defaultRng;
+  const data = new Float32Array(sizeOf(shape));
+  for (let i = 0; i < data.length; i++) data[i] = rng.normal();
+  return tensor(data, shape, options);
+}
+
+/** Uniform samples in [low, high). */
+export function rand(shape: Shape, low = 0, high = 1, options: RandomOptions = {}): Tensor {
+  const rng = options.rng ?? defaultRng;
+  const data = new Float32Array(sizeOf(shape));
+  for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * rng.uniform();
+  return tensor(data, shape, options);
+}
+
+/** The backend new tensors are created on. */
+export function currentBackend() {
+  return engine.backend;
+}

@@ -1,0 +1,114 @@
+// Shape ops: views (reshape) and strided copies (transpose, slice, concat, broadcast, the estimator rearrange).
+import { formatShape, type Shape, sizeOf, type Tensor } from '../tensor.ts';
+import { backendOf, empty, normAxis, record, stridesOf } from './core.ts';
+import { broadcastShapes, broadcastStrides } from './elementwise.ts';
+import { sumTo } from './reduce.ts';
+
+/** Same values, new shape, no copy. One dimension may be -1. */
+export function reshape(x: Tensor, shape: Shape): Tensor {
+  const known = shape.filter((d) => d !== -1);
+  const inferred = shape.length - known.length;
+  if (inferred > 1) throw new Error(`reshape: more than one -1 in ${formatShape(shape)}`);
+  const rest = sizeOf(known);
+  const final = shape.map((d) => (d === -1 ? x.size / rest : d));
+  if (sizeOf(final) !== x.size || final.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new Error(`reshape: cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)}`);
+  }
+  const y = x.view(final);
+  return record(y, 'reshape', [x], (dy) => [dy.view(x.shape)]);
+}
+
+/** Copies `src` (read through strides) into a new tensor of `shape`. */
+function gather(op: string, src: Tensor, shape: Shape, strides: number[], offset: number): Tensor {
+  const backend = backendOf(op, src);
+  const out = empty(shape, src.dtype, backend);
+  backend.copyStrided(src.storageOf(op), out.storageOf(op), [...shape], strides, offset, stridesOf(shape), 0);
+  return out;
+}
+
+/** Permutes axes (default: reverses them). */
+export function transpose(x: Tensor, perm?: number[]): Tensor {
+  const p = perm ?? [...x.shape.keys()].reverse();
+  if (p.length !== x.rank || [...p].sort((a, b) => a - b).some((v, i) => v !== i)) {
+    throw new Error(`transpose: ${JSON.stringify(perm)} is not a permutation of the axes of ${formatShape(x.shape)}`);
+  }
+  const strides = stridesOf(x.shape);
+  const y = gather('transpose', x, p.map((a) => x.shape[a]), p.map((a) => strides[a]), 0);
+  const inverse = p.map((_, i) => p.indexOf(i));
+  return record(y, 'transpose', [x], (dy) => [transpose(dy, inverse)]);
+}
+
+/** Repeats x along broadcast axes to `shape` (a copy). */
+export function broadcastTo(x: Tensor, shape: Shape): Tensor {
+  const target = broadcastShapes('broadcastTo', x.shape, shape);
+  if (target.join() !== shape.join()) throw new Error(`broadcastTo: cannot broadcast ${formatShape(x.shape)} to ${formatShape(shape)}`);
+  const y = gather('broadcastTo', x, shape, broadcastStrides(x.shape, shape), 0);
+  return record(y, 'broadcastTo', [x], (dy) => [sumTo(dy, x.shape)]);
+}
+
+/** x[start:end] along one axis. */
+export function slice(x: Tensor, axis: number, start: number, end: number): Tensor {
+  const a = normAxis('slice', axis, x.rank);
+  if (!(0 <= start && start <= end && end <= x.shape[a])) {
+    throw new Error(`slice: range [${start}, ${end}) is outside axis ${a} of ${formatShape(x.shape)}`);
+  }
+  const strides = stridesOf(x.shape);
+  const shape = x.shape.map((d, i) => (i === a ? end - start : d));
+  const y = gather('slice', x, shape, strides, start * strides[a]);
+  return record(y, 'slice', [x], (dy) => {
+    const g = empty(x.shape, 'f32', dy.backend);
+    g.backend.fill(g.storageOf('slice'), 0);
+    g.backend.copyStrided(dy.storageOf('slice'), g.storageOf('slice'), shape, stridesOf(shape), 0, strides, start * strides[a]);
+    return [g];
+  });
+}
+
+/** Joins tensors along an axis; every other dimension must match. */
+export function concat(tensors: Tensor[], axis = 0): Tensor {
+  if (tensors.length === 0) throw new Error('concat: no tensors given');
+  const first = tensors[0];
+  const a = normAxis('concat', axis, first.rank);
+  for (const t of tensors) {
+    if (t.rank !== first.rank || t.shape.some((d, i) => i !== a && d !== first.shape[i]) || t.dtype !== first.dtype) {
+      throw new Error(`concat: ${formatShape(t.shape)} ${t.dtype} does not match ${formatShape(first.shape)} ${first.dtype} off axis ${a}`);
+    }
+  }
+  const backend = backendOf('concat', ...tensors);
+  const shape = first.shape.map((d, i) => (i === a ? tensors.reduce((s, t) => s + t.shape[a], 0) : d));
+  const out = empty(shape, first.dtype, backend);
+  const outStrides = stridesOf(shape);
+  let at = 0;
+  const starts: number[] = [];
+  for (const t of tensors) {
+    starts.push(at);
+    backend.copyStrided(t.storageOf('concat'), out.storageOf('concat'), [...t.shape], stridesOf(t.shape), 0, outStrides, at * outStrides[a]);
+    at += t.shape[a];
+  }
+  if (first.dtype === 'i32' && tensors.every((t) => t.intRange)) {
+    out.intRange = [Math.min(...tensors.map((t) => t.intRange![0])), Math.max(...tensors.map((t) => t.intRange![1]))];
+  }
+  return record(out, 'concat', tensors, (dy) => tensors.map((t, k) => (t.requiresGrad ? slice(dy, a, starts[k], starts[k] + t.shape[a]) : null)));
+}
+
+/**
+ * Packed-Ensembles' estimator rearrange: (B, M*C) -> (M*B, C), estimator-major
+ * (rows 0..B-1 are estimator 0), as einops' "b (m c) -> (m b) c".
+ */
+export function rearrangeEstimators(y: Tensor, numEstimators: number): Tensor {
+  const [B, MC] = y.shape;
+  if (y.rank !== 2 || MC % numEstimators !== 0) {
+    throw new Error(`rearrangeEstimators: expected [B, M*C] with M = ${numEstimators} dividing the features, got ${formatShape(y.shape)}`);
+  }
+  const C = MC / numEstimators;
+  const r = reshape(y, [B, numEstimators, C]);
+  const t = transpose(r, [1, 0, 2]);
+  const out = reshape(t, [numEstimators * B, C]);
+  r.dispose();
+  t.dispose();
+  return out;
+}
+
+/** Stacks `times` copies of x along axis 0 (labels repeated estimator-major). */
+export function repeat(x: Tensor, times: number): Tensor {
+  return concat(Array.from({ length: times }, () => x), 0);
+}

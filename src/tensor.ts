@@ -1,0 +1,170 @@
+// Tensors: a shape over a reference-counted backend storage, plus the autograd node that made it.
+import type { Backend, DType, Storage } from './backend/backend.ts';
+import { engine } from './engine.ts';
+
+/** Device storage shared by a tensor and its reshaped views; freed when the last one lets go. */
+class SharedStorage {
+  refs = 1;
+  constructor(readonly storage: Storage) {}
+  release(): void {
+    if (--this.refs === 0) this.storage.backend.free(this.storage);
+  }
+}
+
+/** How a tensor was made: its inputs and the closure that maps its gradient to theirs. */
+export interface GradNode {
+  readonly op: string;
+  inputs: Tensor[];
+  backward: ((dy: Tensor) => (Tensor | null)[]) | null; // null once the graph is freed
+}
+
+export type Shape = readonly number[];
+
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function formatShape(shape: Shape): string {
+  return `[${shape.join(', ')}]`;
+}
+
+let nextId = 1;
+
+export class Tensor {
+  readonly id = nextId++;
+  readonly size: number;
+  requiresGrad = false;
+  /** Accumulated gradient of a leaf after `backward()`. */
+  grad: Tensor | null = null;
+  node: GradNode | null = null;
+  /** Known [min, max] of an i32 tensor's values (labels), so range checks need no readback. */
+  intRange: [number, number] | null = null;
+  private shared: SharedStorage | null;
+  private disposedByUser = false;
+  /** Number of live graph nodes that hold this tensor as an input (they may need its value). */
+  private graphRefs = 0;
+
+  constructor(readonly shape: Shape, readonly dtype: DType, storage: Storage | SharedStorage) {
+    this.size = sizeOf(shape);
+    if (storage instanceof SharedStorage) {
+      storage.refs++;
+      this.shared = storage;
+    } else {
+      this.shared = new SharedStorage(storage);
+    }
+    engine.track(this);
+  }
+
+  get backend(): Backend {
+    return this.storageOf('read').backend;
+  }
+  get rank(): number {
+    return this.shape.length;
+  }
+  get isDisposed(): boolean {
+    return this.disposedByUser;
+  }
+
+  /** The storage, or a clear error when this tensor was disposed (backward may still read what the graph holds). */
+  storageOf(op: string): Storage {
+    if (this.disposedByUser && !engine.inBackward) {
+      throw new Error(`${op}: tensor #${this.id} ${formatShape(this.shape)} was disposed and cannot be used`);
+    }
+    if (!this.shared) throw new Error(`${op}: tensor #${this.id} ${formatShape(this.shape)} has been freed`);
+    return this.shared.storage;
+  }
+
+  /** A tensor of another shape over the same storage (no copy). */
+  view(shape: Shape): Tensor {
+    this.storageOf('reshape');
+    return new Tensor(shape, this.dtype, this.shared!);
+  }
+
+  /** Reads the values (copied out of the backend). */
+  async data(): Promise<Float32Array | Int32Array> {
+    const s = this.storageOf('data');
+    return s.backend.download(s);
+  }
+
+  /** Reads the values synchronously, where the backend allows it (not WebGPU). */
+  dataSync(): Float32Array | Int32Array {
+    const s = this.storageOf('dataSync');
+    if (!s.backend.downloadSync) {
+      throw new Error(`dataSync: the ${s.backend.name} backend cannot read synchronously; use await tensor.data()`);
+    }
+    return s.backend.downloadSync(s);
+  }
+
+  /** The single value of a one-element tensor. */
+  async item(): Promise<number> {
+    if (this.size !== 1) throw new Error(`item: tensor ${formatShape(this.shape)} has ${this.size} elements, not 1`);
+    return (await this.data())[0];
+  }
+
+  /** Releases the storage (now, or once no graph node still needs the value). Safe to call twice. */
+  dispose(): void {
+    if (this.disposedByUser) return;
+    this.disposedByUser = true;
+    engine.untrack(this);
+    this.releaseIfUnused();
+  }
+
+  /** Exempts this tensor from the enclosing `tidy` scopes. */
+  keep(): this {
+    engine.keep(this);
+    return this;
+  }
+
+  /** Moves the values to another backend in place (same tensor object, same packed bytes). */
+  async moveTo(backend: Backend): Promise<void> {
+    const old = this.storageOf('moveTo');
+    if (old.backend === backend) return;
+    if (this.shared!.refs > 1) throw new Error(`moveTo: tensor #${this.id} shares its storage with a view; move the original alone`);
+    const data = await old.backend.download(old);
+    const fresh = backend.alloc(this.size, this.dtype);
+    backend.upload(fresh, data);
+    this.shared!.release();
+    this.shared = new SharedStorage(fresh);
+  }
+
+  /** Backpropagates from this tensor; `seed` is required unless it holds one element. */
+  backward(seed?: Tensor): void {
+    engine.backward(this, seed);
+  }
+
+  /** @internal Called when a graph node starts / stops holding this tensor as an input. */
+  retainForGraph(): void {
+    this.graphRefs++;
+  }
+  releaseForGraph(): void {
+    this.graphRefs--;
+    this.releaseIfUnused();
+  }
+
+  /** @internal Drops the graph node that made this tensor, so its inputs can be freed. */
+  freeNode(): void {
+    const node = this.node;
+    if (!node || !node.backward) return;
+    node.backward = null;
+    const inputs = node.inputs;
+    node.inputs = [];
+    for (const t of inputs) t.releaseForGraph();
+  }
+
+  private releaseIfUnused(): void {
+    if (!this.disposedByUser || this.graphRefs > 0 || !this.shared) return;
+    this.shared.release();
+    this.shared = null;
+    engine.released(this);
+    this.freeNode();
+  }
+
+  toString(): string {
+    return `Tensor#${this.id}(${formatShape(this.shape)}, ${this.dtype}${this.requiresGrad ? ', requiresGrad' : ''})`;
+  }
+}
+
+/** @internal The shared-storage type, for backends moving tensors. */
+export type { SharedStorage };

@@ -1,0 +1,177 @@
+// Training and evaluating a Packed-Ensembles MLP on an in-memory data set: the loop behind `npm start`
+// and the demo. Reads one value back per `readEvery` steps, never inside a step.
+import { Rng } from './random.ts';
+import { tensor } from './ops/create.ts';
+import { add, crossEntropy, repeat, softmax } from './ops/index.ts';
+import { engine } from './engine.ts';
+import { PackedMLP } from './nn/packed.ts';
+import { Adam } from './optim/adam.ts';
+import { CosineAnnealingLR } from './optim/schedule.ts';
+import { accuracy, brier, ece, ensembleMean, estimatorProbs, nll, type Probs } from './metrics.ts';
+import type { Dataset } from './data/digits.ts';
+import type { Tensor } from './tensor.ts';
+
+export interface TrainConfig {
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  numEstimators: number;
+  alpha: number;
+  gamma: number;
+  hidden: number[];
+  seed: number;
+  /** Read the running loss back every this many steps (for progress display). */
+  readEvery?: number;
+}
+
+export const defaultTrainConfig: TrainConfig = {
+  epochs: 20,
+  batchSize: 64,
+  lr: 3e-3,
+  numEstimators: 4,
+  alpha: 2,
+  gamma: 1,
+  hidden: [128, 128],
+  seed: 0,
+};
+
+export interface Evaluation {
+  accuracy: number;
+  nll: number;
+  ece: number;
+  brier: number;
+  /** Mean over estimators of each one's own metrics. */
+  singleEstimator: { accuracy: number; nll: number; ece: number };
+}
+
+export interface EpochReport {
+  epoch: number;
+  loss: number;
+  trainAccuracy: number;
+  testAccuracy: number;
+}
+
+export interface TrainProgress {
+  epoch: number;
+  step: number;
+  stepsPerEpoch: number;
+  /** Latest mean loss of the epoch read back (NaN before the first read). */
+  loss: number;
+}
+
+export interface TrainCallbacks {
+  onStep?: (p: TrainProgress) => void;
+  onEpoch?: (r: EpochReport) => void;
+}
+
+/** Per-estimator probabilities, estimator-major [M*N, C], of a whole data set (batched, no grad). */
+export async function predictEstimators(model: PackedMLP, data: Dataset, batchSize = 512): Promise<Probs> {
+  const C = model.numClasses, M = model.numEstimators;
+  const out = new Float32Array(M * data.n * C);
+  for (let start = 0; start < data.n; start += batchSize) {
+    const n = Math.min(batchSize, data.n - start);
+    const probs = engine.noGrad(() =>
+      engine.tidy(() => {
+        const x = tensor(data.x.subarray(start * data.features, (start + n) * data.features), [n, data.features]);
+        return softmax(model.estimatorLogits(x));
+      }),
+    );
+    const values = (await probs.data()) as Float32Array;
+    probs.dispose();
+    for (let m = 0; m < M; m++) out.set(values.subarray(m * n * C, (m + 1) * n * C), (m * data.n + start) * C);
+  }
+  return { data: out, classes: C };
+}
+
+export async function evaluate(model: PackedMLP, data: Dataset): Promise<Evaluation> {
+  const per = await predictEstimators(model, data);
+  const mean = ensembleMean(per, model.numEstimators);
+  const M = model.numEstimators;
+  const single = { accuracy: 0, nll: 0, ece: 0 };
+  for (let m = 0; m < M; m++) {
+    const p = estimatorProbs(per, M, m);
+    single.accuracy += accuracy(p, data.y) / M;
+    single.nll += nll(p, data.y) / M;
+    single.ece += ece(p, data.y) / M;
+  }
+  return { accuracy: accuracy(mean, data.y), nll: nll(mean, data.y), ece: ece(mean, data.y), brier: brier(mean, data.y), singleEstimator: single };
+}
+
+/** Trains a PackedMLP with Adam and a cosine schedule; returns the model and the per-epoch history. */
+export async function trainPackedMLP(
+  train: Dataset,
+  test: Dataset,
+  config: TrainConfig,
+  callbacks: TrainCallbacks = {},
+): Promise<{ model: PackedMLP; history: EpochReport[] }> {
+  const rng = new Rng(config.seed);
+  const M = config.numEstimators;
+  const model = new PackedMLP({
+    inFeatures: train.features,
+    hiddenFeatures: config.hidden,
+    numClasses: train.classes,
+    numEstimators: M,
+    alpha: config.alpha,
+    gamma: config.gamma,
+    rng,
+  });
+  const optimizer = new Adam(model.parameters(), { lr: config.lr });
+  const schedule = new CosineAnnealingLR(optimizer, config.epochs);
+  const stepsPerEpoch = Math.ceil(train.n / config.batchSize);
+  const readEvery = config.readEvery ?? 10;
+  const history: EpochReport[] = [];
+  const order = Array.from({ length: train.n }, (_, i) => i);
+  for (let epoch = 1; epoch <= config.epochs; epoch++) {
+    rng.shuffle(order);
+    let lossSum: Tensor | null = null; // summed on the backend: no readback inside a step
+    let meanLoss = NaN;
+    for (let step = 0; step < stepsPerEpoch; step++) {
+      const rows = order.slice(step * config.batchSize, (step + 1) * config.batchSize);
+      const batch = batchOf(train, rows);
+      const loss = engine.tidy(() => {
+        const x = tensor(batch.x, [rows.length, train.features]);
+        const labels = tensor(batch.y, [rows.length], { dtype: 'i32' });
+        const l = crossEntropy(model.estimatorLogits(x), repeat(labels, M));
+        l.backward();
+        return l;
+      });
+      optimizer.step();
+      optimizer.zeroGrad();
+      const previous: Tensor | null = lossSum;
+      lossSum = previous ? engine.noGrad(() => add(previous, loss)) : loss;
+      if (previous) {
+        previous.dispose();
+        loss.dispose();
+      }
+      if ((step + 1) % readEvery === 0 || step === stepsPerEpoch - 1) {
+        meanLoss = (await lossSum.item()) / (step + 1);
+        if (!Number.isFinite(meanLoss)) {
+          lossSum.dispose();
+          throw new Error(`training diverged: the loss is ${meanLoss} at epoch ${epoch}, step ${step + 1}; lower the learning rate (now ${optimizer.lr})`);
+        }
+      }
+      callbacks.onStep?.({ epoch, step: step + 1, stepsPerEpoch, loss: meanLoss });
+    }
+    lossSum?.dispose();
+    schedule.step();
+    const report: EpochReport = {
+      epoch,
+      loss: meanLoss,
+      trainAccuracy: (await evaluate(model, train)).accuracy,
+      testAccuracy: (await evaluate(model, test)).accuracy,
+    };
+    history.push(report);
+    callbacks.onEpoch?.(report);
+  }
+  optimizer.dispose();
+  return { model, history };
+}
+
+function batchOf(d: Dataset, rows: number[]): { x: Float32Array; y: Int32Array } {
+  const x = new Float32Array(rows.length * d.features), y = new Int32Array(rows.length);
+  rows.forEach((r, i) => {
+    x.set(d.x.subarray(r * d.features, (r + 1) * d.features), i * d.features);
+    y[i] = d.y[r];
+  });
+  return { x, y };
+}
