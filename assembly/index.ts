@@ -1,0 +1,13 @@
+// The wasm module's exports: every kernel of the Backend table, the thread task loop and the peak probe.
+export { blockGemm } from './gemm';
+export { fill, unary, scalar, binary } from './elementwise';
+export { copyStrided } from './strided';
+export { reduce, softmax, oneHot } from './reduce';
+export { sgdStep, adamStep } from './optim';
+export { runTasks } from './tasks';
+export { simdPeak } from './peak';
+
+/** First byte the JS allocator may use: past the module's static data. */
+export function heapBase(): usize {
+  return __heap_base;
+}

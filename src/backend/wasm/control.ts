@@ -1,0 +1,19 @@
+// Layout of the control area in shared memory (byte offsets match assembly/control.ts and assembly/tasks.ts).
+
+/** i32 word indices, relative to the start of the control area. */
+export const SIGNAL = 0; // bumped to wake the workers for a new job
+export const QUIT = 1; // set once, at dispose
+export const CLAIM = 2; // (generation << 16) | next task index
+export const JOB = 3; // (generation << 16) | task count
+export const DONE = 4; // tasks finished in this generation
+
+/** The job descriptor: slot 0 is the kind, then i32/f32 argument slots (see assembly/tasks.ts). */
+export const DESC_WORD = 16;
+/** A rank-6 strided view (shape, two stride sets) used by the binary and copy kernels. */
+export const VIEW_WORD = DESC_WORD + 32;
+export const CONTROL_BYTES = 512;
+/** Task indices live in 16 bits. */
+export const MAX_TASKS = 0xffff;
+
+/** Job kinds (the order of `Kind` in assembly/tasks.ts). */
+export const Kind = { gemm: 0, fill: 1, unary: 2, scalar: 3, binary: 4, copy: 5, sgd: 6, adam: 7, softmax: 8 } as const;

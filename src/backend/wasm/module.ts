@@ -1,0 +1,47 @@
+// The compiled kernel module: picks the relaxed-SIMD build where the host validates it, else plain SIMD,
+// each in a shared-memory variant (threads) and an unshared one (no SharedArrayBuffer).
+import * as builds from './generated.ts';
+
+export type Flavour = 'relaxed-simd' | 'simd';
+
+/** The kernel exports, as called from TypeScript (pointers are byte addresses, booleans 0/1). */
+export interface Kernels {
+  heapBase(): number;
+  runTasks(ctrl: number, thread: number): void;
+  blockGemm(a: number, ars: number, acs: number, b: number, brs: number, bcs: number, c: number, crs: number,
+    bias: number, relu: number, K: number, m0: number, m1: number, n0: number, n1: number, scratch: number): void;
+  fill(out: number, value: number, start: number, end: number): void;
+  unary(op: number, x: number, out: number, start: number, end: number): void;
+  scalar(op: number, x: number, s: number, out: number, start: number, end: number): void;
+  binary(op: number, a: number, b: number, out: number, view: number, start: number, end: number): void;
+  copyStrided(src: number, dst: number, view: number, start: number, end: number): void;
+  reduce(op: number, x: number, out: number, outer: number, n: number, inner: number): void;
+  softmax(x: number, out: number, cols: number, log: number, r0: number, r1: number): void;
+  oneHot(labels: number, out: number, n: number, classes: number): void;
+  sgdStep(p: number, g: number, m: number, lr: number, momentum: number, dampening: number, nesterov: number,
+    weightDecay: number, firstStep: number, start: number, end: number): void;
+  adamStep(p: number, g: number, m: number, v: number, lr: number, beta1: number, beta2: number, eps: number,
+    weightDecay: number, decoupled: number, c1: number, c2: number, start: number, end: number): void;
+  simdPeak(iterations: number, seed: number): number;
+}
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+export interface KernelModule {
+  module: WebAssembly.Module;
+  flavour: Flavour;
+}
+
+/** Compiles the fastest build the host validates, shared-memory or not. */
+export async function compileKernels(shared: boolean): Promise<KernelModule> {
+  const relaxed = decode(shared ? builds.relaxedWasm : builds.relaxedUnsharedWasm);
+  if (WebAssembly.validate(relaxed)) return { module: await WebAssembly.compile(relaxed), flavour: 'relaxed-simd' };
+  const simd = decode(shared ? builds.simdWasm : builds.simdUnsharedWasm);
+  if (!WebAssembly.validate(simd)) throw new Error('wasm backend: this host does not support WebAssembly SIMD');
+  return { module: await WebAssembly.compile(simd), flavour: 'simd' };
+}

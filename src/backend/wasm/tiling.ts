@@ -1,0 +1,69 @@
+// How one block GEMM is cut into tasks, and the strides that make blockGemm compute each of the three
+// block-linear products from the packed [G, O, I] weight (see assembly/gemm.ts).
+import type { BlockShape } from '../backend.ts';
+import { MAX_TASKS } from './control.ts';
+
+/** One block GEMM call for all G blocks: pointers in bytes, strides in elements, per-block offsets in elements. */
+export interface Gemm {
+  G: number; M: number; N: number; K: number;
+  a: number; aG: number; ars: number; acs: number;
+  b: number; bG: number; brs: number; bcs: number;
+  c: number; cG: number; crs: number;
+  bias: number; biasG: number; relu: boolean;
+}
+
+export interface Tiles {
+  tilesM: number; tilesN: number; MT: number; NT: number;
+}
+
+const up = (v: number, m: number): number => Math.ceil(v / m) * m;
+
+/**
+ * Splits each block into row and column tiles until there are about 4 tasks per thread (for balance),
+ * halving columns first when B must be packed (each task packs its own column panels) or columns dominate.
+ */
+export function tile({ G, M, N, bcs }: Gemm, threads: number): Tiles {
+  let MT = up(M, 4), NT = up(N, 8);
+  const count = (): number => G * Math.ceil(M / MT) * Math.ceil(N / NT);
+  while (threads > 1 && count() < 4 * threads) {
+    if (NT >= 32 && (bcs !== 1 || NT >= MT)) NT = up(NT / 2, 8);
+    else if (MT >= 16) MT = up(MT / 2, 4);
+    else if (NT >= 16) NT = up(NT / 2, 8);
+    else break;
+  }
+  while (count() > MAX_TASKS) MT *= 2;
+  return { tilesM: Math.ceil(M / MT), tilesN: Math.ceil(N / NT), MT, NT };
+}
+
+/** y = x·Wᵀ + b per block: A = x_g [B, I], B(k=i, n=o) = W[g, o, i] (packed into panels). */
+export function forward(x: number, w: number, bias: number, y: number, { B, G, I, O }: BlockShape, relu: boolean): Gemm {
+  return {
+    G, M: B, N: O, K: I,
+    a: x, aG: I, ars: G * I, acs: 1,
+    b: w, bG: O * I, brs: 1, bcs: I,
+    c: y, cG: O, crs: G * O,
+    bias, biasG: O, relu,
+  };
+}
+
+/** dx = dy·W per block: A = dy_g [B, O], B = W_g [O, I]. */
+export function inputGrad(dy: number, w: number, dx: number, { B, G, I, O }: BlockShape): Gemm {
+  return {
+    G, M: B, N: I, K: O,
+    a: dy, aG: O, ars: G * O, acs: 1,
+    b: w, bG: O * I, brs: I, bcs: 1,
+    c: dx, cG: I, crs: G * I,
+    bias: 0, biasG: 0, relu: false,
+  };
+}
+
+/** dW = dyᵀ·x per block: A(o, b) = dy[b, g*O + o], B = x_g [B, I]. */
+export function weightGrad(dy: number, x: number, dw: number, { B, G, I, O }: BlockShape): Gemm {
+  return {
+    G, M: O, N: I, K: B,
+    a: dy, aG: O, ars: 1, acs: G * O,
+    b: x, bG: I, brs: G * I, bcs: 1,
+    c: dw, cG: O * I, crs: I,
+    bias: 0, biasG: 0, relu: false,
+  };
+}

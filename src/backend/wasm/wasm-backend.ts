@@ -1,0 +1,189 @@
+// The 'wasm' backend: storages live in one WebAssembly.Memory, kernels are the AssemblyScript exports,
+// large kernels are split into tasks over the pool's threads.
+import type {
+  Activation, AdamAttrs, Backend, BackendInfo, BinaryOp, BlockShape, DType, ReduceOp, SgdAttrs, Storage, UnaryOp,
+} from '../backend.ts';
+import type { Allocator } from './allocator.ts';
+import { binaryCode, reduceCode, unaryCode } from './codes.ts';
+import { DESC_WORD, Kind, VIEW_WORD } from './control.ts';
+import type { Kernels } from './module.ts';
+import type { Pool } from './pool.ts';
+import { forward, inputGrad, tile, weightGrad, type Gemm } from './tiling.ts';
+import { viewWords } from './view.ts';
+
+/** Elementwise kernels below this many elements stay on the calling thread: waking workers costs more. */
+const PARALLEL_MIN = 1 << 16;
+
+class WasmStorage implements Storage {
+  constructor(readonly backend: WasmBackend, readonly ptr: number, readonly size: number, readonly dtype: DType) {}
+}
+
+const at = (s: Storage): number => (s as WasmStorage).ptr;
+
+export class WasmBackend implements Backend {
+  readonly name = 'wasm' as const;
+  private storageBytes = 0;
+  private f32View = new Float32Array(0);
+  private i32View = new Int32Array(0);
+  /** Per-thread panel scratch for the forward GEMM. */
+  private scratch = { ptr: 0, bytes: 0 };
+
+  constructor(
+    private readonly memory: WebAssembly.Memory,
+    private readonly k: Kernels,
+    private readonly heap: Allocator,
+    private readonly pool: Pool,
+    private readonly ctrl: number,
+    private readonly details: Record<string, string | number | boolean>,
+  ) {}
+
+  info(): BackendInfo {
+    return { name: 'wasm', details: { ...this.details, memoryBytes: this.memory.buffer.byteLength } };
+  }
+
+  /** Typed views of the whole memory, re-created after the memory has grown. */
+  f32(): Float32Array {
+    if (this.f32View.byteLength !== this.memory.buffer.byteLength) this.f32View = new Float32Array(this.memory.buffer);
+    return this.f32View;
+  }
+  i32(): Int32Array {
+    if (this.i32View.byteLength !== this.memory.buffer.byteLength) this.i32View = new Int32Array(this.memory.buffer);
+    return this.i32View;
+  }
+
+  alloc(size: number, dtype: DType): Storage {
+    const ptr = this.heap.alloc(size * 4);
+    this.storageBytes += size * 4;
+    return new WasmStorage(this, ptr, size, dtype);
+  }
+  free(s: Storage): void {
+    this.storageBytes -= this.heap.free(at(s));
+  }
+  allocatedBytes(): number {
+    return this.storageBytes;
+  }
+  upload(s: Storage, data: Float32Array | Int32Array): void {
+    const view = data instanceof Int32Array ? this.i32() : this.f32();
+    view.set(data.subarray(0, s.size), at(s) >> 2);
+  }
+  download(s: Storage): Promise<Float32Array | Int32Array> {
+    return Promise.resolve(this.downloadSync(s));
+  }
+  readonly downloadSync = (s: Storage): Float32Array | Int32Array => {
+    const view = s.dtype === 'i32' ? this.i32() : this.f32();
+    const start = at(s) >> 2;
+    return view.slice(start, start + s.size); // a copy in a plain (unshared) buffer
+  };
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+  dispose(): void {
+    this.pool.dispose();
+  }
+
+  fill(out: Storage, value: number): void {
+    this.elementwise(Kind.fill, out.size, [at(out), f(value)], (s, e) => this.k.fill(at(out), value, s, e));
+  }
+  unary(op: UnaryOp, x: Storage, out: Storage): void {
+    const code = unaryCode(op);
+    this.elementwise(Kind.unary, out.size, [code, at(x), at(out)], (s, e) => this.k.unary(code, at(x), at(out), s, e));
+  }
+  scalar(op: BinaryOp, x: Storage, s: number, out: Storage): void {
+    const code = binaryCode(op);
+    this.elementwise(Kind.scalar, out.size, [code, at(x), f(s), at(out)], (a, e) => this.k.scalar(code, at(x), s, at(out), a, e));
+  }
+  binary(op: BinaryOp, a: Storage, b: Storage, out: Storage, outShape: number[], aStrides: number[], bStrides: number[]): void {
+    const n = outShape.reduce((p, d) => p * d, 1);
+    this.i32().set(viewWords(outShape, aStrides, bStrides), (this.ctrl >> 2) + VIEW_WORD);
+    const code = binaryCode(op), view = this.ctrl + VIEW_WORD * 4;
+    this.elementwise(Kind.binary, n, [code, at(a), at(b), at(out)], (s, e) => this.k.binary(code, at(a), at(b), at(out), view, s, e));
+  }
+  reduce(op: ReduceOp, x: Storage, out: Storage, outer: number, n: number, inner: number): void {
+    this.k.reduce(reduceCode(op), at(x), at(out), outer, n, inner);
+  }
+  copyStrided(src: Storage, dst: Storage, shape: number[], srcStrides: number[], srcOffset: number, dstStrides: number[], dstOffset: number): void {
+    const n = shape.reduce((p, d) => p * d, 1);
+    this.i32().set(viewWords(shape, srcStrides, dstStrides), (this.ctrl >> 2) + VIEW_WORD);
+    const s0 = at(src) + srcOffset * 4, d0 = at(dst) + dstOffset * 4, view = this.ctrl + VIEW_WORD * 4;
+    this.elementwise(Kind.copy, n, [s0, d0], (s, e) => this.k.copyStrided(s0, d0, view, s, e));
+  }
+  softmax(x: Storage, out: Storage, rows: number, cols: number, log: boolean): void {
+    const l = log ? 1 : 0;
+    this.split(Kind.softmax, rows, rows * cols, [at(x), at(out), cols, l], (s, e) => this.k.softmax(at(x), at(out), cols, l, s, e));
+  }
+  oneHot(labels: Storage, out: Storage, n: number, classes: number): void {
+    this.k.oneHot(at(labels), at(out), n, classes);
+  }
+
+  blockLinear(x: Storage, w: Storage, bias: Storage | null, out: Storage, shape: BlockShape, activation: Activation): void {
+    this.gemm(forward(at(x), at(w), bias ? at(bias) : 0, at(out), shape, activation === 'relu'));
+  }
+  blockLinearInputGrad(dy: Storage, w: Storage, dx: Storage, shape: BlockShape): void {
+    this.gemm(inputGrad(at(dy), at(w), at(dx), shape));
+  }
+  blockLinearWeightGrad(dy: Storage, x: Storage, dw: Storage, db: Storage | null, shape: BlockShape): void {
+    this.gemm(weightGrad(at(dy), at(x), at(dw), shape));
+    if (db) this.k.reduce(reduceCode('sum'), at(dy), at(db), 1, shape.B, shape.G * shape.O);
+  }
+
+  sgdStep(param: Storage, grad: Storage, momentum: Storage | null, a: SgdAttrs): void {
+    const p = at(param), g = at(grad), m = momentum ? at(momentum) : 0, nest = a.nesterov ? 1 : 0, first = a.firstStep ? 1 : 0;
+    this.elementwise(Kind.sgd, param.size, [p, g, m, f(a.lr), f(a.momentum), f(a.dampening), nest, f(a.weightDecay), first], (s, e) =>
+      this.k.sgdStep(p, g, m, a.lr, a.momentum, a.dampening, nest, a.weightDecay, first, s, e),
+    );
+  }
+  adamStep(param: Storage, grad: Storage, mStore: Storage, vStore: Storage, a: AdamAttrs): void {
+    const p = at(param), g = at(grad), m = at(mStore), v = at(vStore), dec = a.decoupled ? 1 : 0;
+    const c1 = 1 - Math.pow(a.beta1, a.step), c2 = 1 - Math.pow(a.beta2, a.step);
+    const slots = [p, g, m, v, f(a.lr), f(a.beta1), f(a.beta2), f(a.eps), f(a.weightDecay), dec, f(c1), f(c2)];
+    this.elementwise(Kind.adam, param.size, slots, (s, e) =>
+      this.k.adamStep(p, g, m, v, a.lr, a.beta1, a.beta2, a.eps, a.weightDecay, dec, c1, c2, s, e),
+    );
+  }
+
+  /** An elementwise kernel over n elements: on the calling thread when small, else split into chunks. */
+  private elementwise(kind: number, n: number, slots: number[], direct: (start: number, end: number) => void): void {
+    this.split(kind, n, n, slots, direct);
+  }
+
+  /** Runs `direct` over [0, units) on this thread, or as ~4 tasks per thread when `work` elements are plenty. */
+  private split(kind: number, units: number, work: number, slots: number[], direct: (start: number, end: number) => void): void {
+    const threads = this.pool.threads;
+    if (threads === 1 || work < PARALLEL_MIN) {
+      direct(0, units);
+      return;
+    }
+    const chunk = Math.ceil(units / (4 * threads));
+    this.describe([kind, units, chunk, ...slots]);
+    this.pool.run(Math.ceil(units / chunk));
+  }
+
+  private gemm(g: Gemm): void {
+    if (g.M === 0 || g.N === 0) return;
+    const threads = this.pool.threads;
+    const t = tile(g, threads);
+    const panel = g.bcs === 1 ? 0 : 8 * g.K * 4;
+    if (panel * threads > this.scratch.bytes) {
+      if (this.scratch.bytes) this.heap.free(this.scratch.ptr);
+      this.scratch = { ptr: this.heap.alloc(panel * threads), bytes: panel * threads };
+    }
+    this.describe([
+      Kind.gemm, t.tilesM, t.tilesN, t.MT, t.NT, g.M, g.N, g.K,
+      g.a, g.aG * 4, g.ars, g.acs, g.b, g.bG * 4, g.brs, g.bcs, g.c, g.cG * 4, g.crs,
+      g.bias, g.biasG * 4, g.relu ? 1 : 0, this.scratch.ptr, panel,
+    ]);
+    this.pool.run(g.G * t.tilesM * t.tilesN);
+  }
+
+  /** Writes the job descriptor slots (i32, or f32 bit patterns from `f`). */
+  private describe(slots: number[]): void {
+    this.i32().set(slots, (this.ctrl >> 2) + DESC_WORD);
+  }
+}
+
+const bits = new DataView(new ArrayBuffer(4));
+/** The bit pattern of an f32, for a descriptor slot read as f32 by the kernel. */
+function f(v: number): number {
+  bits.setFloat32(0, v, true);
+  return bits.getInt32(0, true);
+}

@@ -1,0 +1,48 @@
+// A kernel worker of the wasm CPU pool. It instantiates the kernel module over the shared memory, says
+// "ready", then sleeps on the SIGNAL word and runs the task loop each time the main thread bumps it.
+// Built to a self-contained string by scripts/build-wasm.ts; it runs in worker_threads and in Web Workers.
+import { QUIT, SIGNAL } from '../src/backend/wasm/control.ts';
+
+export interface KernelWorkerStart {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  /** Byte address of the control area. */
+  ctrl: number;
+  /** This worker's thread index (the calling thread is 0). */
+  thread: number;
+  /** Iterations to poll for the next job before sleeping. */
+  spin: number;
+}
+
+interface Port {
+  post(message: unknown): void;
+  listen(fn: (message: KernelWorkerStart) => void): void;
+}
+
+function hostPort(): Port {
+  if (typeof process !== 'undefined' && typeof require === 'function') {
+    const { parentPort } = require('node:worker_threads') as typeof import('node:worker_threads');
+    return { post: (m) => parentPort!.postMessage(m), listen: (fn) => parentPort!.once('message', fn) };
+  }
+  const scope = globalThis as unknown as DedicatedWorkerGlobalScope;
+  return { post: (m) => scope.postMessage(m), listen: (fn) => scope.addEventListener('message', (e) => fn(e.data), { once: true }) };
+}
+
+function serve(port: Port, { module, memory, ctrl, thread, spin }: KernelWorkerStart): void {
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const runTasks = instance.exports.runTasks as (ctrl: number, thread: number) => void;
+  const words = new Int32Array(memory.buffer, ctrl, 8);
+  let seen = Atomics.load(words, SIGNAL);
+  port.post('ready');
+  for (;;) {
+    // Poll a little first: back-to-back kernels then skip the cost of a sleep and a wake-up.
+    for (let k = 0; k < spin && Atomics.load(words, SIGNAL) === seen; k++);
+    Atomics.wait(words, SIGNAL, seen);
+    seen = Atomics.load(words, SIGNAL);
+    if (Atomics.load(words, QUIT)) return;
+    runTasks(ctrl, thread);
+  }
+}
+
+const port = hostPort();
+port.listen((start) => serve(port, start));
