@@ -1,0 +1,60 @@
+// The op-level suite every backend runs: each op's gradient against central finite differences
+// on random shapes including odd sizes.
+import { describe, it } from 'vitest';
+import * as bg from '../../src/index.ts';
+import { gradCheck } from './gradcheck.ts';
+
+type Case = [name: string, fn: (...t: bg.Tensor[]) => bg.Tensor, shapes: number[][], positive?: boolean];
+
+const labels7 = () => bg.tensor(Int32Array.from([0, 2, 1, 4, 4, 3, 0]), [7]);
+
+export const opCases: Case[] = [
+  ['add broadcast', (a, b) => bg.add(a, b), [[3, 5], [5]]],
+  ['add scalar', (a) => bg.add(a, 2.5), [[7]]],
+  ['sub broadcast', (a, b) => bg.sub(a, b), [[4, 1, 3], [2, 3]]],
+  ['mul broadcast', (a, b) => bg.mul(a, b), [[2, 3, 5], [3, 1]]],
+  ['mul scalar', (a) => bg.mul(a, -3), [[5, 3]]],
+  ['div broadcast', (a, b) => bg.div(a, b), [[3, 7], [7]], true],
+  ['pow', (a) => bg.pow(a, 3), [[9]], true],
+  ['maximum', (a, b) => bg.maximum(a, b), [[5, 3], [3]]],
+  ['minimum', (a, b) => bg.minimum(a, b), [[5, 3], [5, 1]]],
+  ['neg', (a) => bg.neg(a), [[6]]],
+  ['exp', (a) => bg.exp(a), [[3, 3]]],
+  ['log', (a) => bg.log(a), [[11]], true],
+  ['sqrt', (a) => bg.sqrt(a), [[11]], true],
+  ['abs', (a) => bg.abs(a), [[13]]],
+  ['tanh', (a) => bg.tanh(a), [[2, 7]]],
+  ['sigmoid', (a) => bg.sigmoid(a), [[2, 7]]],
+  ['relu', (a) => bg.relu(a), [[3, 5]]],
+  ['gelu', (a) => bg.gelu(a), [[3, 5]]],
+  ['sum all', (a) => bg.sum(a), [[3, 5]]],
+  ['sum axes', (a) => bg.sum(a, [0, 2]), [[3, 4, 5]]],
+  ['sum keepDims', (a) => bg.sum(a, -1, true), [[3, 5]]],
+  ['mean', (a) => bg.mean(a, 1), [[3, 7]]],
+  ['max', (a) => bg.max(a, 1), [[4, 9]]],
+  ['max all', (a) => bg.max(a), [[17]]],
+  ['softmax', (a) => bg.softmax(a), [[3, 7]]],
+  ['logSoftmax', (a) => bg.logSoftmax(a), [[5, 3]]],
+  ['reshape', (a) => bg.mul(bg.reshape(a, [5, 3]), bg.reshape(a, [5, 3])), [[3, 5]]],
+  ['transpose', (a) => bg.transpose(a, [2, 0, 1]), [[2, 3, 5]]],
+  ['broadcastTo', (a) => bg.broadcastTo(a, [4, 3, 5]), [[3, 1]]],
+  ['slice', (a) => bg.slice(a, 1, 1, 4), [[3, 5]]],
+  ['concat', (a, b) => bg.concat([a, b], 1), [[3, 2], [3, 5]]],
+  ['rearrangeEstimators', (a) => bg.rearrangeEstimators(a, 3), [[5, 6]]],
+  ['blockLinear', (x, w, b) => bg.blockLinear(x, w, b), [[5, 3 * 7], [3, 4, 7], [12]]],
+  ['blockLinear relu', (x, w, b) => bg.blockLinear(x, w, b, { activation: 'relu' }), [[9, 2 * 5], [2, 3, 5], [6]]],
+  ['blockLinear no bias', (x, w) => bg.blockLinear(x, w), [[4, 13], [1, 6, 13]]],
+  ['linear', (x, w, b) => bg.linear(x, w, b), [[3, 5], [7, 5], [7]]],
+  ['crossEntropy', (x) => bg.crossEntropy(x, labels7()), [[7, 5]]],
+  ['mse', (a, b) => bg.mse(a, b), [[4, 3], [4, 3]]],
+];
+
+/** Registers the op suite for a backend; `setup` makes it current. */
+export function opSuite(label: string, setup: () => Promise<void>, tol?: number): void {
+  describe(`op gradients on ${label}`, () => {
+    it('selects the backend', setup);
+    it.each(opCases)('%s', async (name, fn, shapes, positive) => {
+      await gradCheck(name, fn, shapes, { positive, tol });
+    });
+  });
+}

@@ -1,0 +1,53 @@
+// Training lowers the loss, and `npm start` (the CLI) prints what it promises.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { init } from '../src/index.ts';
+import { trainPackedMLP, defaultTrainConfig } from '../src/training.ts';
+import { subset, trainTestSplit } from '../src/data/digits.ts';
+import { loadDigits } from '../src/cli/load-digits.ts';
+
+describe('training', () => {
+  it('lowers the loss and learns digits', async () => {
+    await init({ backend: 'js' });
+    const { train, test } = trainTestSplit(loadDigits(), 0.2, 42);
+    const small = subset(train, Array.from({ length: 400 }, (_, i) => i));
+    const { history, model } = await trainPackedMLP(small, test, { ...defaultTrainConfig, epochs: 6, hidden: [64], lr: 1e-2, batchSize: 32 });
+    expect(history).toHaveLength(6);
+    expect(history[5].loss).toBeLessThan(history[0].loss * 0.5);
+    expect(history[5].testAccuracy).toBeGreaterThan(0.6);
+    expect(model.numEstimators).toBe(4);
+  });
+
+  it('splits digits reproducibly', () => {
+    const data = loadDigits();
+    expect(data.n).toBe(1797);
+    const a = trainTestSplit(data, 0.2, 42), b = trainTestSplit(data, 0.2, 42);
+    expect(a.test.n).toBe(359);
+    expect([...a.test.y.slice(0, 20)]).toEqual([...b.test.y.slice(0, 20)]);
+  });
+});
+
+const tsx = ['node_modules/.bin/tsx', 'src/cli/train.ts'];
+
+describe('npm start', () => {
+  it('--json prints one JSON object with backend, epochs, seconds and test metrics', () => {
+    const out = execFileSync(tsx[0], [tsx[1], '--epochs', '1', '--hidden', '32', '--backend', 'js', '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const result = JSON.parse(out.trim());
+    expect(result.backend).toBe('js');
+    expect(result.epochs).toBe(1);
+    expect(result.seconds).toBeGreaterThan(0);
+    for (const k of ['accuracy', 'nll', 'ece']) expect(result.test[k]).toBeTypeOf('number');
+    expect(result.test.accuracy).toBeGreaterThan(0.3);
+  });
+
+  it('--help lists the options', () => {
+    const out = execFileSync(tsx[0], [tsx[1], '--help'], { encoding: 'utf8' });
+    for (const opt of ['--epochs', '--estimators', '--batch-size', '--lr', '--seed', '--backend', '--json']) expect(out).toContain(opt);
+  });
+
+  it('rejects bad options with a clear message', () => {
+    const r = spawnSync(tsx[0], [tsx[1], '--epochs', 'ten'], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("--epochs must be an integer >= 1, got 'ten'");
+  });
+});
