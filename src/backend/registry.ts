@@ -1,12 +1,13 @@
-// Creates backends by name, once each; 'auto' prefers WebGPU, then wasm, then the JS reference.
+// Creates backends by name, once each; 'auto' prefers a hardware WebGPU adapter, then wasm, then the JS reference.
 import type { Backend, BackendName } from './backend.ts';
 import { referenceBackend } from './js/index.ts';
 
 export interface BackendOptions {
+  /** Kernel threads of the wasm backend (default: every core). */
   threads?: number;
 }
 
-const created = new Map<BackendName, Promise<Backend>>();
+const created = new Map<string, Promise<Backend>>();
 
 async function make(name: BackendName, options: BackendOptions): Promise<Backend> {
   switch (name) {
@@ -19,23 +20,32 @@ async function make(name: BackendName, options: BackendOptions): Promise<Backend
   }
 }
 
+/** A software adapter (SwiftShader) is right for tests but slower than the wasm kernels: 'auto' passes it by. */
+function isSoftware(backend: Backend): boolean {
+  return backend.info().details.software === true;
+}
+
 export async function createBackend(choice: BackendName | 'auto', options: BackendOptions = {}): Promise<Backend> {
   if (choice === 'auto') {
-    for (const name of ['webgpu', 'wasm'] as const) {
-      try {
-        return await createBackend(name, options);
-      } catch {
-        // not available here: try the next one
-      }
+    try {
+      const gpu = await createBackend('webgpu', options);
+      if (!isSoftware(gpu)) return gpu;
+    } catch {
+      // no adapter here: use the CPU path
     }
-    return createBackend('js');
+    try {
+      return await createBackend('wasm', options);
+    } catch {
+      return createBackend('js');
+    }
   }
   if (!['js', 'wasm', 'webgpu'].includes(choice)) throw new Error(`init: unknown backend '${choice}' (use 'auto', 'webgpu', 'wasm' or 'js')`);
-  let backend = created.get(choice);
+  const key = choice === 'wasm' ? `wasm:${options.threads ?? 'all'}` : choice;
+  let backend = created.get(key);
   if (!backend) {
     backend = make(choice, options);
-    created.set(choice, backend);
-    backend.catch(() => created.delete(choice)); // a failed start may be retried
+    created.set(key, backend);
+    backend.catch(() => created.delete(key)); // a failed start may be retried
   }
   return backend;
 }
