@@ -121,8 +121,17 @@ export class Tensor {
   async moveTo(backend: Backend): Promise<void> {
     const old = this.storageOf('moveTo');
     if (old.backend === backend) return;
-    if (this.shared!.refs > 1) throw new Error(`moveTo: tensor #${this.id} shares its storage with a view; move the original alone`);
-    const data = await old.backend.download(old);
+    this.assign(backend, await old.backend.download(old));
+  }
+
+  /**
+   * Replaces the values with host data on `backend`, in place (same tensor object). The old storage is
+   * dropped unread, so this also rescues a tensor whose device is gone.
+   */
+  assign(backend: Backend, data: Float32Array | Int32Array): void {
+    this.storageOf('assign');
+    if (data.length !== this.size) throw new Error(`assign: ${data.length} values for tensor ${formatShape(this.shape)}`);
+    if (this.shared!.refs > 1) throw new Error(`assign: tensor #${this.id} shares its storage with a view; reassign the original alone`);
     const fresh = backend.alloc(this.size, this.dtype);
     backend.upload(fresh, data);
     this.shared!.release();

@@ -10,6 +10,7 @@ import { CosineAnnealingLR } from './optim/schedule.ts';
 import { accuracy, brier, ece, ensembleMean, estimatorProbs, nll, type Probs } from './metrics.ts';
 import type { Dataset } from './data/digits.ts';
 import type { Tensor } from './tensor.ts';
+import { TrainingGuard } from './resilience.ts';
 
 export interface TrainConfig {
   epochs: number;
@@ -22,6 +23,8 @@ export interface TrainConfig {
   seed: number;
   /** Read the running loss back every this many steps (for progress display). */
   readEvery?: number;
+  /** Steps between host snapshots that let training survive a lost GPU (see TrainingGuard). */
+  snapshotEvery?: number;
 }
 
 export const defaultTrainConfig: TrainConfig = {
@@ -62,6 +65,8 @@ export interface TrainProgress {
 export interface TrainCallbacks {
   onStep?: (p: TrainProgress) => void;
   onEpoch?: (r: EpochReport) => void;
+  /** The device was lost and training moved to the fallback backend. */
+  onFallback?: (reason: string, backend: string) => void;
 }
 
 /** Per-estimator probabilities, estimator-major [M*N, C], of a whole data set (batched, no grad). */
@@ -121,39 +126,57 @@ export async function trainPackedMLP(
   const readEvery = config.readEvery ?? 10;
   const history: EpochReport[] = [];
   const order = Array.from({ length: train.n }, (_, i) => i);
+  let lossSum: Tensor | null = null; // summed on the backend: no readback inside a step
+  let summedSteps = 0;
+  const guard = new TrainingGuard<number[]>(model, optimizer, {
+    snapshotEvery: config.snapshotEvery,
+    onFallback: (reason) => {
+      lossSum?.dispose(); // it lived on the lost device
+      lossSum = null;
+      summedSteps = 0;
+      callbacks.onFallback?.(reason, engine.backend.name);
+    },
+  });
+  const trainStep = (rows: number[]): Tensor => {
+    const batch = batchOf(train, rows);
+    const loss = engine.tidy(() => {
+      const x = tensor(batch.x, [rows.length, train.features]);
+      const labels = tensor(batch.y, [rows.length], { dtype: 'i32' });
+      const l = crossEntropy(model.estimatorLogits(x), repeat(labels, M));
+      l.backward();
+      return l;
+    });
+    optimizer.step();
+    optimizer.zeroGrad();
+    return loss;
+  };
   for (let epoch = 1; epoch <= config.epochs; epoch++) {
     rng.shuffle(order);
-    let lossSum: Tensor | null = null; // summed on the backend: no readback inside a step
     let meanLoss = NaN;
     for (let step = 0; step < stepsPerEpoch; step++) {
-      const rows = order.slice(step * config.batchSize, (step + 1) * config.batchSize);
-      const batch = batchOf(train, rows);
-      const loss = engine.tidy(() => {
-        const x = tensor(batch.x, [rows.length, train.features]);
-        const labels = tensor(batch.y, [rows.length], { dtype: 'i32' });
-        const l = crossEntropy(model.estimatorLogits(x), repeat(labels, M));
-        l.backward();
-        return l;
-      });
-      optimizer.step();
-      optimizer.zeroGrad();
+      const loss = await guard.step(order.slice(step * config.batchSize, (step + 1) * config.batchSize), trainStep);
       const previous: Tensor | null = lossSum;
       lossSum = previous ? engine.noGrad(() => add(previous, loss)) : loss;
+      summedSteps++;
       if (previous) {
         previous.dispose();
         loss.dispose();
       }
       if ((step + 1) % readEvery === 0 || step === stepsPerEpoch - 1) {
-        meanLoss = (await lossSum.item()) / (step + 1);
+        await guard.ensureAlive(trainStep);
+        if (lossSum) meanLoss = (await lossSum.item()) / summedSteps;
         if (!Number.isFinite(meanLoss)) {
-          lossSum.dispose();
+          lossSum?.dispose();
           throw new Error(`training diverged: the loss is ${meanLoss} at epoch ${epoch}, step ${step + 1}; lower the learning rate (now ${optimizer.lr})`);
         }
       }
       callbacks.onStep?.({ epoch, step: step + 1, stepsPerEpoch, loss: meanLoss });
     }
     lossSum?.dispose();
+    lossSum = null;
+    summedSteps = 0;
     schedule.step();
+    await guard.ensureAlive(trainStep);
     const report: EpochReport = {
       epoch,
       loss: meanLoss,

@@ -67,6 +67,8 @@ export interface Backend {
   download(s: Storage): Promise<Float32Array | Int32Array>;
   /** Synchronous read, where the backend can do one (not WebGPU). */
   readonly downloadSync?: (s: Storage) => Float32Array | Int32Array;
+  /** Why the device is gone (WebGPU device loss), or null while it works. Backends that cannot be lost omit it. */
+  readonly lostReason?: string | null;
   /** Resolves when every queued kernel has finished. */
   flush(): Promise<void>;
   /** Releases every resource of the backend. */

@@ -14,7 +14,6 @@ export class Adam extends Optimizer {
   readonly eps: number;
   readonly weightDecay: number;
   protected readonly decoupled: boolean = false;
-  private readonly steps = new Map<Tensor, number>();
 
   constructor(params: Iterable<Tensor>, options: AdamOptions = {}, defaultWeightDecay = 0) {
     super(params, options.lr ?? 1e-3);
@@ -24,10 +23,8 @@ export class Adam extends Optimizer {
     for (const b of this.betas) if (!(b >= 0 && b < 1)) throw new Error(`${this.constructor.name}: betas must be in [0, 1), got ${this.betas}`);
   }
 
-  protected update(param: Tensor, grad: Tensor): void {
+  protected update(param: Tensor, grad: Tensor, step: number): void {
     const [m, v] = this.stateOf(param, 2);
-    const step = (this.steps.get(param) ?? 0) + 1;
-    this.steps.set(param, step);
     param.backend.adamStep(param.storageOf('adamStep'), grad.storageOf('adamStep'), m.storageOf('adamStep'), v.storageOf('adamStep'), {
       lr: this.lr,
       beta1: this.betas[0],

@@ -1,4 +1,4 @@
-export { Optimizer } from './optimizer.ts';
+export { Optimizer, type OptimizerState } from './optimizer.ts';
 export { SGD, type SGDOptions } from './sgd.ts';
 export { Adam, AdamW, type AdamOptions } from './adam.ts';
 export { StepLR, CosineAnnealingLR } from './schedule.ts';

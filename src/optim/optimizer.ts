@@ -1,6 +1,22 @@
 // Optimizer base: parameters, per-parameter state tensors, and gradient clearing.
+import type { Backend, BackendName } from '../backend/backend.ts';
 import { zerosLike } from '../ops/create.ts';
-import type { Tensor } from '../tensor.ts';
+import { empty } from '../ops/core.ts';
+import { getBackend } from '../runtime.ts';
+import type { Shape, Tensor } from '../tensor.ts';
+
+/** A host copy of an optimizer's state (see exportState / importState). */
+export interface OptimizerState {
+  stepCount: number;
+  lr: number;
+  perParam: { buffers: Float32Array[]; updates: number }[];
+}
+
+function tensorOn(backend: Backend, data: Float32Array, shape: Shape): Tensor {
+  const t = empty(shape, 'f32', backend);
+  backend.upload(t.storageOf('importState'), data);
+  return t;
+}
 
 export abstract class Optimizer {
   readonly params: Tensor[];
@@ -8,6 +24,8 @@ export abstract class Optimizer {
   /** Number of step() calls so far. */
   stepCount = 0;
   protected readonly state = new Map<Tensor, Tensor[]>();
+  /** Updates applied to each parameter (Adam's bias correction, SGD's first momentum step). */
+  protected readonly updates = new Map<Tensor, number>();
 
   constructor(params: Iterable<Tensor>, lr: number) {
     this.params = [...params];
@@ -22,10 +40,16 @@ export abstract class Optimizer {
   /** Applies one update from each parameter's .grad (parameters without a grad are left alone). */
   step(): void {
     this.stepCount++;
-    for (const p of this.params) if (p.grad) this.update(p, p.grad);
+    for (const p of this.params) {
+      if (!p.grad) continue;
+      const n = (this.updates.get(p) ?? 0) + 1;
+      this.updates.set(p, n);
+      this.update(p, p.grad, n);
+    }
   }
 
-  protected abstract update(param: Tensor, grad: Tensor): void;
+  /** Applies the n-th (1-based) update of one parameter. */
+  protected abstract update(param: Tensor, grad: Tensor, n: number): void;
 
   /** The parameter's state buffers, created as zeros (and kept out of tidy scopes) on first use. */
   protected stateOf(param: Tensor, count: number): Tensor[] {
@@ -42,6 +66,38 @@ export abstract class Optimizer {
     return [...this.state.values()].flat();
   }
 
+  /** Moves the state buffers to another backend (a plain copy of the same bytes), as model.to() does. */
+  async to(backend: BackendName): Promise<this> {
+    const target = await getBackend(backend);
+    for (const t of this.stateTensors()) await t.moveTo(target);
+    return this;
+  }
+
+  /** Host copy of the state, per parameter index: its buffers and update count. */
+  async exportState(): Promise<OptimizerState> {
+    const perParam: OptimizerState['perParam'] = [];
+    for (const p of this.params) {
+      const buffers = await Promise.all((this.state.get(p) ?? []).map(async (t) => (await t.data()) as Float32Array));
+      perParam.push({ buffers, updates: this.updates.get(p) ?? 0 });
+    }
+    return { stepCount: this.stepCount, lr: this.lr, perParam };
+  }
+
+  /** Replaces the state with a host copy, creating the buffers on each parameter's backend. */
+  importState(saved: OptimizerState): void {
+    if (saved.perParam.length !== this.params.length) {
+      throw new Error(`${this.constructor.name}.importState: state for ${saved.perParam.length} parameters, optimizer has ${this.params.length}`);
+    }
+    this.dispose();
+    this.stepCount = saved.stepCount;
+    this.lr = saved.lr;
+    saved.perParam.forEach(({ buffers, updates }, i) => {
+      const p = this.params[i];
+      if (updates) this.updates.set(p, updates);
+      if (buffers.length) this.state.set(p, buffers.map((data) => tensorOn(p.backend, data, p.shape).keep()));
+    });
+  }
+
   zeroGrad(): void {
     for (const p of this.params) {
       p.grad?.dispose();
@@ -49,9 +105,10 @@ export abstract class Optimizer {
     }
   }
 
-  /** Releases the state buffers. */
+  /** Releases the state buffers (and forgets the update counts). */
   dispose(): void {
     for (const t of this.stateTensors()) t.dispose();
     this.state.clear();
+    this.updates.clear();
   }
 }

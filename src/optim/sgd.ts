@@ -15,7 +15,6 @@ export class SGD extends Optimizer {
   readonly dampening: number;
   readonly nesterov: boolean;
   readonly weightDecay: number;
-  private readonly started = new Set<Tensor>();
 
   constructor(params: Iterable<Tensor>, options: SGDOptions) {
     super(params, options.lr);
@@ -28,10 +27,9 @@ export class SGD extends Optimizer {
     }
   }
 
-  protected update(param: Tensor, grad: Tensor): void {
+  protected update(param: Tensor, grad: Tensor, n: number): void {
     const buf = this.momentum ? this.stateOf(param, 1)[0] : null;
-    const firstStep = !this.started.has(param);
-    this.started.add(param);
+    const firstStep = n === 1;
     param.backend.sgdStep(param.storageOf('sgdStep'), grad.storageOf('sgdStep'), buf?.storageOf('sgdStep') ?? null, {
       lr: this.lr,
       momentum: this.momentum,

@@ -1,0 +1,80 @@
+// A device lost mid-training: the guard restores the last snapshot on the fallback backend, replays the
+// steps since, and ends with exactly the parameters of an uninterrupted run.
+import { describe, expect, it } from 'vitest';
+import * as bg from '../src/index.ts';
+import { JsBackend } from '../src/backend/js/index.ts';
+import { engine } from '../src/engine.ts';
+import { TrainingGuard } from '../src/resilience.ts';
+
+/** The reference kernels on a "device" that can be lost: afterwards every call fails, as WebGPU's do. */
+class LosableBackend extends JsBackend {
+  lostReason: string | null = null;
+  constructor() {
+    super();
+    for (const k of ['blockLinear', 'blockLinearInputGrad', 'blockLinearWeightGrad', 'unary', 'binary', 'scalar', 'reduce', 'softmax', 'oneHot', 'copyStrided', 'fill', 'adamStep', 'sgdStep', 'download'] as const) {
+      const original = (this as unknown as Record<string, (...a: unknown[]) => unknown>)[k].bind(this);
+      (this as unknown as Record<string, unknown>)[k] = (...args: unknown[]) => {
+        if (this.lostReason) throw new Error(`GPUDevice lost: ${this.lostReason}`);
+        return original(...args);
+      };
+    }
+  }
+}
+
+function makeRun(steps: number) {
+  const rng = new bg.Rng(11);
+  const batches = Array.from({ length: steps }, () => ({
+    x: Float32Array.from({ length: 8 * 6 }, () => rng.normal()),
+    y: Int32Array.from({ length: 8 }, () => rng.int(3)),
+  }));
+  const model = new bg.nn.PackedMLP({ inFeatures: 6, hiddenFeatures: [4], numClasses: 3, numEstimators: 2, rng: new bg.Rng(5) });
+  const optimizer = new bg.optim.Adam(model.parameters(), { lr: 0.01 });
+  const run = (b: { x: Float32Array; y: Int32Array }) => {
+    bg.tidy(() => {
+      const loss = bg.crossEntropy(model.estimatorLogits(bg.tensor(b.x, [8, 6])), bg.repeat(bg.tensor(b.y, [8]), 2));
+      loss.backward();
+    });
+    optimizer.step();
+    optimizer.zeroGrad();
+  };
+  return { batches, model, optimizer, run };
+}
+
+describe('device loss during training', () => {
+  it.each([1, 3, 5])('continues on the fallback and matches an uninterrupted run (snapshot every %i steps)', async (snapshotEvery) => {
+    await bg.init({ backend: 'js' });
+    const changeLr = (r: ReturnType<typeof makeRun>, i: number) => {
+      if (i === 5) r.optimizer.lr = 0.02; // a schedule step: the replay must use each step's own lr
+    };
+    const reference = makeRun(12);
+    reference.batches.forEach((b, i) => {
+      reference.run(b);
+      changeLr(reference, i);
+    });
+
+    const device = new LosableBackend();
+    engine.backend = device;
+    const run = makeRun(12);
+    const replays: number[] = [];
+    const guard = new TrainingGuard(run.model, run.optimizer, { snapshotEvery, fallback: 'js', onFallback: (_r, n) => replays.push(n) });
+    for (const [i, b] of run.batches.entries()) {
+      if (i === 7) device.lostReason = 'destroyed by the test';
+      await guard.step(b, run.run);
+      changeLr(run, i);
+    }
+    expect(engine.backend).not.toBe(device);
+    expect(bg.backendName()).toBe('js');
+    // steps since the last snapshot that succeeded (the one due at step 7 fails with the device)
+    expect(replays).toEqual([(6 % snapshotEvery) + 1]);
+    expect(run.model.parameters().map((p) => [...p.dataSync()])).toEqual(reference.model.parameters().map((p) => [...p.dataSync()]));
+  });
+
+  it('a bug that is not a device loss is thrown, not hidden', async () => {
+    await bg.init({ backend: 'js' });
+    const run = makeRun(1);
+    const guard = new TrainingGuard(run.model, run.optimizer);
+    await expect(guard.step(run.batches[0], () => {
+      throw new Error('shape bug');
+    })).rejects.toThrow('shape bug');
+  });
+});
