@@ -126,7 +126,7 @@ fn blockLinear(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_
     for (var r = 0u; r < 4u; r++) { acc[r] += bv; }
   }
   if (RELU) {
-    for (var r = 0u; r < 4u; r++) { acc[r] = select(vec4<f32>(), acc[r], acc[r] > vec4<f32>() | isNan4(acc[r])); }
+    for (var r = 0u; r < 4u; r++) { acc[r] = select(vec4<f32>(), acc[r], (acc[r] > vec4<f32>()) | isNan4(acc[r])); }
   }
   store(p, at0, lid, acc);
 }

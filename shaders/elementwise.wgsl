@@ -18,23 +18,26 @@ struct Params {
 @group(0) @binding(4) var<storage, read_write> outBits: array<u32>;
 
 fn unaryOp(v: f32) -> f32 {
+  // Every unary op maps NaN to NaN, but approximate exp/log (SwiftShader's) may not.
+  if (isNan(v)) { return v; }
   switch OP {
     case 0u: { return -v; }
     case 1u: { return exp(v); }
     case 2u: { return log(v); }
     // clamped because some drivers compute tanh through exp and overflow to NaN
-    case 3u: { return select(tanh(clamp(v, -10.0, 10.0)), v, isNan(v)); }
+    case 3u: { return tanh(clamp(v, -10.0, 10.0)); }
     case 4u: { return 1.0 / (1.0 + exp(-v)); }
-    case 5u: { return select(0.0, v, v > 0.0 || isNan(v)); }
+    case 5u: { return max(v, 0.0); }
     case 6u: { return sqrt(v); }
     default: { return abs(v); }
   }
 }
 
-// Math.pow semantics where WGSL's pow is undefined: b = 0, and negative bases.
+// Math.pow semantics where WGSL's pow is undefined: b = 0, NaN, and negative bases.
 fn powJs(a: f32, b: f32) -> f32 {
   if (b == 0.0) { return 1.0; }
-  if (a >= 0.0 || isNan(a)) { return pow(a, b); }
+  if (isNan(a) || isNan(b)) { return a + b; }
+  if (a >= 0.0) { return pow(a, b); }
   if (floor(b) != b) { return fromBits(0x7fc00000u); }
   let r = pow(-a, b);
   return select(r, -r, fract(b * 0.5) != 0.0);

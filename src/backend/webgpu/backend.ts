@@ -1,0 +1,305 @@
+// The WebGPU backend: storages are pooled GPU buffers, kernels are recorded into a lazily
+// submitted command batch, and results come back through pooled MAP_READ staging buffers.
+import type {
+  Activation, AdamAttrs, Backend, BackendInfo, BinaryOp, BlockShape, DType, ReduceOp, SgdAttrs, Storage, UnaryOp,
+} from '../backend.ts';
+import { CommandBatch, type Uniforms } from './batch.ts';
+import { binaryCodes, reduceCodes, unaryCodes } from './ops.ts';
+import { type Constants, type KernelName, kernels, Pipelines } from './pipelines.ts';
+import { BufferPool, type PooledBuffer } from './pool.ts';
+import { toWalk, writeWalk } from './strided.ts';
+
+class GpuStorage implements Storage {
+  constructor(
+    readonly backend: WebGPUBackend,
+    readonly size: number,
+    readonly dtype: DType,
+    public pooled: PooledBuffer | null,
+  ) {}
+}
+
+type Grid = [x: number, y: number, z: number];
+type GemmDims = [M: number, N: number, K: number];
+const tile = 32; // output tile edge of the block GEMMs (shaders/blockLinear.wgsl)
+
+export class WebGPUBackend implements Backend {
+  readonly name = 'webgpu' as const;
+  readonly downloadSync = undefined;
+  private readonly pool: BufferPool;
+  private readonly batch: CommandBatch;
+  private readonly pipelines: Pipelines;
+  /** Bound where a kernel's optional buffer (bias, momentum) is absent. */
+  private readonly placeholder: PooledBuffer;
+  private readonly maxBinding: number;
+  private readonly maxGroups: number;
+  private liveBytes = 0;
+  private failure: string | null = null;
+  private disposed = false;
+
+  constructor(
+    // Held until dispose(): Dawn tears its instance down when this object is collected, under a live device.
+    private gpu: GPU | null,
+    private readonly device: GPUDevice,
+    private readonly adapterInfo: GPUAdapterInfo,
+    private readonly shaderF16: boolean,
+  ) {
+    this.maxBinding = device.limits.maxStorageBufferBindingSize;
+    this.maxGroups = device.limits.maxComputeWorkgroupsPerDimension;
+    this.pool = new BufferPool(device, this.maxBinding);
+    this.batch = new CommandBatch(device);
+    this.pipelines = new Pipelines(device, this.batch.arena);
+    this.placeholder = this.pool.acquire(4, GPUBufferUsage.STORAGE);
+    device.addEventListener('uncapturederror', (e) => {
+      this.failure ??= (e as GPUUncapturedErrorEvent).error.message;
+    });
+    void device.lost.then((info) => {
+      if (!this.disposed) this.failure ??= `device lost (${info.reason}): ${info.message}`;
+    });
+  }
+
+  info(): BackendInfo {
+    const a = this.adapterInfo;
+    return {
+      name: 'webgpu',
+      details: {
+        adapter: [a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' '),
+        maxStorageBufferBindingSize: this.maxBinding,
+        shaderF16: this.shaderF16,
+        gpuBuffers: this.pool.created,
+      },
+    };
+  }
+
+  alloc(size: number, dtype: DType): Storage {
+    this.check();
+    if (!Number.isInteger(size) || size < 0) throw new Error(`webgpu backend: cannot allocate ${size} elements`);
+    const bytes = size * 4;
+    if (bytes > this.maxBinding) {
+      throw new Error(
+        `webgpu backend: cannot allocate ${size} ${dtype} (${bytes} bytes): more than this adapter's maxStorageBufferBindingSize of ${this.maxBinding} bytes`,
+      );
+    }
+    this.liveBytes += bytes;
+    return new GpuStorage(this, size, dtype, this.pool.acquire(bytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST));
+  }
+
+  free(s: Storage): void {
+    this.pool.release(this.buffer(s));
+    (s as GpuStorage).pooled = null;
+    this.liveBytes -= s.size * 4;
+  }
+
+  allocatedBytes(): number {
+    return this.liveBytes;
+  }
+
+  upload(s: Storage, data: Float32Array | Int32Array): void {
+    const target = this.buffer(s);
+    if (data.length > s.size) throw new Error(`webgpu backend: upload of ${data.length} elements into a storage of ${s.size}`);
+    if (data.length === 0) return;
+    this.batch.submit(); // writeBuffer runs ahead of unsubmitted commands, which may still read the old contents
+    this.device.queue.writeBuffer(target.buffer, 0, data);
+  }
+
+  async download(s: Storage): Promise<Float32Array | Int32Array> {
+    const source = this.buffer(s);
+    const bytes = s.size * 4;
+    const out = s.dtype === 'i32' ? new Int32Array(s.size) : new Float32Array(s.size);
+    if (bytes === 0) return out;
+    const staging = this.pool.acquire(bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+    try {
+      this.batch.copy(source.buffer, staging.buffer, bytes);
+      this.batch.submit();
+      await staging.buffer.mapAsync(GPUMapMode.READ, 0, bytes);
+      new Uint8Array(out.buffer).set(new Uint8Array(staging.buffer.getMappedRange(0, bytes)));
+      staging.buffer.unmap();
+    } finally {
+      if (!this.disposed) this.pool.release(staging);
+    }
+    this.check();
+    return out;
+  }
+
+  async flush(): Promise<void> {
+    this.check();
+    this.batch.submit();
+    await this.device.queue.onSubmittedWorkDone();
+    this.check();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.pool.destroy();
+    this.batch.arena.destroy();
+    this.device.destroy();
+    this.gpu = null; // lets Node exit (Dawn keeps the process alive while its GPU object is referenced)
+  }
+
+  fill(out: Storage, value: number): void {
+    if (out.size === 0) return;
+    this.run('fill', [out], this.grid(out.size), {}, (u) => {
+      u.u32(0, out.size);
+      if (out.dtype === 'i32') u.i32(2, value);
+      else u.f32(2, value); // the shader stores these bits as they are
+    });
+  }
+
+  unary(op: UnaryOp, x: Storage, out: Storage): void {
+    if (out.size === 0) return;
+    this.run('unary', [x, out], this.grid(out.size), { OP: unaryCodes[op] }, (u) => u.u32(0, out.size));
+  }
+
+  scalar(op: BinaryOp, x: Storage, s: number, out: Storage): void {
+    if (out.size === 0) return;
+    this.run('scalar', [x, out], this.grid(out.size), { OP: binaryCodes[op] }, (u) => {
+      u.u32(0, out.size);
+      u.f32(1, s);
+    });
+  }
+
+  binary(op: BinaryOp, a: Storage, b: Storage, out: Storage, outShape: number[], aStrides: number[], bStrides: number[]): void {
+    const n = outShape.reduce((p, d) => p * d, 1);
+    if (n === 0) return;
+    const w = toWalk('binary', outShape, aStrides, bStrides);
+    this.run('binary', [a, b, out], this.grid(n), { OP: binaryCodes[op] }, (u) => {
+      u.u32(0, n);
+      writeWalk(u, 4, w, 0, 0);
+    });
+  }
+
+  reduce(op: ReduceOp, x: Storage, out: Storage, outer: number, n: number, inner: number): void {
+    const tiles = outer * Math.ceil(inner / 16); // a workgroup reduces 16 outputs along inner
+    if (tiles === 0) return;
+    this.run('reduce', [x, out], this.grid(tiles, 1), { OP: reduceCodes[op] }, (u) => {
+      u.u32(0, outer);
+      u.u32(1, n);
+      u.u32(2, inner);
+    });
+  }
+
+  copyStrided(src: Storage, dst: Storage, shape: number[], srcStrides: number[], srcOffset: number, dstStrides: number[], dstOffset: number): void {
+    const n = shape.reduce((p, d) => p * d, 1);
+    if (n === 0) return;
+    const w = toWalk('copyStrided', shape, srcStrides, dstStrides);
+    this.run('copyStrided', [src, dst], this.grid(n), {}, (u) => {
+      u.u32(0, n);
+      writeWalk(u, 4, w, srcOffset, dstOffset);
+    });
+  }
+
+  softmax(x: Storage, out: Storage, rows: number, cols: number, log: boolean): void {
+    if (rows * cols === 0) return;
+    this.run('softmax', [x, out], this.grid(rows, 1), {}, (u) => {
+      u.u32(0, rows);
+      u.u32(1, cols);
+      u.u32(2, log ? 1 : 0);
+    });
+  }
+
+  oneHot(labels: Storage, out: Storage, n: number, classes: number): void {
+    const total = n * classes;
+    if (total === 0) return;
+    this.run('oneHot', [labels, out], this.grid(total), {}, (u) => {
+      u.u32(0, total);
+      u.u32(1, classes);
+    });
+  }
+
+  blockLinear(x: Storage, w: Storage, bias: Storage | null, out: Storage, shape: BlockShape, activation: Activation): void {
+    const constants = { HAS_BIAS: bias ? 1 : 0, RELU: activation === 'relu' ? 1 : 0 };
+    this.gemm('blockLinear', [x, w, out, bias ?? this.placeholder], shape, [shape.B, shape.O, shape.I], constants);
+  }
+
+  blockLinearInputGrad(dy: Storage, w: Storage, dx: Storage, shape: BlockShape): void {
+    this.gemm('blockLinearInputGrad', [dy, w, dx], shape, [shape.B, shape.I, shape.O], {});
+  }
+
+  blockLinearWeightGrad(dy: Storage, x: Storage, dw: Storage, db: Storage | null, shape: BlockShape): void {
+    this.gemm('blockLinearWeightGrad', [dy, x, dw], shape, [shape.O, shape.I, shape.B], {});
+    if (db) this.reduce('sum', dy, db, 1, shape.B, shape.G * shape.O);
+  }
+
+  sgdStep(param: Storage, grad: Storage, momentum: Storage | null, a: SgdAttrs): void {
+    if (param.size === 0) return;
+    this.run('sgdStep', [param, grad, momentum ?? this.placeholder], this.grid(param.size), {}, (u) => {
+      u.u32(0, param.size);
+      u.f32(1, a.lr);
+      u.f32(2, a.momentum);
+      u.f32(3, a.dampening);
+      u.f32(4, a.weightDecay);
+      u.u32(5, a.nesterov ? 1 : 0);
+      u.u32(6, a.firstStep ? 1 : 0);
+      u.u32(7, momentum ? 1 : 0);
+    });
+  }
+
+  adamStep(param: Storage, grad: Storage, m: Storage, v: Storage, a: AdamAttrs): void {
+    if (param.size === 0) return;
+    this.run('adamStep', [param, grad, m, v], this.grid(param.size), {}, (u) => {
+      u.u32(0, param.size);
+      u.f32(1, a.lr);
+      u.f32(2, a.beta1);
+      u.f32(3, a.beta2);
+      u.f32(4, a.eps);
+      u.f32(5, a.weightDecay);
+      u.u32(6, a.decoupled ? 1 : 0);
+      u.f32(7, 1 - Math.pow(a.beta1, a.step));
+      u.f32(8, 1 - Math.pow(a.beta2, a.step));
+    });
+  }
+
+  /** One block GEMM of output M×N per block, reducing over K; 32×32 tiles, blocks in z (folded into y past the limit). */
+  private gemm(name: KernelName, operands: (Storage | PooledBuffer)[], shape: BlockShape, [M, N, K]: GemmDims, constants: Constants): void {
+    const { B, G, I, O } = shape;
+    if (M * N * G === 0) return;
+    const z = Math.min(G, this.maxGroups);
+    const tilesM = Math.ceil(M / tile) * Math.ceil(G / z);
+    if (tilesM > this.maxGroups) throw new Error(`webgpu backend: ${name} of ${JSON.stringify(shape)} needs too many workgroups`);
+    const fits = M % tile === 0 && N % tile === 0 && K % tile === 0;
+    this.run(name, operands, [Math.ceil(N / tile), tilesM, z], { ...constants, CHECKED: fits ? 0 : 1 }, (u) => {
+      u.u32(0, B);
+      u.u32(1, G);
+      u.u32(2, I);
+      u.u32(3, O);
+      u.u32(4, this.maxGroups);
+    });
+  }
+
+  private run(name: KernelName, operands: (Storage | PooledBuffer)[], groups: Grid, constants: Constants, write: (u: Uniforms) => void): void {
+    this.check();
+    const kinds = kernels[name][1].replaceAll('-', '');
+    const buffers = operands.map((o) => ('buffer' in o ? o : this.buffer(o)));
+    // WebGPU forbids binding one buffer as read-only and writable in one dispatch: in-place calls read a copy.
+    const written = new Set(buffers.filter((_, k) => kinds[k] === 'w'));
+    const copies: PooledBuffer[] = [];
+    const bound = buffers.map((b, k) => {
+      if (kinds[k] !== 'r' || !written.has(b)) return b;
+      const copy = this.pool.acquire(b.capacity, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
+      this.batch.copy(b.buffer, copy.buffer, b.capacity);
+      copies.push(copy);
+      return copy;
+    });
+    this.batch.dispatch(this.pipelines.pipeline(name, constants), this.pipelines.bindGroup(name, bound), groups, write);
+    copies.forEach((c) => this.pool.release(c)); // later users of the copy come later in the same queue
+  }
+
+  /** The workgroups for `items` items, `perGroup` per workgroup, folded into y past the per-dimension limit. */
+  private grid(items: number, perGroup = 256): Grid {
+    const count = Math.ceil(items / perGroup);
+    const x = Math.min(count, this.maxGroups);
+    return [x, Math.ceil(count / x), 1];
+  }
+
+  private buffer(s: Storage): PooledBuffer {
+    const pooled = s instanceof GpuStorage && s.backend === this ? s.pooled : undefined;
+    if (pooled === undefined) throw new Error('webgpu backend: storage belongs to another backend');
+    if (pooled === null) throw new Error('webgpu backend: storage used after free()');
+    return pooled;
+  }
+
+  private check(): void {
+    if (this.disposed) throw new Error('webgpu backend: used after dispose()');
+    if (this.failure) throw new Error(`webgpu backend: ${this.failure}`);
+  }
+}

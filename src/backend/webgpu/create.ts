@@ -1,0 +1,24 @@
+// Creates the WebGPU backend: adapter and device with the adapter's largest buffer limits.
+import type { Backend } from '../backend.ts';
+import { WebGPUBackend } from './backend.ts';
+import { findGPU } from './gpu.ts';
+
+export interface WebGPUOptions {
+  /** A GPU object to use instead of navigator.gpu / the `webgpu` package. */
+  gpu?: GPU;
+  powerPreference?: GPUPowerPreference;
+}
+
+const noAdapterHint =
+  typeof navigator !== 'undefined' && navigator.gpu
+    ? 'the browser exposes navigator.gpu but offers no adapter: WebGPU may be disabled or blocklisted'
+    : 'Dawn found no Vulkan/Metal/D3D12 device; without a GPU on Debian, `apt-get install chromium libvulkan1` provides SwiftShader';
+
+export async function createWebGPUBackend(options: WebGPUOptions = {}): Promise<Backend> {
+  const gpu = options.gpu ?? (await findGPU());
+  const adapter = await gpu.requestAdapter({ powerPreference: options.powerPreference });
+  if (!adapter) throw new Error(`webgpu backend: no WebGPU adapter (${noAdapterHint})`);
+  const { maxStorageBufferBindingSize, maxBufferSize } = adapter.limits;
+  const device = await adapter.requestDevice({ requiredLimits: { maxStorageBufferBindingSize, maxBufferSize } });
+  return new WebGPUBackend(gpu, device, adapter.info, adapter.features.has('shader-f16'));
+}

@@ -1,0 +1,1 @@
+export { createWebGPUBackend, type WebGPUOptions } from './create.ts';

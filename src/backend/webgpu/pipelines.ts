@@ -1,0 +1,106 @@
+// Shader modules, bind-group layouts, pipelines and bind groups, each built once and cached.
+import type { Backend } from '../backend.ts';
+import { uniformSlot } from './batch.ts';
+import type { PooledBuffer } from './pool.ts';
+import { shaders } from './shaders.generated.ts';
+
+type Module = Exclude<keyof typeof shaders, 'common'>;
+
+/**
+ * Each kernel: its WGSL module (entry point = kernel name) and its bindings. Binding 0 holds the
+ * uniforms; character k of the signature is binding k + 1: 'r' read-only storage, 'w' read-write, '-' unused.
+ */
+export const kernels = {
+  fill: ['elementwise', '---w'],
+  unary: ['elementwise', 'r-w'],
+  scalar: ['elementwise', 'r-w'],
+  binary: ['elementwise', 'rrw'],
+  copyStrided: ['copyStrided', 'rw'],
+  reduce: ['reduce', 'rw'],
+  softmax: ['softmax', 'rw'],
+  oneHot: ['oneHot', 'rw'],
+  blockLinear: ['blockLinear', 'rrwr'],
+  blockLinearInputGrad: ['blockLinear', 'rrw'],
+  blockLinearWeightGrad: ['blockLinear', 'rrw'],
+  sgdStep: ['optimizer', 'wrw'],
+  adamStep: ['optimizer', 'wrww'],
+} as const satisfies Partial<Record<keyof Backend, readonly [Module, string]>>;
+
+export type KernelName = keyof typeof kernels;
+
+/** Pipeline-overridable constants of a WGSL module (OP, CHECKED, HAS_BIAS, RELU). */
+export type Constants = Record<string, number>;
+
+// Bind groups are cheap to keep but the set of buffer combinations can grow; evict the oldest beyond this.
+const maxBindGroups = 4096;
+
+export class Pipelines {
+  private readonly modules = new Map<Module, GPUShaderModule>();
+  private readonly layouts = new Map<string, { group: GPUBindGroupLayout; pipeline: GPUPipelineLayout }>();
+  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private readonly bindGroups = new Map<string, GPUBindGroup>();
+
+  constructor(private readonly device: GPUDevice, private readonly uniforms: GPUBuffer) {}
+
+  pipeline(name: KernelName, constants: Constants): GPUComputePipeline {
+    const key = `${name}${JSON.stringify(constants)}`;
+    let p = this.pipelines.get(key);
+    if (!p) {
+      const [module, signature] = kernels[name];
+      p = this.device.createComputePipeline({
+        label: key,
+        layout: this.layout(signature).pipeline,
+        compute: { module: this.module(module), entryPoint: name, constants },
+      });
+      this.pipelines.set(key, p);
+    }
+    return p;
+  }
+
+  /** The bind group of `buffers`, one per used binding of the kernel's signature, in order. */
+  bindGroup(name: KernelName, buffers: PooledBuffer[]): GPUBindGroup {
+    const signature = kernels[name][1];
+    const key = `${signature}:${buffers.map((b) => b.id).join(',')}`;
+    let g = this.bindGroups.get(key);
+    if (!g) {
+      const bindings = [...signature].flatMap((kind, k) => (kind === '-' ? [] : [k + 1]));
+      g = this.device.createBindGroup({
+        layout: this.layout(signature).group,
+        entries: [
+          { binding: 0, resource: { buffer: this.uniforms, size: uniformSlot } },
+          ...buffers.map((b, k) => ({ binding: bindings[k], resource: { buffer: b.buffer } })),
+        ],
+      });
+      if (this.bindGroups.size >= maxBindGroups) this.bindGroups.delete(this.bindGroups.keys().next().value!);
+      this.bindGroups.set(key, g);
+    }
+    return g;
+  }
+
+  private module(name: Module): GPUShaderModule {
+    let m = this.modules.get(name);
+    if (!m) {
+      m = this.device.createShaderModule({ label: name, code: shaders.common + shaders[name] });
+      this.modules.set(name, m);
+    }
+    return m;
+  }
+
+  private layout(signature: string): { group: GPUBindGroupLayout; pipeline: GPUPipelineLayout } {
+    let l = this.layouts.get(signature);
+    if (!l) {
+      const entries: GPUBindGroupLayoutEntry[] = [
+        { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform', hasDynamicOffset: true } },
+      ];
+      [...signature].forEach((kind, k) => {
+        if (kind !== '-') {
+          entries.push({ binding: k + 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: kind === 'r' ? 'read-only-storage' : 'storage' } });
+        }
+      });
+      const group = this.device.createBindGroupLayout({ entries });
+      l = { group, pipeline: this.device.createPipelineLayout({ bindGroupLayouts: [group] }) };
+      this.layouts.set(signature, l);
+    }
+    return l;
+  }
+}

@@ -1,0 +1,54 @@
+// GPU buffers recycled by size class and usage: freeing returns a buffer here, allocating reuses one.
+
+export interface PooledBuffer {
+  readonly buffer: GPUBuffer;
+  /** Stable identity for bind-group cache keys. */
+  readonly id: number;
+  /** Capacity in bytes (the size class). */
+  readonly capacity: number;
+  readonly usage: GPUBufferUsageFlags;
+}
+
+/** Bytes rounded up to a quarter power of two (at most 25% slack), at least 256, capped at `max`. */
+export function sizeClass(bytes: number, max: number): number {
+  if (bytes <= 256) return 256;
+  const step = 2 ** (Math.floor(Math.log2(bytes - 1)) - 2);
+  const rounded = Math.ceil(bytes / step) * step;
+  return rounded <= max ? rounded : Math.ceil(bytes / 4) * 4;
+}
+
+export class BufferPool {
+  private readonly idle = new Map<string, PooledBuffer[]>();
+  private readonly everything: PooledBuffer[] = [];
+  private nextId = 1;
+
+  constructor(private readonly device: GPUDevice, private readonly maxBytes: number) {}
+
+  acquire(bytes: number, usage: GPUBufferUsageFlags): PooledBuffer {
+    const capacity = sizeClass(bytes, this.maxBytes);
+    const reused = this.idle.get(`${usage}:${capacity}`)?.pop();
+    if (reused) return reused;
+    const buffer = this.device.createBuffer({ size: capacity, usage });
+    const pooled = { buffer, id: this.nextId++, capacity, usage };
+    this.everything.push(pooled);
+    return pooled;
+  }
+
+  release(b: PooledBuffer): void {
+    const key = `${b.usage}:${b.capacity}`;
+    const list = this.idle.get(key);
+    if (list) list.push(b);
+    else this.idle.set(key, [b]);
+  }
+
+  /** Number of GPU buffers ever created (live or idle). */
+  get created(): number {
+    return this.everything.length;
+  }
+
+  destroy(): void {
+    for (const b of this.everything) b.buffer.destroy();
+    this.everything.length = 0;
+    this.idle.clear();
+  }
+}

@@ -1,0 +1,84 @@
+// The WebGPU backend on real WebGPU: Dawn in Node (SwiftShader when there is no GPU).
+// Where no adapter exists the tests fail with the backend's error; they never skip.
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Backend } from '../src/backend/backend.ts';
+import { createWebGPUBackend } from '../src/backend/webgpu/index.ts';
+import { blockShapes, kernelSuite } from './helpers/kernel-suite.ts';
+import { JsBackend } from '../src/backend/js/index.ts';
+import { Rng } from '../src/random.ts';
+
+const created: Backend[] = [];
+async function make(): Promise<Backend> {
+  const b = await createWebGPUBackend();
+  created.push(b);
+  return b;
+}
+// Dawn keeps the process alive while a device lives.
+afterAll(() => created.forEach((b) => b.dispose()));
+
+kernelSuite('webgpu', make);
+
+describe('webgpu backend engineering', () => {
+  let gpu: Backend;
+  it('creates a backend on an adapter', async () => {
+    gpu = await make();
+    expect(gpu.name).toBe('webgpu');
+    expect(gpu.downloadSync).toBeUndefined();
+    expect(String(gpu.info().details.adapter)).not.toBe('');
+  });
+
+  it('reuses pooled buffers: allocatedBytes returns to its start, no new GPU buffers', async () => {
+    const start = gpu.allocatedBytes();
+    const first = [gpu.alloc(1000, 'f32'), gpu.alloc(17, 'i32'), gpu.alloc(0, 'f32')];
+    expect(gpu.allocatedBytes()).toBe(start + 4 * 1017);
+    first.forEach((s) => gpu.free(s));
+    expect(gpu.allocatedBytes()).toBe(start);
+    const buffers = gpu.info().details.gpuBuffers;
+    const again = [gpu.alloc(1000, 'f32'), gpu.alloc(17, 'i32'), gpu.alloc(0, 'f32')];
+    expect(gpu.info().details.gpuBuffers).toBe(buffers);
+    again.forEach((s) => gpu.free(s));
+    expect(gpu.allocatedBytes()).toBe(start);
+  });
+
+  it('refuses an allocation beyond maxStorageBufferBindingSize with a clear error and keeps working', async () => {
+    const limit = Number(gpu.info().details.maxStorageBufferBindingSize);
+    const start = gpu.allocatedBytes();
+    expect(() => gpu.alloc(limit / 4 + 1, 'f32')).toThrow(/maxStorageBufferBindingSize of \d+ bytes/);
+    expect(gpu.allocatedBytes()).toBe(start);
+    const s = gpu.alloc(5, 'f32');
+    gpu.upload(s, Float32Array.of(1, 2, 3, 4, 5));
+    gpu.scalar('mul', s, 2, s);
+    expect(Array.from(await gpu.download(s))).toEqual([2, 4, 6, 8, 10]);
+    gpu.free(s);
+  });
+
+  it('runs many kernels in a row, then one download (lazy submission, batches split past their size)', async () => {
+    const ref = new JsBackend();
+    const rng = new Rng(7);
+    const shape = blockShapes[4];
+    const { B, G, I, O } = shape;
+    const data = [B * G * I, G * O * I, G * O].map((n) => Float32Array.from({ length: n }, () => rng.normal()));
+    const results: Float32Array[] = [];
+    for (const b of [ref, gpu]) {
+      const [x, w, bias] = data.map((d) => {
+        const s = b.alloc(d.length, 'f32');
+        b.upload(s, d);
+        return s;
+      });
+      const y = b.alloc(B * G * O, 'f32'), dx = b.alloc(B * G * I, 'f32'), sum = b.alloc(B * G * O, 'f32');
+      b.fill(sum, 0);
+      // 200 steps of 4 kernels: several batches' worth of dispatches before the single read. The small
+      // step keeps the iteration contracting; the running sum of y makes every step count.
+      for (let step = 0; step < 200; step++) {
+        b.blockLinear(x, w, bias, y, shape, 'relu');
+        b.blockLinearInputGrad(y, w, dx, shape);
+        b.scalar('mul', dx, 1e-3, x);
+        b.binary('add', sum, y, sum, [B * G * O], [1], [1]); // in place: the backend reads a copy of sum
+      }
+      results.push((await b.download(sum)) as Float32Array);
+      [x, w, bias, y, dx, sum].forEach((s) => b.free(s));
+    }
+    const [want, got] = results;
+    for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i])).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(want[i])));
+  });
+});
