@@ -9,3 +9,4 @@ export * as layout from './layout.ts';
 export * as nn from './nn/index.ts';
 export * as optim from './optim/index.ts';
 export * as metrics from './metrics.ts';
+export * as io from './io/index.ts';

@@ -1,0 +1,2 @@
+// Checkpoints in and out: safetensors files and TorchUncertainty's packed layouts.
+export * from './safetensors.ts';

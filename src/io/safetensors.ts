@@ -1,0 +1,212 @@
+// safetensors: an 8-byte little-endian header length, a JSON header, then the tensors' bytes.
+// Read: F32, F16, BF16 -> Float32Array (exact); I32, I64 -> Int32Array (an I64 value outside the
+// 32-bit range is an error). Write: any of the five from Float32Array (floats) or Int32Array (ints).
+import type { Module, LoadOptions, StateValue } from '../nn/module.ts';
+import { formatShape } from '../tensor.ts';
+import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat } from './half.ts';
+
+export type SafetensorsDType = 'F32' | 'F16' | 'BF16' | 'I32' | 'I64';
+
+export interface SafetensorsTensor {
+  /** The dtype stored in the file (the data is converted as described above). */
+  dtype: SafetensorsDType;
+  shape: number[];
+  data: Float32Array | Int32Array;
+}
+
+export interface Safetensors {
+  tensors: Record<string, SafetensorsTensor>;
+  /** The header's `__metadata__` (string to string), empty when absent. */
+  metadata: Record<string, string>;
+}
+
+export interface TensorToWrite {
+  /** Default: F32 for a Float32Array, I32 for an Int32Array. */
+  dtype?: SafetensorsDType;
+  shape: readonly number[];
+  data: Float32Array | Int32Array;
+}
+
+interface Codec {
+  bytes: number;
+  float: boolean;
+  get(view: DataView, at: number): number;
+  set(view: DataView, at: number, x: number): void;
+}
+
+const codecs: Record<SafetensorsDType, Codec> = {
+  F32: { bytes: 4, float: true, get: (v, at) => v.getFloat32(at, true), set: (v, at, x) => v.setFloat32(at, x, true) },
+  F16: { bytes: 2, float: true, get: (v, at) => halfToFloat(v.getUint16(at, true)), set: (v, at, x) => v.setUint16(at, floatToHalf(x), true) },
+  BF16: { bytes: 2, float: true, get: (v, at) => bfloat16ToFloat(v.getUint16(at, true)), set: (v, at, x) => v.setUint16(at, floatToBfloat16(x), true) },
+  I32: { bytes: 4, float: false, get: (v, at) => v.getInt32(at, true), set: (v, at, x) => v.setInt32(at, x, true) },
+  I64: { bytes: 8, float: false, get: (v, at) => Number(v.getBigInt64(at, true)), set: (v, at, x) => v.setBigInt64(at, BigInt(x), true) },
+};
+
+/** The format's own limit on the JSON header. */
+const MAX_HEADER_BYTES = 100_000_000;
+const INT32_MIN = -(2 ** 31), INT32_MAX = 2 ** 31 - 1;
+
+function fail(message: string): never {
+  throw new Error(`safetensors: ${message}`);
+}
+
+interface Entry {
+  name: string;
+  dtype: SafetensorsDType;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+/** Parses and checks a safetensors file; the tensors' data are copies. */
+export function readSafetensors(bytes: Uint8Array): Safetensors {
+  if (bytes.length < 8) fail(`the file is ${bytes.length} bytes, too short for the 8-byte header length`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerBytes = view.getUint32(0, true) + view.getUint32(4, true) * 2 ** 32;
+  if (headerBytes > bytes.length - 8) fail(`header length ${headerBytes} is beyond the end of the file (${bytes.length - 8} bytes follow the length)`);
+  if (headerBytes > MAX_HEADER_BYTES) fail(`header length ${headerBytes} is over the format's limit of ${MAX_HEADER_BYTES} bytes`);
+  const header = parseHeader(bytes.subarray(8, 8 + headerBytes));
+  const dataStart = 8 + headerBytes, dataLength = bytes.length - dataStart;
+  const metadata = parseMetadata(header.__metadata__);
+  const entries = Object.entries(header)
+    .filter(([name]) => name !== '__metadata__')
+    .map(([name, raw]) => parseEntry(name, raw, dataLength));
+  checkOverlaps(entries);
+  const tensors: Record<string, SafetensorsTensor> = {};
+  for (const e of entries) tensors[e.name] = { dtype: e.dtype, shape: e.shape, data: decode(e, view, dataStart) };
+  return { tensors, metadata };
+}
+
+function parseHeader(text: Uint8Array): Record<string, unknown> {
+  let json: string;
+  try {
+    json = new TextDecoder('utf-8', { fatal: true }).decode(text);
+  } catch {
+    fail('the header is not valid UTF-8');
+  }
+  let header: unknown;
+  try {
+    header = JSON.parse(json);
+  } catch (err) {
+    fail(`the header is not valid JSON (${(err as Error).message})`);
+  }
+  if (!isObject(header)) fail('the header must be a JSON object');
+  return header;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function parseMetadata(raw: unknown): Record<string, string> {
+  if (raw === undefined) return {};
+  if (!isObject(raw) || Object.values(raw).some((v) => typeof v !== 'string')) fail('__metadata__ must map strings to strings');
+  return raw as Record<string, string>;
+}
+
+function isCount(v: unknown): v is number {
+  return Number.isSafeInteger(v) && (v as number) >= 0;
+}
+
+function parseEntry(name: string, raw: unknown, dataLength: number): Entry {
+  const at = `tensor '${name}'`;
+  if (!isObject(raw)) fail(`${at}: the entry must be an object with dtype, shape and data_offsets`);
+  const { dtype, shape, data_offsets: offsets } = raw;
+  if (typeof dtype !== 'string' || !Object.hasOwn(codecs, dtype)) {
+    fail(`${at}: unsupported dtype ${JSON.stringify(dtype)} (supported: ${Object.keys(codecs).join(', ')})`);
+  }
+  if (!Array.isArray(shape) || !shape.every(isCount)) fail(`${at}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[0] > offsets[1]) {
+    fail(`${at}: data_offsets must be [begin, end] with 0 <= begin <= end, got ${JSON.stringify(offsets)}`);
+  }
+  const [begin, end] = offsets as [number, number];
+  if (end > dataLength) fail(`${at}: data_offsets [${begin}, ${end}] are out of range: the data section has ${dataLength} bytes`);
+  const needed = shape.reduce((a: number, b: number) => a * b, 1) * codecs[dtype as SafetensorsDType].bytes;
+  if (needed !== end - begin) {
+    fail(`${at}: shape ${formatShape(shape)} of ${dtype} needs ${needed} bytes but data_offsets [${begin}, ${end}] span ${end - begin}`);
+  }
+  return { name, dtype: dtype as SafetensorsDType, shape, begin, end };
+}
+
+function checkOverlaps(entries: Entry[]): void {
+  const sorted = entries.filter((e) => e.end > e.begin).sort((a, b) => a.begin - b.begin);
+  for (let k = 1; k < sorted.length; k++) {
+    const a = sorted[k - 1], b = sorted[k];
+    if (b.begin < a.end) fail(`tensors '${a.name}' [${a.begin}, ${a.end}] and '${b.name}' [${b.begin}, ${b.end}] overlap`);
+  }
+}
+
+function decode(e: Entry, view: DataView, dataStart: number): Float32Array | Int32Array {
+  const codec = codecs[e.dtype];
+  const count = (e.end - e.begin) / codec.bytes, base = dataStart + e.begin;
+  const out = codec.float ? new Float32Array(count) : new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const x = codec.get(view, base + i * codec.bytes);
+    if (!codec.float && (x < INT32_MIN || x > INT32_MAX)) fail(`tensor '${e.name}': ${e.dtype} value ${x} at index ${i} does not fit in 32 bits`);
+    out[i] = x;
+  }
+  return out;
+}
+
+/** Serialises tensors (and optional string metadata); the header is padded to a multiple of 8 bytes. */
+export function writeSafetensors(tensors: Record<string, TensorToWrite>, metadata?: Record<string, string>): Uint8Array {
+  const entries = Object.entries(tensors).map(([name, t]) => checkWritable(name, t));
+  // Widest elements first, so that every tensor starts aligned to its element size.
+  entries.sort((a, b) => codecs[b.dtype].bytes - codecs[a.dtype].bytes);
+  const header: Record<string, unknown> = metadata ? { __metadata__: metadata } : {};
+  let offset = 0;
+  for (const e of entries) {
+    const size = e.data.length * codecs[e.dtype].bytes;
+    header[e.name] = { dtype: e.dtype, shape: e.shape, data_offsets: [offset, offset + size] };
+    offset += size;
+  }
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const headerBytes = Math.ceil(json.length / 8) * 8;
+  const out = new Uint8Array(8 + headerBytes + offset);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, headerBytes % 2 ** 32, true);
+  view.setUint32(4, Math.floor(headerBytes / 2 ** 32), true);
+  out.set(json, 8);
+  out.fill(0x20, 8 + json.length, 8 + headerBytes); // spaces: still valid JSON
+  let at = 8 + headerBytes;
+  for (const e of entries) {
+    const codec = codecs[e.dtype];
+    for (let i = 0; i < e.data.length; i++, at += codec.bytes) codec.set(view, at, e.data[i]);
+  }
+  return out;
+}
+
+function checkWritable(name: string, t: TensorToWrite): { name: string; dtype: SafetensorsDType; shape: number[]; data: Float32Array | Int32Array } {
+  const at = `tensor '${name}'`;
+  if (name === '__metadata__') fail(`'__metadata__' is reserved and cannot name a tensor`);
+  const dtype = t.dtype ?? (t.data instanceof Int32Array ? 'I32' : 'F32');
+  if (!Object.hasOwn(codecs, dtype)) fail(`${at}: unsupported dtype '${dtype}' (supported: ${Object.keys(codecs).join(', ')})`);
+  if (codecs[dtype].float !== t.data instanceof Float32Array) {
+    fail(`${at}: ${dtype} is written from ${codecs[dtype].float ? 'a Float32Array' : 'an Int32Array'}, got ${t.data.constructor.name}`);
+  }
+  if (!t.shape.every(isCount)) fail(`${at}: shape ${formatShape(t.shape)} must hold non-negative integers`);
+  const size = t.shape.reduce((a, b) => a * b, 1);
+  if (size !== t.data.length) fail(`${at}: shape ${formatShape(t.shape)} has ${size} elements but the data has ${t.data.length}`);
+  return { name, dtype, shape: [...t.shape], data: t.data };
+}
+
+/** A module's parameters as safetensors bytes: F32, PyTorch's dotted keys, the packed [G, O, I] layout. */
+export async function saveSafetensors(model: Module, metadata?: Record<string, string>): Promise<Uint8Array> {
+  const tensors: Record<string, TensorToWrite> = {};
+  for (const [key, p] of model.namedParameters()) tensors[key] = { shape: p.shape, data: await p.data() };
+  return writeSafetensors(tensors, metadata);
+}
+
+/** A file's tensors as state-dict values (integers converted to f32, as PyTorch's copy_ does). */
+export function stateValues(tensors: Record<string, SafetensorsTensor>): Record<string, StateValue> {
+  const out: Record<string, StateValue> = {};
+  for (const [key, t] of Object.entries(tensors)) out[key] = { shape: t.shape, data: t.data instanceof Float32Array ? t.data : Float32Array.from(t.data) };
+  return out;
+}
+
+/** Reads safetensors bytes into a module's parameters (keys and shapes checked); returns the file. */
+export function loadSafetensors(model: Module, bytes: Uint8Array, options?: LoadOptions): Safetensors {
+  const file = readSafetensors(bytes);
+  model.loadStateDict(stateValues(file.tensors), options);
+  return file;
+}
