@@ -8,7 +8,7 @@ import { binaryCode, reduceCode, unaryCode } from './codes.ts';
 import { DESC_WORD, Kind, VIEW_WORD } from './control.ts';
 import type { Kernels } from './module.ts';
 import type { Pool } from './pool.ts';
-import { forward, inputGrad, tile, weightGrad, type Gemm } from './tiling.ts';
+import { forward, inputGrad, scratchBytes, tile, weightGrad, type Gemm } from './tiling.ts';
 import { viewWords } from './view.ts';
 
 /** Elementwise kernels below this many elements stay on the calling thread: waking workers costs more. */
@@ -25,7 +25,7 @@ export class WasmBackend implements Backend {
   private storageBytes = 0;
   private f32View = new Float32Array(0);
   private i32View = new Int32Array(0);
-  /** Per-thread panel scratch for the forward GEMM. */
+  /** Per-thread panel scratch for the GEMMs. */
   private scratch = { ptr: 0, bytes: 0 };
 
   constructor(
@@ -162,7 +162,7 @@ export class WasmBackend implements Backend {
     if (g.M === 0 || g.N === 0) return;
     const threads = this.pool.threads;
     const t = tile(g, threads);
-    const panel = g.bcs === 1 ? 0 : 8 * g.K * 4;
+    const panel = scratchBytes(g, t);
     if (panel * threads > this.scratch.bytes) {
       if (this.scratch.bytes) this.heap.free(this.scratch.ptr);
       this.scratch = { ptr: this.heap.alloc(panel * threads), bytes: panel * threads };
