@@ -25,6 +25,19 @@ describe('webgpu backend engineering', () => {
     expect(gpu.name).toBe('webgpu');
     expect(gpu.downloadSync).toBeUndefined();
     expect(String(gpu.info().details.adapter)).not.toBe('');
+    expect(gpu.info().details.software).toBeTypeOf('boolean');
+  });
+
+  it('reports a missing adapter clearly', async () => {
+    const noAdapter = { requestAdapter: async () => null } as unknown as GPU;
+    await expect(createWebGPUBackend({ gpu: noAdapter })).rejects.toThrow(/^webgpu backend: no WebGPU adapter \(.+\)$/);
+  });
+
+  it('refuses storages of another backend and storages used after free()', () => {
+    const s = gpu.alloc(3, 'f32');
+    gpu.free(s);
+    expect(() => gpu.fill(s, 1)).toThrow(/used after free/);
+    expect(() => gpu.fill(new JsBackend().alloc(3, 'f32'), 1)).toThrow(/another backend/);
   });
 
   it('reuses pooled buffers: allocatedBytes returns to its start, no new GPU buffers', async () => {

@@ -63,6 +63,8 @@ export class WebGPUBackend implements Backend {
       name: 'webgpu',
       details: {
         adapter: [a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' '),
+        /** A CPU implementation such as SwiftShader: right for tests, slower than the wasm kernels. */
+        software: a.isFallbackAdapter ?? false,
         maxStorageBufferBindingSize: this.maxBinding,
         shaderF16: this.shaderF16,
         gpuBuffers: this.pool.created,

@@ -12,7 +12,7 @@ export interface WebGPUOptions {
 const noAdapterHint =
   typeof navigator !== 'undefined' && navigator.gpu
     ? 'the browser exposes navigator.gpu but offers no adapter: WebGPU may be disabled or blocklisted'
-    : 'Dawn found no Vulkan/Metal/D3D12 device; without a GPU on Debian, `apt-get install chromium libvulkan1` provides SwiftShader';
+    : 'Dawn found no Vulkan/Metal/D3D12 device; on Linux without a GPU, `apt-get install chromium` provides SwiftShader';
 
 export async function createWebGPUBackend(options: WebGPUOptions = {}): Promise<Backend> {
   const gpu = options.gpu ?? (await findGPU());
