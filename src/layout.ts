@@ -63,3 +63,18 @@ export function packedShapeFrom(shape: Shape, groups: number): [number, number, 
   if (shape.length === 3 && shape[2] === 1 && shape[0] % groups === 0) return [groups, shape[0] / groups, shape[1]];
   throw new Error(`packed layout: weight ${formatShape(shape)} is neither [G, O, I] nor legacy [G*O, I, 1] for G = ${groups}`);
 }
+
+/**
+ * Which TorchUncertainty layout a stored weight of shape `stored` is for a packed [G, O, I] weight:
+ * 'packed' ([G, O, I] itself), 'legacy' (conv1x1 [G*O, I, 1], the same bytes), 'dense' (the
+ * block-diagonal [G*O, G*I] matrix of its sparse/full implementations), or null. Unlike
+ * packedShapeFrom it knows O, so [G, I, 1] is unambiguous when O = 1.
+ */
+export function storedLayout(stored: Shape, packed: Shape): 'packed' | 'legacy' | 'dense' | null {
+  const [G, O, I] = packed;
+  const is = (...dims: number[]) => stored.length === dims.length && dims.every((d, k) => stored[k] === d);
+  if (is(G, O, I)) return 'packed';
+  if (is(G * O, I, 1)) return 'legacy';
+  if (is(G * O, G * I)) return 'dense';
+  return null;
+}

@@ -2,7 +2,7 @@
 // Read: F32, F16, BF16 -> Float32Array (exact); I32, I64 -> Int32Array (an I64 value outside the
 // 32-bit range is an error). Write: any of the five from Float32Array (floats) or Int32Array (ints).
 import type { Module, LoadOptions, StateValue } from '../nn/module.ts';
-import { formatShape } from '../tensor.ts';
+import { formatShape, type Tensor } from '../tensor.ts';
 import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat } from './half.ts';
 
 export type SafetensorsDType = 'F32' | 'F16' | 'BF16' | 'I32' | 'I64';
@@ -19,6 +19,9 @@ export interface Safetensors {
   /** The header's `__metadata__` (string to string), empty when absent. */
   metadata: Record<string, string>;
 }
+
+/** A state-dict value on the host. */
+export type HostValue = Exclude<StateValue, Tensor>;
 
 export interface TensorToWrite {
   /** Default: F32 for a Float32Array, I32 for an Int32Array. */
@@ -198,8 +201,8 @@ export async function saveSafetensors(model: Module, metadata?: Record<string, s
 }
 
 /** A file's tensors as state-dict values (integers converted to f32, as PyTorch's copy_ does). */
-export function stateValues(tensors: Record<string, SafetensorsTensor>): Record<string, StateValue> {
-  const out: Record<string, StateValue> = {};
+export function stateValues(tensors: Record<string, SafetensorsTensor>): Record<string, HostValue> {
+  const out: Record<string, HostValue> = {};
   for (const [key, t] of Object.entries(tensors)) out[key] = { shape: t.shape, data: t.data instanceof Float32Array ? t.data : Float32Array.from(t.data) };
   return out;
 }
