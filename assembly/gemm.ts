@@ -4,9 +4,9 @@
 //   forward      A = X_g,          B = W_gᵀ (bcs = I)
 //   input grad   A = dY_g,         B = W_g  (brs = I)
 //   weight grad  A = dY_gᵀ (acs = G*O), B = X_g (brs = G*I)
-// B is copied 8 columns at a time into a contiguous [K, 8] panel in `scratch`, reused by every row of the
-// range; A is copied into rows contiguous in k when it is not already. Far-apart rows (a stride of a few kB
-// per k) would otherwise all land in the same L1 sets and pages.
+// Both operands are packed into `scratch` first: A in groups of 4 rows ([K, 4] each, read with one pointer and
+// constant offsets), B 8 columns at a time into a [K, 8] panel reused by every row group. Reading in place
+// would walk rows a few kB apart per k, which all land in the same L1 sets and pages.
 import { madd } from './simd';
 
 const ZERO = f32x4.splat(0);
@@ -18,20 +18,19 @@ function epilogue(v: v128, bias: usize, off: usize, relu: bool): v128 {
 }
 
 /**
- * 4 rows × 8 columns of C in 8 f32x4 accumulators (k is not unrolled: Binaryen then interleaves the steps
- * per accumulator, which needs more than 16 registers and spills).
- * a0..a3: A rows (contiguous in k; repeated on a row tail), b: the [K, 8] panel, rows: rows to store.
+ * 4 rows × 8 columns of C in 8 f32x4 accumulators. a: a packed [K, 4] group of A (the 4 rows' k-th values
+ * side by side: one pointer, constant offsets), b: the [K, 8] B panel, rows: rows of C to store.
+ * k is not unrolled: Binaryen would then regroup the steps per accumulator, which needs > 16 registers.
  */
-function tile4x8(a0: usize, a1: usize, a2: usize, a3: usize, b: usize, K: i32, c: usize, crs: usize, rows: i32,
-  bias: usize, relu: bool): void {
+function tile4x8(a: usize, b: usize, K: i32, c: usize, crs: usize, rows: i32, bias: usize, relu: bool): void {
   let c00 = ZERO, c01 = ZERO, c10 = ZERO, c11 = ZERO, c20 = ZERO, c21 = ZERO, c30 = ZERO, c31 = ZERO;
-  for (let k = 0; k < K; k++) {
+  for (const end = b + (<usize>K << 5); b < end; b += 32) {
     const b0 = v128.load(b), b1 = v128.load(b, 16);
-    let x = v128.load32_splat(a0); c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
-    x = v128.load32_splat(a1); c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
-    x = v128.load32_splat(a2); c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
-    x = v128.load32_splat(a3); c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
-    a0 += 4; a1 += 4; a2 += 4; a3 += 4; b += 32;
+    let x = v128.load32_splat(a); c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
+    x = v128.load32_splat(a, 4); c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
+    x = v128.load32_splat(a, 8); c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
+    x = v128.load32_splat(a, 12); c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
+    a += 16;
   }
   v128.store(c, epilogue(c00, bias, 0, relu)); v128.store(c, epilogue(c01, bias, 16, relu), 16);
   if (rows < 2) return;
@@ -45,17 +44,16 @@ function tile4x8(a0: usize, a1: usize, a2: usize, a3: usize, b: usize, K: i32, c
   v128.store(c, epilogue(c30, bias, 0, relu)); v128.store(c, epilogue(c31, bias, 16, relu), 16);
 }
 
-/** 4 rows × 4 columns over a [K, 4] panel: the column tail of 4..7 columns. */
-function tile4x4(a0: usize, a1: usize, a2: usize, a3: usize, b: usize, K: i32, c: usize, crs: usize, rows: i32,
-  bias: usize, relu: bool): void {
+/** 4 rows × 4 columns over a [K, 4] B panel: the column tail of 4..7 columns. */
+function tile4x4(a: usize, b: usize, K: i32, c: usize, crs: usize, rows: i32, bias: usize, relu: bool): void {
   let c0 = ZERO, c1 = ZERO, c2 = ZERO, c3 = ZERO;
-  for (let k = 0; k < K; k++) {
+  for (const end = b + (<usize>K << 4); b < end; b += 16) {
     const b0 = v128.load(b);
-    c0 = madd(v128.load32_splat(a0), b0, c0);
-    c1 = madd(v128.load32_splat(a1), b0, c1);
-    c2 = madd(v128.load32_splat(a2), b0, c2);
-    c3 = madd(v128.load32_splat(a3), b0, c3);
-    a0 += 4; a1 += 4; a2 += 4; a3 += 4; b += 16;
+    c0 = madd(v128.load32_splat(a), b0, c0);
+    c1 = madd(v128.load32_splat(a, 4), b0, c1);
+    c2 = madd(v128.load32_splat(a, 8), b0, c2);
+    c3 = madd(v128.load32_splat(a, 12), b0, c3);
+    a += 16;
   }
   v128.store(c, epilogue(c0, bias, 0, relu));
   if (rows > 1) v128.store(c + crs, epilogue(c1, bias, 0, relu));
@@ -63,15 +61,14 @@ function tile4x4(a0: usize, a1: usize, a2: usize, a3: usize, b: usize, K: i32, c
   if (rows > 3) v128.store(c + 3 * crs, epilogue(c3, bias, 0, relu));
 }
 
-/** One column of C, scalar, for the last 0..3 columns; B is read in place (column stride brs). */
-function column(a: usize, ars: usize, m0: i32, m1: i32, b: usize, brs: usize, K: i32,
-  c: usize, crs: usize, bias: usize, relu: bool): void {
-  for (let m = m0; m < m1; m++) {
+/** Column n of C for rows [0, rows) of the packed A, scalar, for the last 0..3 columns; B is read in place. */
+function column(ap: usize, rows: i32, b: usize, brs: usize, K: i32, c: usize, crs: usize, bias: usize, relu: bool): void {
+  for (let m = 0; m < rows; m++) {
     let acc: f32 = bias ? load<f32>(bias) : 0;
-    let ap = a + <usize>(m - m0) * ars, bp = b;
+    let p = ap + <usize>(m >> 2) * (<usize>K << 4) + (<usize>(m & 3) << 2), bp = b;
     for (let k = 0; k < K; k++) {
-      acc += load<f32>(ap) * load<f32>(bp);
-      ap += 4; bp += brs;
+      acc += load<f32>(p) * load<f32>(bp);
+      p += 16; bp += brs;
     }
     store<f32>(c + <usize>m * crs, relu ? max(acc, <f32>0) : acc);
   }
@@ -96,46 +93,63 @@ function packB(b: usize, brs: usize, bcs: usize, K: i32, width: i32, dst: usize)
   }
 }
 
-/** Copies rows [m0, m1) of A into rows contiguous in k, [m1 - m0, K]. */
-function packA(a: usize, ars: usize, acs: usize, K: i32, m0: i32, m1: i32, dst: usize): void {
-  for (let k = 0; k < K; k++) {
-    let src = a + <usize>m0 * ars + <usize>k * acs, d = dst + (<usize>k << 2);
-    for (let m = m0; m < m1; m++) {
-      store<f32>(d, load<f32>(src));
-      src += ars; d += <usize>K << 2;
+/**
+ * Packs rows [0, rows) of A (a points at the first) into groups of 4 rows, each a [K, 4] block with the
+ * rows' k-th values side by side; a missing row of the last group repeats the last row.
+ */
+function packA(a: usize, ars: usize, acs: usize, K: i32, rows: i32, dst: usize): void {
+  for (let m = 0; m < rows; m += 4) {
+    const r0 = a + <usize>m * ars, r1 = a + <usize>min(m + 1, rows - 1) * ars;
+    const r2 = a + <usize>min(m + 2, rows - 1) * ars, r3 = a + <usize>min(m + 3, rows - 1) * ars;
+    let k = 0;
+    if (acs == 4) {
+      // rows contiguous in k: 4×4 transposes
+      for (; k + 4 <= K; k += 4) {
+        const o = <usize>k << 2;
+        const x0 = v128.load(r0 + o), x1 = v128.load(r1 + o), x2 = v128.load(r2 + o), x3 = v128.load(r3 + o);
+        const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+        const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+        const d = dst + (<usize>k << 4);
+        v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+        v128.store(d, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 16);
+        v128.store(d, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 32);
+        v128.store(d, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 48);
+      }
+    } else if (ars == 4 && m + 4 <= rows) {
+      // the 4 rows' k-th values are already side by side
+      for (; k < K; k++) v128.store(dst + (<usize>k << 4), v128.load(r0 + <usize>k * acs));
     }
+    for (; k < K; k++) {
+      const o = <usize>k * acs, d = dst + (<usize>k << 4);
+      store<f32>(d, load<f32>(r0 + o));
+      store<f32>(d, load<f32>(r1 + o), 4);
+      store<f32>(d, load<f32>(r2 + o), 8);
+      store<f32>(d, load<f32>(r3 + o), 12);
+    }
+    dst += <usize>K << 4;
   }
 }
 
-/** `scratch` holds the [K, 8] B panel (32·K bytes), then, when acs ≠ 1, the packed A rows ((m1 - m0)·K·4 bytes). */
+/** `scratch` holds the [K, 8] B panel (32·K bytes), then A packed in groups of 4 rows (16·K bytes per group). */
 export function blockGemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, c: usize, crs: i32,
   bias: usize, relu: bool, K: i32, m0: i32, m1: i32, n0: i32, n1: i32, scratch: usize): void {
   if (m0 >= m1) return;
-  const brsB = <usize>brs << 2, bcsB = <usize>bcs << 2, crsB = <usize>crs << 2;
-  // rows of A, contiguous in k: in place, or packed after the B panel
-  let rows = a + <usize>m0 * (<usize>ars << 2), rowB = <usize>ars << 2;
-  if (acs != 1) {
-    rows = scratch + (<usize>K << 5);
-    rowB = <usize>K << 2;
-    packA(a, <usize>ars << 2, <usize>acs << 2, K, m0, m1, rows);
-  }
-  const last = m1 - m0 - 1;
+  const brsB = <usize>brs << 2, bcsB = <usize>bcs << 2, crsB = <usize>crs << 2, rows = m1 - m0;
+  const packed = scratch + (<usize>K << 5), group = <usize>K << 4;
+  packA(a + <usize>m0 * (<usize>ars << 2), <usize>ars << 2, <usize>acs << 2, K, rows, packed);
   let n = n0;
   while (n + 4 <= n1) {
     const width = n + 8 <= n1 ? 8 : 4;
     packB(b + <usize>n * bcsB, brsB, bcsB, K, width, scratch);
     const bn = bias ? bias + (<usize>n << 2) : 0;
-    for (let m = 0; m <= last; m += 4) {
-      const a0 = rows + <usize>m * rowB;
-      const a1 = rows + <usize>min(m + 1, last) * rowB, a2 = rows + <usize>min(m + 2, last) * rowB;
-      const a3 = rows + <usize>min(m + 3, last) * rowB;
-      const cp = c + <usize>(m0 + m) * crsB + (<usize>n << 2), rowsLeft = last - m + 1;
-      if (width == 8) tile4x8(a0, a1, a2, a3, scratch, K, cp, crsB, rowsLeft, bn, relu);
-      else tile4x4(a0, a1, a2, a3, scratch, K, cp, crsB, rowsLeft, bn, relu);
+    for (let m = 0; m < rows; m += 4) {
+      const ap = packed + <usize>(m >> 2) * group, cp = c + <usize>(m0 + m) * crsB + (<usize>n << 2);
+      if (width == 8) tile4x8(ap, scratch, K, cp, crsB, rows - m, bn, relu);
+      else tile4x4(ap, scratch, K, cp, crsB, rows - m, bn, relu);
     }
     n += width;
   }
   for (; n < n1; n++) {
-    column(rows, rowB, m0, m1, b + <usize>n * bcsB, brsB, K, c + (<usize>n << 2), crsB, bias ? bias + (<usize>n << 2) : 0, relu);
+    column(packed, rows, b + <usize>n * bcsB, brsB, K, c + <usize>m0 * crsB + (<usize>n << 2), crsB, bias ? bias + (<usize>n << 2) : 0, relu);
   }
 }

@@ -16,9 +16,9 @@ export interface Tiles {
   tilesM: number; tilesN: number; MT: number; NT: number;
 }
 
-/** Scratch bytes per thread for blockGemm: the [K, 8] B panel, plus A rows packed when A is strided in k. */
-export function scratchBytes({ K, acs }: Gemm, { MT }: Tiles): number {
-  return 32 * K + (acs === 1 ? 0 : 4 * MT * K);
+/** Scratch bytes per thread for blockGemm: the [K, 8] B panel, then a row tile of A packed in groups of 4. */
+export function scratchBytes({ K }: Gemm, { MT }: Tiles): number {
+  return 32 * K + 4 * MT * K;
 }
 
 const up = (v: number, m: number): number => Math.ceil(v / m) * m;
