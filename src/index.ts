@@ -10,3 +10,4 @@ export * as nn from './nn/index.ts';
 export * as optim from './optim/index.ts';
 export * as metrics from './metrics.ts';
 export * as io from './io/index.ts';
+export * from './inference/index.ts';

@@ -1,0 +1,148 @@
+// createInferenceWorker: a PackedMLP served from a worker. Calls made while a forward pass runs are merged
+// into the next one; buffers cross by transfer. If the worker dies, the calls it held reject and the next
+// call starts a new worker and reloads the model.
+import { transfer } from 'comlink';
+import type { BackendInfo } from '../backend/backend.ts';
+import type { BackendChoice } from '../runtime.ts';
+import { concatRows, sliceRows, type Rows } from './batch.ts';
+import type { PackedMLPConfig } from './config.ts';
+import type { Prediction } from './predict.ts';
+import type { LoadRequest } from './protocol.ts';
+import { modelBytes, type ModelSource } from './source.ts';
+import { spawnInferenceWorker, type SpawnedWorker } from './spawn.ts';
+
+export interface InferenceWorkerOptions {
+  /** A safetensors file: its URL, or its bytes. */
+  model: ModelSource;
+  /** The architecture; needed only when the file's `__metadata__` does not hold it (see `packedMLPMetadata`). */
+  config?: PackedMLPConfig;
+  /** Backend inside the worker (default 'auto'). */
+  backend?: BackendChoice;
+  /** Kernel threads of the wasm backend inside the worker (default: every core). */
+  threads?: number;
+}
+
+export interface InferenceWorker {
+  /** The architecture of the loaded model. */
+  readonly config: PackedMLPConfig;
+  /** The backend the worker runs on. */
+  readonly backend: BackendInfo;
+  /** Probabilities and uncertainty for n rows of `config.inFeatures` values (the input is not detached). */
+  predict(x: Float32Array, n: number): Promise<Prediction>;
+  /** Stops the worker; pending and later calls reject. */
+  terminate(): void;
+}
+
+interface Live {
+  worker: SpawnedWorker;
+  /** Rejects when the worker dies. */
+  dead: Promise<never>;
+}
+
+interface Pending extends Rows {
+  resolve(p: Prediction): void;
+  reject(e: unknown): void;
+}
+
+/** Starts a worker, loads the model into it and resolves once it can predict. */
+export async function createInferenceWorker(options: InferenceWorkerOptions): Promise<InferenceWorker> {
+  const request: LoadRequest = { bytes: await modelBytes(options.model), config: options.config, backend: options.backend ?? 'auto', threads: options.threads };
+  const client = new InferenceClient(request, spawnInferenceWorker);
+  await client.connect();
+  return client;
+}
+
+export class InferenceClient implements InferenceWorker {
+  config!: PackedMLPConfig;
+  backend!: BackendInfo;
+  private live: Promise<Live> | null = null;
+  private queue: Pending[] = [];
+  private draining = false;
+  private closed = false;
+
+  constructor(private readonly request: LoadRequest, private readonly spawn: () => Promise<SpawnedWorker>) {}
+
+  predict(x: Float32Array, n: number): Promise<Prediction> {
+    if (this.closed) return Promise.reject(new Error('predict: the inference worker was terminated'));
+    if (!Number.isInteger(n) || n < 1 || x.length !== n * this.config.inFeatures) {
+      return Promise.reject(new Error(`predict: ${x.length} values are not ${n} rows of ${this.config.inFeatures} features`));
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ x, n, resolve, reject });
+      if (!this.draining) {
+        this.draining = true;
+        queueMicrotask(() => void this.drain());
+      }
+    });
+  }
+
+  terminate(): void {
+    this.closed = true;
+    void this.live?.then((l) => l.worker.terminate(), () => {});
+    this.live = null;
+    for (const r of this.queue.splice(0)) r.reject(new Error('predict: the inference worker was terminated'));
+  }
+
+  /** The running worker, started (and the model loaded) if there is none. */
+  connect(): Promise<Live> {
+    if (!this.live) {
+      const live: Promise<Live> = this.open(() => {
+        if (this.live === live) this.live = null;
+      });
+      this.live = live;
+      live.catch(() => {
+        if (this.live === live) this.live = null;
+      });
+    }
+    return this.live;
+  }
+
+  private async open(onExit: () => void): Promise<Live> {
+    const worker = await this.spawn();
+    const dead = new Promise<never>((_, reject) =>
+      worker.onExit((e) => {
+        onExit();
+        reject(new Error(`the inference worker crashed (${e.message}); the next call starts a new one`));
+      }),
+    );
+    dead.catch(() => {}); // seen through the calls racing it
+    const live = { worker, dead };
+    try {
+      const loaded = await this.call(live, () => worker.api.load(this.request));
+      this.config = loaded.config;
+      this.backend = loaded.backend;
+    } catch (e) {
+      worker.terminate();
+      throw e;
+    }
+    return live;
+  }
+
+  private async call<T>(live: Live, fn: () => Promise<T>): Promise<T> {
+    live.worker.setBusy(true);
+    try {
+      return await Promise.race([fn(), live.dead]);
+    } finally {
+      live.worker.setBusy(false);
+    }
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length) {
+      const batch = this.queue.splice(0);
+      try {
+        const live = await this.connect();
+        const rows = concatRows(batch);
+        const p = await this.call(live, () => live.worker.api.predict(transfer(rows.x, [rows.x.buffer]), rows.n));
+        let start = 0;
+        for (const r of batch) {
+          r.resolve(sliceRows(p, start, r.n));
+          start += r.n;
+        }
+      } catch (e) {
+        for (const r of batch) r.reject(e);
+      }
+    }
+    this.draining = false;
+  }
+}

@@ -1,0 +1,59 @@
+// Starts the embedded inference worker: worker_threads (eval) in Node, a Blob-URL Web Worker in browsers.
+import { wrap, type Remote } from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import type { InferenceWorkerApi } from './protocol.ts';
+
+export interface SpawnedWorker {
+  api: Remote<InferenceWorkerApi>;
+  /** Calls fn once, when the worker dies or reports an uncaught error. */
+  onExit(fn: (error: Error) => void): void;
+  /** Whether calls are in flight: in Node an idle worker does not keep the process alive. */
+  setBusy(busy: boolean): void;
+  terminate(): void;
+}
+
+const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+
+export async function spawnInferenceWorker(): Promise<SpawnedWorker> {
+  const { inferenceWorkerSource } = await import('./worker-source.generated.ts');
+  return isNode ? spawnNode(inferenceWorkerSource) : spawnBrowser(inferenceWorkerSource);
+}
+
+function once(fn: (error: Error) => void): (error: Error) => void {
+  let called = false;
+  return (error) => {
+    if (!called) fn(error);
+    called = true;
+  };
+}
+
+async function spawnNode(source: string): Promise<SpawnedWorker> {
+  const { Worker } = await import('node:worker_threads');
+  const worker = new Worker(source, { eval: true });
+  worker.unref();
+  return {
+    api: wrap<InferenceWorkerApi>(nodeEndpoint(worker)),
+    onExit: (fn) => {
+      const exit = once(fn);
+      worker.on('error', (e) => exit(e instanceof Error ? e : new Error(String(e))));
+      worker.on('exit', (code) => exit(new Error(`the inference worker exited (code ${code})`)));
+    },
+    setBusy: (busy) => (busy ? worker.ref() : worker.unref()),
+    terminate: () => void worker.terminate(),
+  };
+}
+
+function spawnBrowser(source: string): SpawnedWorker {
+  const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  const worker = new Worker(url);
+  URL.revokeObjectURL(url);
+  return {
+    api: wrap<InferenceWorkerApi>(worker),
+    onExit: (fn) => {
+      const exit = once(fn);
+      worker.addEventListener('error', (e) => exit(new Error(`the inference worker failed: ${e.message || 'uncaught error'}`)));
+    },
+    setBusy: () => {},
+    terminate: () => worker.terminate(),
+  };
+}
