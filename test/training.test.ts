@@ -1,8 +1,13 @@
 // Training lowers the loss, and `npm start` (the CLI) prints what it promises.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { init } from '../src/index.ts';
-import { trainPackedMLP, defaultTrainConfig } from '../src/training.ts';
+import { init, nn } from '../src/index.ts';
+import { trainPackedMLP, defaultTrainConfig, evaluate } from '../src/training.ts';
+import { loadTorchUncertainty } from '../src/io/torch-uncertainty.ts';
+import { readSafetensors } from '../src/io/safetensors.ts';
 import { subset, trainTestSplit } from '../src/data/digits.ts';
 import { loadDigits } from '../src/cli/load-digits.ts';
 
@@ -40,9 +45,24 @@ describe('npm start', () => {
     expect(result.test.accuracy).toBeGreaterThan(0.3);
   });
 
+  it('--json adds Brier, uncertainty and noise-image metrics; --save writes a model that loads back', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'blockgrad-')), 'model.safetensors');
+    const out = execFileSync(tsx[0], [tsx[1], '--epochs', '3', '--hidden', '32', '--backend', 'js', '--json', '--save', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const result = JSON.parse(out.trim());
+    for (const k of ['brier', 'entropy', 'mutualInformation', 'disagreement']) expect(result.test[k]).toBeTypeOf('number');
+    for (const k of ['accuracy', 'nll', 'ece', 'brier']) expect(result.singleEstimator[k]).toBeTypeOf('number');
+    expect(result.noise.entropy).toBeGreaterThan(result.test.entropy); // less sure on noise than on digits
+    await init({ backend: 'js' });
+    const bytes = readFileSync(file);
+    const model = new nn.PackedMLP(JSON.parse(readSafetensors(bytes).metadata.config));
+    loadTorchUncertainty(model, bytes);
+    const { test } = trainTestSplit(loadDigits(), 0.2, 42);
+    expect((await evaluate(model, test)).accuracy).toBe(result.test.accuracy);
+  });
+
   it('--help lists the options', () => {
     const out = execFileSync(tsx[0], [tsx[1], '--help'], { encoding: 'utf8' });
-    for (const opt of ['--epochs', '--estimators', '--batch-size', '--lr', '--seed', '--backend', '--json']) expect(out).toContain(opt);
+    for (const opt of ['--epochs', '--estimators', '--batch-size', '--lr', '--seed', '--backend', '--json', '--save']) expect(out).toContain(opt);
   });
 
   it('rejects bad options with a clear message', () => {

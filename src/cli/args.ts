@@ -16,6 +16,7 @@ const options = {
   backend: { type: 'string', default: 'auto' },
   threads: { type: 'string' },
   json: { type: 'boolean', default: false },
+  save: { type: 'string' },
   help: { type: 'boolean', default: false },
 } as const;
 
@@ -35,6 +36,7 @@ Trains a Packed-Ensembles MLP on the bundled digits data set and prints its test
   --backend NAME      auto | webgpu | wasm | js (default auto)
   --threads N         kernel threads of the wasm backend (default: all cores)
   --json              print one JSON object with the results on stdout
+  --save FILE         write the trained model as safetensors (TorchUncertainty's packed layout)
   --help              this text
 `;
 }
@@ -49,7 +51,7 @@ function number(name: string, text: string, integer: boolean, min: number): numb
 
 type Values = { [K in keyof typeof options]?: string | boolean };
 
-function read(values: Values): { config: TrainConfig; backend: BackendChoice; json: boolean } {
+function read(values: Values): { config: TrainConfig; backend: BackendChoice; json: boolean; save?: string } {
   const s = (k: keyof typeof options) => String(values[k]);
   const backend = s('backend');
   if (!['auto', 'webgpu', 'wasm', 'js'].includes(backend)) throw new Error(`--backend must be auto, webgpu, wasm or js, got '${backend}'`);
@@ -64,7 +66,8 @@ function read(values: Values): { config: TrainConfig; backend: BackendChoice; js
     lr: number('lr', s('lr'), false, 0),
     seed: number('seed', s('seed'), true, 0),
   };
-  return { config, backend: backend as BackendChoice, json: Boolean(values.json) };
+  if (values.save === '') throw new Error('--save needs a file name');
+  return { config, backend: backend as BackendChoice, json: Boolean(values.json), save: values.save as string | undefined };
 }
 
 export const parseTrainArgs = { options, read };

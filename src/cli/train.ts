@@ -1,4 +1,5 @@
 // `npm start`: train the default Packed-Ensembles MLP on the bundled digits and print its metrics.
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { init, backendInfo } from '../runtime.ts';
@@ -6,6 +7,8 @@ import { defaultTrainConfig, evaluate, trainPackedMLP, type TrainConfig } from '
 import { trainTestSplit } from '../data/digits.ts';
 import { loadDigits } from './load-digits.ts';
 import { parseTrainArgs, usage } from './args.ts';
+import { uncertaintyReport } from './report.ts';
+import { saveTorchUncertainty } from '../io/torch-uncertainty.ts';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: parseTrainArgs.options, allowPositionals: false });
@@ -13,7 +16,7 @@ async function main(): Promise<void> {
     process.stdout.write(usage());
     return;
   }
-  const { config, backend, json } = parseTrainArgs.read(values);
+  const { config, backend, json, save } = parseTrainArgs.read(values);
   const log = (line: string) => (json ? process.stderr : process.stdout).write(line + '\n');
 
   const used = await init({ backend, threads: values.threads ? Number(values.threads) : undefined });
@@ -40,11 +43,27 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   const result = await evaluate(model, test);
   log(`\nensemble test: accuracy ${result.accuracy.toFixed(4)}  NLL ${result.nll.toFixed(4)}  ECE ${result.ece.toFixed(4)}  Brier ${result.brier.toFixed(4)}`);
-  const s = result.singleEstimator;
-  log(`mean single estimator: accuracy ${s.accuracy.toFixed(4)}  NLL ${s.nll.toFixed(4)}  ECE ${s.ece.toFixed(4)}`);
+  const u = await uncertaintyReport(model, test, config.seed);
+  const single = { ...result.singleEstimator, brier: u.singleEstimatorBrier };
+  log(`mean single estimator: accuracy ${single.accuracy.toFixed(4)}  NLL ${single.nll.toFixed(4)}  ECE ${single.ece.toFixed(4)}  Brier ${single.brier.toFixed(4)}`);
+  log(`mean per input        entropy  mutual inf.  disagreement`);
+  for (const [what, v] of [[`test digits (${test.n})`, u.test], [`noise images (${test.n})`, u.noise]] as const) {
+    log(`${what.padEnd(20)}  ${v.entropy.toFixed(4).padStart(7)}  ${v.mutualInformation.toFixed(4).padStart(11)}  ${v.disagreement.toFixed(4).padStart(12)}`);
+  }
   log(`trained ${config.epochs} epochs in ${seconds.toFixed(2)} s on ${used}`);
+  if (save) {
+    const metadata = { config: JSON.stringify({ inFeatures: train.features, hiddenFeatures: config.hidden, numClasses: train.classes, numEstimators: config.numEstimators, alpha: config.alpha, gamma: config.gamma }) };
+    const bytes = await saveTorchUncertainty(model, metadata);
+    writeFileSync(save, bytes);
+    log(`saved the model to ${save} (${bytes.length} bytes)`);
+  }
   if (json) {
-    const out = { backend: used, epochs: config.epochs, seconds, test: { accuracy: result.accuracy, nll: result.nll, ece: result.ece } };
+    const out = {
+      backend: used, epochs: config.epochs, seconds,
+      test: { accuracy: result.accuracy, nll: result.nll, ece: result.ece, brier: result.brier, ...u.test },
+      singleEstimator: single,
+      noise: u.noise,
+    };
     process.stdout.write(JSON.stringify(out) + '\n');
   }
 }
