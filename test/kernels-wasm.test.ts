@@ -1,8 +1,10 @@
 // The wasm backend against the reference on 1, 2 and 3 threads (3 exercises uneven splits),
 // plus its allocator: exact live bytes, memory growth under live views, and the 4 GiB limit error.
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Backend } from '../src/backend/backend.ts';
+import type { Backend, Storage } from '../src/backend/backend.ts';
+import { JsBackend } from '../src/backend/js/index.ts';
 import { createWasmBackend } from '../src/backend/wasm/index.ts';
+import { Rng } from '../src/random.ts';
 import { kernelSuite } from './helpers/kernel-suite.ts';
 
 const created: Backend[] = [];
@@ -16,6 +18,54 @@ afterAll(() => {
 });
 
 for (const threads of [1, 2, 3]) kernelSuite(`wasm ${threads} thread${threads > 1 ? 's' : ''}`, () => make(threads));
+
+describe('wasm backend, kernels large enough to be split over threads', () => {
+  const ref = new JsBackend(), rng = new Rng(99);
+  const n = 100_003; // not a multiple of any chunk
+  const data = (len: number) => Float32Array.from({ length: len }, () => 0.1 + rng.uniform());
+  const x = data(n), y = data(n), m = data(n), v = data(n);
+
+  /** Runs fn on the reference and on a 3-thread wasm backend over copies of inputs; returns every buffer of both. */
+  async function compare(inputs: Float32Array[], fn: (b: Backend, s: Storage[]) => void): Promise<void> {
+    const dut = await make(3);
+    const results: Float32Array[][] = [];
+    for (const b of [ref, dut]) {
+      const s = inputs.map((d) => {
+        const st = b.alloc(d.length, 'f32');
+        b.upload(st, d);
+        return st;
+      });
+      fn(b, s);
+      results.push(await Promise.all(s.map(async (st) => (await b.download(st)) as Float32Array)));
+      s.forEach((st) => b.free(st));
+    }
+    results[0].forEach((want, k) => {
+      const got = results[1][k];
+      for (let i = 0; i < want.length; i++) {
+        if (!(Math.abs(got[i] - want[i]) <= 1e-4 * (1 + Math.abs(want[i])))) throw new Error(`buffer ${k}[${i}]: got ${got[i]}, want ${want[i]}`);
+      }
+    });
+  }
+
+  it('fill, unary, scalar', () =>
+    compare([x, new Float32Array(n), new Float32Array(n), new Float32Array(n)], (b, [a, o1, o2, o3]) => {
+      b.fill(o1, 3);
+      b.unary('exp', a, o2);
+      b.scalar('pow', a, 1.5, o3);
+    }));
+  it('broadcasting binary and strided copy (a transpose)', () =>
+    compare([x.subarray(0, 1000), y.subarray(0, 300), new Float32Array(300_000), new Float32Array(300_000)], (b, [a, c, o, t]) => {
+      b.binary('sub', a, c, o, [300, 1000], [0, 1], [1, 0]);
+      b.copyStrided(o, t, [1000, 300], [1, 1000], 0, [300, 1], 0);
+    }));
+  it('softmax over many rows', () =>
+    compare([x.subarray(0, 2000 * 50), new Float32Array(2000 * 50)], (b, [a, o]) => b.softmax(a, o, 2000, 50, true)));
+  it('sgdStep and adamStep', () =>
+    compare([x, y, m, v], (b, [p, g, ms, vs]) => {
+      b.sgdStep(p, g, ms, { lr: 0.1, momentum: 0.9, dampening: 0, nesterov: true, weightDecay: 0.01, firstStep: false });
+      b.adamStep(p, g, ms, vs, { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, decoupled: true, step: 5 });
+    }));
+});
 
 describe('wasm backend memory', () => {
   it('reports its threads and SIMD flavour', async () => {
