@@ -1,3 +1,4 @@
-// Checkpoints in and out: safetensors files and TorchUncertainty's packed layouts.
+// Models in and out: safetensors files, TorchUncertainty's packed layouts, ONNX export for inference.
 export * from './safetensors.ts';
 export * from './torch-uncertainty.ts';
+export * from './onnx-export.ts';
