@@ -26,7 +26,6 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   const kernels = instance.exports as unknown as Kernels;
   const heap = new Allocator(memory, kernels.heapBase());
   const ctrl = heap.alloc(CONTROL_BYTES);
-  new Uint8Array(memory.buffer, ctrl, CONTROL_BYTES).fill(0);
   let backend: WasmBackend | undefined;
   const words = (): Int32Array => backend!.i32();
   const pool = await Pool.start(threads, module, memory, ctrl, words, kernels.runTasks);

@@ -25,18 +25,20 @@ const up = (v: number, m: number): number => Math.ceil(v / m) * m;
 
 /**
  * Splits each block into row and column tiles until there are about 4 tasks per thread (for balance),
- * halving columns first when B must be packed (each task packs its own column panels) or columns dominate.
+ * halving the longer side: a task packs its own A rows (MT·K) and B panels (NT·K), so square-ish tiles pack least.
  */
-export function tile({ G, M, N, bcs }: Gemm, threads: number): Tiles {
+export function tile({ G, M, N }: Gemm, threads: number): Tiles {
   let MT = up(M, 4), NT = up(N, 8);
   const count = (): number => G * Math.ceil(M / MT) * Math.ceil(N / NT);
   while (threads > 1 && count() < 4 * threads) {
-    if (NT >= 32 && (bcs !== 1 || NT >= MT)) NT = up(NT / 2, 8);
-    else if (MT >= 16) MT = up(MT / 2, 4);
-    else if (NT >= 16) NT = up(NT / 2, 8);
+    if (NT >= 16 && NT >= MT) NT = up(NT / 2, 8);
+    else if (MT >= 8) MT = up(MT / 2, 4);
     else break;
   }
-  while (count() > MAX_TASKS) MT *= 2;
+  while (count() > MAX_TASKS && (MT < M || NT < N)) {
+    MT *= 2;
+    NT *= 2;
+  }
   return { tilesM: Math.ceil(M / MT), tilesN: Math.ceil(N / NT), MT, NT };
 }
 

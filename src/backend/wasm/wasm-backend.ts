@@ -5,7 +5,7 @@ import type {
 } from '../backend.ts';
 import type { Allocator } from './allocator.ts';
 import { binaryCode, reduceCode, unaryCode } from './codes.ts';
-import { DESC_WORD, Kind, VIEW_WORD } from './control.ts';
+import { DESC_WORD, Kind, MAX_TASKS, VIEW_WORD } from './control.ts';
 import type { Kernels } from './module.ts';
 import type { Pool } from './pool.ts';
 import { forward, inputGrad, scratchBytes, tile, weightGrad, type Gemm } from './tiling.ts';
@@ -167,12 +167,19 @@ export class WasmBackend implements Backend {
       if (this.scratch.bytes) this.heap.free(this.scratch.ptr);
       this.scratch = { ptr: this.heap.alloc(panel * threads), bytes: panel * threads };
     }
-    this.describe([
-      Kind.gemm, t.tilesM, t.tilesN, t.MT, t.NT, g.M, g.N, g.K,
-      g.a, g.aG * 4, g.ars, g.acs, g.b, g.bG * 4, g.brs, g.bcs, g.c, g.cG * 4, g.crs,
-      g.bias, g.biasG * 4, g.relu ? 1 : 0, this.scratch.ptr, panel,
-    ]);
-    this.pool.run(g.G * t.tilesM * t.tilesN);
+    const perBlock = t.tilesM * t.tilesN;
+    // Task indices have 16 bits: very many blocks go in batches.
+    const batch = Math.floor(MAX_TASKS / perBlock);
+    for (let g0 = 0; g0 < g.G; g0 += batch) {
+      const blocks = Math.min(batch, g.G - g0);
+      this.describe([
+        Kind.gemm, t.tilesM, t.tilesN, t.MT, t.NT, g.M, g.N, g.K,
+        g.a + 4 * g0 * g.aG, g.aG * 4, g.ars, g.acs, g.b + 4 * g0 * g.bG, g.bG * 4, g.brs, g.bcs,
+        g.c + 4 * g0 * g.cG, g.cG * 4, g.crs, g.bias && g.bias + 4 * g0 * g.biasG, g.biasG * 4, g.relu ? 1 : 0,
+        this.scratch.ptr, panel,
+      ]);
+      this.pool.run(blocks * perBlock);
+    }
   }
 
   /** Writes the job descriptor slots (i32, or f32 bit patterns from `f`). */
