@@ -31,6 +31,9 @@ describe('safetensors round trip', () => {
     expect(back.tensors.f).toEqual({ dtype: 'F32', shape: [2, 3], data: floats });
     expect(back.tensors.i).toEqual({ dtype: 'I32', shape: [5], data: ints });
     expect(back.tensors.l).toEqual({ dtype: 'I64', shape: [5, 1], data: ints });
+    const shifted = new Uint8Array(bytes.length + 3);
+    shifted.set(bytes, 3); // a view at an odd offset, as a pooled Node Buffer can be
+    expect(readSafetensors(shifted.subarray(3)).tensors.f.data).toEqual(floats);
   });
 
   it('converts F16 and BF16 to f32 exactly and rounds to nearest even on write', () => {
