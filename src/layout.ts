@@ -54,15 +54,6 @@ export function denseToPacked(dense: Float32Array, G: number, O: number, I: numb
   return packed;
 }
 
-/**
- * The packed shape [G, O, I] for a weight stored in any TorchUncertainty layout: current [G, O, I],
- * legacy conv1x1 [G*O, I, 1] (same bytes), given the group count G.
- */
-export function packedShapeFrom(shape: Shape, groups: number): [number, number, number] {
-  if (shape.length === 3 && shape[0] === groups) return [shape[0], shape[1], shape[2]];
-  if (shape.length === 3 && shape[2] === 1 && shape[0] % groups === 0) return [groups, shape[0] / groups, shape[1]];
-  throw new Error(`packed layout: weight ${formatShape(shape)} is neither [G, O, I] nor legacy [G*O, I, 1] for G = ${groups}`);
-}
 
 /**
  * Which TorchUncertainty layout a stored weight of shape `stored` is for a packed [G, O, I] weight:

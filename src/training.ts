@@ -44,7 +44,7 @@ export interface Evaluation {
   ece: number;
   brier: number;
   /** Mean over estimators of each one's own metrics. */
-  singleEstimator: { accuracy: number; nll: number; ece: number };
+  singleEstimator: { accuracy: number; nll: number; ece: number; brier: number };
 }
 
 export interface EpochReport {
@@ -92,12 +92,13 @@ export async function evaluate(model: PackedMLP, data: Dataset): Promise<Evaluat
   const per = await predictEstimators(model, data);
   const mean = ensembleMean(per, model.numEstimators);
   const M = model.numEstimators;
-  const single = { accuracy: 0, nll: 0, ece: 0 };
+  const single = { accuracy: 0, nll: 0, ece: 0, brier: 0 };
   for (let m = 0; m < M; m++) {
     const p = estimatorProbs(per, M, m);
     single.accuracy += accuracy(p, data.y) / M;
     single.nll += nll(p, data.y) / M;
     single.ece += ece(p, data.y) / M;
+    single.brier += brier(p, data.y) / M;
   }
   return { accuracy: accuracy(mean, data.y), nll: nll(mean, data.y), ece: ece(mean, data.y), brier: brier(mean, data.y), singleEstimator: single };
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import * as bg from '../src/index.ts';
 
-const { packedToDense, denseToPacked, packedShapeFrom } = bg.layout;
+const { packedToDense, denseToPacked } = bg.layout;
 
 function close(a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-4): void {
   expect(a.length).toBe(b.length);
@@ -67,11 +67,5 @@ describe('layout', () => {
     expect([...denseToPacked(dense, 3, 2, 4)]).toEqual([...packed]);
     dense[5] = 1; // row 0, column 5: block 1
     expect(() => denseToPacked(dense, 3, 2, 4)).toThrow(/not block-diagonal with 3 blocks \(row 0, column 5 is 1\)/);
-  });
-
-  it('reads the current and legacy TorchUncertainty weight shapes', () => {
-    expect(packedShapeFrom([4, 8, 16], 4)).toEqual([4, 8, 16]);
-    expect(packedShapeFrom([32, 16, 1], 4)).toEqual([4, 8, 16]);
-    expect(() => packedShapeFrom([32, 16], 4)).toThrow(/neither \[G, O, I\] nor legacy/);
   });
 });

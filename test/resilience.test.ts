@@ -21,15 +21,20 @@ class LosableBackend extends JsBackend {
   }
 }
 
+interface Batch {
+  x: Float32Array;
+  y: Int32Array;
+}
+
 function makeRun(steps: number) {
   const rng = new bg.Rng(11);
-  const batches = Array.from({ length: steps }, () => ({
+  const batches: Batch[] = Array.from({ length: steps }, () => ({
     x: Float32Array.from({ length: 8 * 6 }, () => rng.normal()),
     y: Int32Array.from({ length: 8 }, () => rng.int(3)),
   }));
   const model = new bg.nn.PackedMLP({ inFeatures: 6, hiddenFeatures: [4], numClasses: 3, numEstimators: 2, rng: new bg.Rng(5) });
   const optimizer = new bg.optim.Adam(model.parameters(), { lr: 0.01 });
-  const run = (b: { x: Float32Array; y: Int32Array }) => {
+  const run = (b: Batch) => {
     bg.tidy(() => {
       const loss = bg.crossEntropy(model.estimatorLogits(bg.tensor(b.x, [8, 6])), bg.repeat(bg.tensor(b.y, [8]), 2));
       loss.backward();
@@ -56,7 +61,7 @@ describe('device loss during training', () => {
     engine.backend = device;
     const run = makeRun(12);
     const replays: number[] = [];
-    const guard = new TrainingGuard(run.model, run.optimizer, { snapshotEvery, fallback: 'js', onFallback: (_r, n) => replays.push(n) });
+    const guard = new TrainingGuard<Batch>(run.model, run.optimizer, { snapshotEvery, fallback: 'js', onFallback: (_r, n) => replays.push(n) });
     for (const [i, b] of run.batches.entries()) {
       if (i === 7) device.lostReason = 'destroyed by the test';
       await guard.step(b, run.run);
@@ -72,7 +77,7 @@ describe('device loss during training', () => {
   it('a bug that is not a device loss is thrown, not hidden', async () => {
     await bg.init({ backend: 'js' });
     const run = makeRun(1);
-    const guard = new TrainingGuard(run.model, run.optimizer);
+    const guard = new TrainingGuard<Batch>(run.model, run.optimizer);
     await expect(guard.step(run.batches[0], () => {
       throw new Error('shape bug');
     })).rejects.toThrow('shape bug');

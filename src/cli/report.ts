@@ -1,7 +1,7 @@
 // The uncertainty part of `npm start`'s report: predictive entropy, mutual information and disagreement
-// on the test digits and on out-of-distribution noise images, and the mean single estimator's Brier score.
+// on the test digits and on out-of-distribution noise images.
 import type { Dataset } from '../data/digits.ts';
-import { average, brier, disagreement, ensembleMean, entropy, estimatorProbs, mutualInformation, type Probs } from '../metrics.ts';
+import { average, disagreement, ensembleMean, entropy, mutualInformation, type Probs } from '../metrics.ts';
 import type { PackedMLP } from '../nn/packed.ts';
 import { Rng } from '../random.ts';
 import { predictEstimators } from '../training.ts';
@@ -14,8 +14,6 @@ export interface Uncertainty {
 }
 
 export interface UncertaintyReport {
-  /** Mean over estimators of each one's Brier score on the test set. */
-  singleEstimatorBrier: number;
   test: Uncertainty;
   /** On uniform-noise images of the test set's shape and size. */
   noise: Uncertainty;
@@ -39,8 +37,6 @@ export function noiseImages(like: Dataset, n: number, seed: number): Dataset {
 export async function uncertaintyReport(model: PackedMLP, test: Dataset, seed: number): Promise<UncertaintyReport> {
   const M = model.numEstimators;
   const per = await predictEstimators(model, test);
-  let singleEstimatorBrier = 0;
-  for (let m = 0; m < M; m++) singleEstimatorBrier += brier(estimatorProbs(per, M, m), test.y) / M;
   const noise = await predictEstimators(model, noiseImages(test, test.n, seed));
-  return { singleEstimatorBrier, test: uncertainty(per, M), noise: uncertainty(noise, M) };
+  return { test: uncertainty(per, M), noise: uncertainty(noise, M) };
 }

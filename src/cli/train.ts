@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   const result = await evaluate(model, test);
   log(`\nensemble test: accuracy ${result.accuracy.toFixed(4)}  NLL ${result.nll.toFixed(4)}  ECE ${result.ece.toFixed(4)}  Brier ${result.brier.toFixed(4)}`);
   const u = await uncertaintyReport(model, test, config.seed);
-  const single = { ...result.singleEstimator, brier: u.singleEstimatorBrier };
+  const single = result.singleEstimator;
   log(`mean single estimator: accuracy ${single.accuracy.toFixed(4)}  NLL ${single.nll.toFixed(4)}  ECE ${single.ece.toFixed(4)}  Brier ${single.brier.toFixed(4)}`);
   log(`mean per input        entropy  mutual inf.  disagreement`);
   for (const [what, v] of [[`test digits (${test.n})`, u.test], [`noise images (${test.n})`, u.noise]] as const) {
