@@ -1,0 +1,33 @@
+// Command-line options of `npm run bench`: --backend wasm, --threads 1,2, --quick.
+import os from 'node:os';
+
+export interface CliOptions {
+  backend: 'wasm';
+  threads: number[];
+  quick: boolean;
+}
+
+export const usage = 'usage: npm run bench -- --backend wasm [--threads 1,2] [--quick]';
+
+export function parseOptions(argv: string[]): CliOptions {
+  const cores = os.availableParallelism();
+  const options: CliOptions = { backend: 'wasm', threads: [...new Set([1, cores])], quick: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value\n${usage}`);
+      return v;
+    };
+    if (arg === '--quick') options.quick = true;
+    else if (arg === '--backend') {
+      const b = value();
+      if (b !== 'wasm') throw new Error(`--backend ${b}: only 'wasm' is benchmarked so far (a WebGPU section can be added to BENCHMARKS.md later)\n${usage}`);
+    } else if (arg === '--threads') {
+      const list = value().split(',').map(Number);
+      if (list.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--threads takes positive integers separated by commas\n${usage}`);
+      options.threads = [...new Set(list)].sort((a, b) => a - b);
+    } else throw new Error(`unknown option ${arg}\n${usage}`);
+  }
+  return options;
+}

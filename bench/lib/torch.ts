@@ -1,0 +1,46 @@
+// The PyTorch CPU reference (../shared/ref/torch_blockdiag_bench.py, the seed's strategies, forward+backward),
+// run with /usr/bin/python3 at a given thread count when torch imports there.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Point, TorchRow } from './types.ts';
+
+const PYTHON = '/usr/bin/python3';
+const script = fileURLToPath(new URL('../../../shared/ref/torch_blockdiag_bench.py', import.meta.url));
+
+/** Null when the reference can run here, else why not. */
+export function torchUnavailable(): string | null {
+  if (!existsSync(script)) return `${script} is missing`;
+  const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
+  if (probe.error) return `${PYTHON} cannot run: ${probe.error.message}`;
+  if (probe.status !== 0) return `${PYTHON} cannot import torch (apt-get install -y python3-torch libopenblas0-pthread)`;
+  return null;
+}
+
+// B=128 M=16 F=64 for_loop           1.23 ms     40.1 GFLOP/s
+const LINE = /^B=(\d+) M=(\d+) F=(\d+) (\S+)\s+([\d.]+) ms\s+([\d.]+) GFLOP\/s/;
+
+export function runTorch(points: Point[], threads: number): TorchRow[] {
+  const configs = JSON.stringify(points.map((p) => [p.B, p.M, p.F]));
+  const run = spawnSync(PYTHON, [script, String(threads), configs], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (run.status !== 0) throw new Error(`the PyTorch reference failed: ${(run.stderr || run.error?.message || '').trim().split('\n').pop()}`);
+  return run.stdout.split('\n').flatMap((line) => {
+    const m = LINE.exec(line.trim());
+    if (!m) return [];
+    const [B, M, F] = [m[1], m[2], m[3]].map(Number);
+    return [{ B, M, F, threads, method: m[4], ms: Number(m[5]), gflops: Number(m[6]) }];
+  });
+}
+
+/** The seed's own strategies in the reference script (its `bmm` is this engine's approach, not the seed's). */
+const SEED_METHODS = ['for_loop', 'grouped_conv1d', 'masked_dense', 'block_diag'];
+
+export function torchRow(rows: TorchRow[], p: Point, threads: number, method: string): TorchRow | undefined {
+  return rows.find((r) => r.M === p.M && r.F === p.F && r.B === p.B && r.threads === threads && r.method === method);
+}
+
+/** The best of the seed's strategies (the highest GFLOP/s) at a point. */
+export function bestTorch(rows: TorchRow[], p: Point, threads: number): TorchRow | undefined {
+  return SEED_METHODS.map((m) => torchRow(rows, p, threads, m))
+    .reduce<TorchRow | undefined>((best, r) => (r && (!best || r.gflops > best.gflops) ? r : best), undefined);
+}

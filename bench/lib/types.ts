@@ -1,0 +1,57 @@
+// The shapes of benchmark results (bench/results/<backend>.json).
+
+export type Strategy = 'blockLinear' | 'mask' | 'loop' | 'blockDiag' | 'tfjs' | 'ort' | 'peak';
+export type Pass = 'forward' | 'forward+backward';
+
+export interface Point {
+  M: number;
+  F: number;
+  B: number;
+}
+
+export interface Row extends Point {
+  threads: number;
+  strategy: Strategy;
+  pass: Pass;
+  ms: number;
+  gflops: number;
+}
+
+/** A peer (or the PyTorch reference) that could not run at some thread count, and why. */
+export interface Absent {
+  strategy: Strategy | 'pytorch';
+  threads: number;
+  reason: string;
+}
+
+/** PyTorch CPU running the seed's strategies (../shared/ref/torch_blockdiag_bench.py), forward+backward. */
+export interface TorchRow extends Point {
+  threads: number;
+  method: string;
+  ms: number;
+  gflops: number;
+}
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  node: string;
+  platform: string;
+  loadAverage: number[];
+  date: string;
+  backend: Record<string, string | number | boolean>;
+  /** Measured register-resident wasm SIMD GFLOP/s of one core. */
+  peakPerCoreGflops: number;
+  peakFlavour: string;
+}
+
+export interface BenchResult {
+  backend: 'wasm';
+  command: string;
+  quick: boolean;
+  runs: number;
+  machine: Machine;
+  rows: Row[];
+  absent: Absent[];
+  pytorch: TorchRow[];
+}
