@@ -1,0 +1,23 @@
+// The demo's data sets: the bundled digits (fetched and gunzipped in the browser) and the 2-D toy sets.
+import digitsUrl from '../../data/digits.csv.gz?url';
+import { parseDigitsCsv, trainTestSplit, type Dataset } from '../../src/data/digits.ts';
+import { spirals, twoMoons } from './toy.ts';
+import type { DatasetName } from './protocol.ts';
+
+async function fetchDigits(): Promise<Dataset> {
+  const response = await fetch(digitsUrl);
+  if (!response.ok || !response.body) throw new Error(`fetching the digits gave HTTP ${response.status}`);
+  const text = await new Response(response.body.pipeThrough(new DecompressionStream('gzip'))).text();
+  return parseDigitsCsv(text);
+}
+
+export async function loadDataset(name: DatasetName, seed: number): Promise<{ train: Dataset; test: Dataset }> {
+  switch (name) {
+    case 'digits':
+      return trainTestSplit(await fetchDigits(), 0.2, seed);
+    case 'moons':
+      return trainTestSplit(twoMoons(800, 0.2, seed), 0.25, seed);
+    case 'spirals':
+      return trainTestSplit(spirals(1200, 3, 0.1, seed), 0.25, seed);
+  }
+}
