@@ -44,7 +44,7 @@ async function breakdown(threads: number): Promise<[string, number][]> {
   return rows;
 }
 
-const results = [];
+const results: [string, number][][] = [];
 for (const t of threadCounts) results.push(await breakdown(t));
 console.log(renderText({
   title: `blockLinear ${label({ M, F, B })}, B = ${B}: median ms (load average ${os.loadavg().map((l) => l.toFixed(1)).join(', ')})`,
