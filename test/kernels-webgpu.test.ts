@@ -2,21 +2,22 @@
 // Where no adapter exists the tests fail with the backend's error; they never skip.
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../src/backend/backend.ts';
-import { createWebGPUBackend } from '../src/backend/webgpu/index.ts';
+import { createWebGPUBackend, type WebGPUOptions } from '../src/backend/webgpu/index.ts';
+import { findGPU } from '../src/backend/webgpu/gpu.ts';
 import { blockShapes, kernelSuite } from './helpers/kernel-suite.ts';
 import { JsBackend } from '../src/backend/js/index.ts';
 import { Rng } from '../src/random.ts';
 
 const created: Backend[] = [];
-async function make(): Promise<Backend> {
-  const b = await createWebGPUBackend();
+async function make(options?: WebGPUOptions): Promise<Backend> {
+  const b = await createWebGPUBackend(options);
   created.push(b);
   return b;
 }
 // Dawn keeps the process alive while a device lives.
 afterAll(() => created.forEach((b) => b.dispose()));
 
-kernelSuite('webgpu', make);
+kernelSuite('webgpu', () => make());
 
 describe('webgpu backend engineering', () => {
   let gpu: Backend;
@@ -31,6 +32,27 @@ describe('webgpu backend engineering', () => {
   it('reports a missing adapter clearly', async () => {
     const noAdapter = { requestAdapter: async () => null } as unknown as GPU;
     await expect(createWebGPUBackend({ gpu: noAdapter })).rejects.toThrow(/^webgpu backend: no WebGPU adapter \(.+\)$/);
+  });
+
+  it('reports a lost device through lostReason and refuses further work', async () => {
+    const real = await findGPU();
+    const adapter = (await real.requestAdapter())!;
+    let device: GPUDevice | undefined;
+    // An adapter that hands the test the device it creates, so that the test can lose it.
+    const spy = {
+      info: adapter.info,
+      limits: adapter.limits,
+      features: adapter.features,
+      requestDevice: async (d?: GPUDeviceDescriptor) => (device = await adapter.requestDevice(d)),
+    };
+    const b = await make({ gpu: { requestAdapter: async () => spy } as unknown as GPU });
+    expect(b.lostReason).toBeNull();
+    const s = b.alloc(4, 'f32');
+    device!.destroy();
+    await device!.lost;
+    expect(b.lostReason).toMatch(/^webgpu backend: device lost \(destroyed\)/);
+    expect(() => b.alloc(1, 'f32')).toThrow(/device lost/);
+    b.free(s); // freeing what lived on the lost device still works
   });
 
   it('refuses storages of another backend and storages used after free()', () => {
@@ -80,9 +102,9 @@ describe('webgpu backend engineering', () => {
       });
       const y = b.alloc(B * G * O, 'f32'), dx = b.alloc(B * G * I, 'f32'), sum = b.alloc(B * G * O, 'f32');
       b.fill(sum, 0);
-      // 200 steps of 4 kernels: several batches' worth of dispatches before the single read. The small
+      // 100 steps of 4 kernels: more than one batch' worth of dispatches before the single read. The small
       // step keeps the iteration contracting; the running sum of y makes every step count.
-      for (let step = 0; step < 200; step++) {
+      for (let step = 0; step < 100; step++) {
         b.blockLinear(x, w, bias, y, shape, 'relu');
         b.blockLinearInputGrad(y, w, dx, shape);
         b.scalar('mul', dx, 1e-3, x);

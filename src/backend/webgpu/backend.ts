@@ -33,7 +33,9 @@ export class WebGPUBackend implements Backend {
   private readonly maxBinding: number;
   private readonly maxGroups: number;
   private liveBytes = 0;
+  /** First uncaptured WebGPU error (a bug: invalid pipeline, binding…), reported by the next call. */
   private failure: string | null = null;
+  private lost: string | null = null;
   private disposed = false;
 
   constructor(
@@ -53,7 +55,7 @@ export class WebGPUBackend implements Backend {
       this.failure ??= (e as GPUUncapturedErrorEvent).error.message;
     });
     void device.lost.then((info) => {
-      if (!this.disposed) this.failure ??= `device lost (${info.reason}): ${info.message}`;
+      if (!this.disposed) this.lost = `webgpu backend: device lost (${info.reason}): ${info.message}`;
     });
   }
 
@@ -89,6 +91,10 @@ export class WebGPUBackend implements Backend {
     this.pool.release(this.buffer(s));
     (s as GpuStorage).pooled = null;
     this.liveBytes -= s.size * 4;
+  }
+
+  get lostReason(): string | null {
+    return this.lost;
   }
 
   allocatedBytes(): number {
@@ -302,6 +308,7 @@ export class WebGPUBackend implements Backend {
 
   private check(): void {
     if (this.disposed) throw new Error('webgpu backend: used after dispose()');
+    if (this.lost) throw new Error(this.lost);
     if (this.failure) throw new Error(`webgpu backend: ${this.failure}`);
   }
 }
