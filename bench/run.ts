@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { runBenchmark } from './lib/benchmark.ts';
 import { writeBenchmarksMd } from './lib/markdown.ts';
 import { parseOptions } from './lib/options.ts';
-import { scalingTable, threadTable } from './lib/report.ts';
+import { memoryTable, scalingTable, threadTable } from './lib/report.ts';
 import { renderText } from './lib/table.ts';
 import { targetsTable } from './lib/targets.ts';
 
@@ -33,6 +33,7 @@ const result = await runBenchmark({
 const threads = options.threads;
 for (const t of threads) console.log(`\n${renderText(threadTable(result, t))}`);
 if (threads.length > 1) console.log(`\n${renderText(scalingTable(result, threads[0], threads[threads.length - 1]))}`);
+console.log(`\n${renderText(memoryTable(result))}`);
 console.log(`\n${renderText(targetsTable(result))}`);
 for (const a of result.absent) console.log(`absent: ${a.strategy} at ${a.threads} thread(s): ${a.reason}`);
 

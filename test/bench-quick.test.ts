@@ -4,7 +4,7 @@ import { runBenchmark } from '../bench/lib/benchmark.ts';
 import { engineStrategies } from '../bench/lib/engine-strategies.ts';
 import { gridPoints } from '../bench/lib/grid.ts';
 import { renderMarkdown, renderText } from '../bench/lib/table.ts';
-import { scalingTable, threadTable } from '../bench/lib/report.ts';
+import { memoryTable, scalingTable, threadTable } from '../bench/lib/report.ts';
 import { targetsTable } from '../bench/lib/targets.ts';
 import type { Absent, Row } from '../bench/lib/types.ts';
 
@@ -41,11 +41,14 @@ describe('npm run bench -- --backend wasm --quick', () => {
     }
     for (const a of r.absent) expect(a.reason.length).toBeGreaterThan(0);
     for (const x of r.pytorch) expect(positive(x.ms) && positive(x.gflops)).toBe(true);
+    for (const p of points) {
+      for (const s of engineStrategies) expect(positive(r.memory.find((m) => m.M === p.M && m.F === p.F && m.strategy === s)?.bytes ?? 0), `${s} memory`).toBe(true);
+    }
 
     expect(r.machine.cores).toBeGreaterThan(0);
     expect(positive(r.machine.peakPerCoreGflops)).toBe(true);
     expect(r.machine.backend.threads).toBe(2);
-    for (const table of [threadTable(r, 1), threadTable(r, 2), scalingTable(r, 1, 2), targetsTable(r)]) {
+    for (const table of [threadTable(r, 1), threadTable(r, 2), scalingTable(r, 1, 2), memoryTable(r), targetsTable(r)]) {
       expect(table.rows.length).toBeGreaterThan(0);
       for (const row of table.rows) expect(row.length).toBe(table.headers.length);
       expect(renderText(table)).toContain(table.headers[0]);

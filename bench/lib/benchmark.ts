@@ -9,7 +9,7 @@ import { measurePeak, type Peak } from './peak.ts';
 import { loadTfjs, tfjsWorkload, type TfjsPeer } from './tfjs.ts';
 import { timeMs, type TimingOptions } from './timing.ts';
 import { runTorch, torchUnavailable } from './torch.ts';
-import type { Absent, BenchResult, Pass, Point, Row, Strategy } from './types.ts';
+import type { Absent, BenchResult, MemoryRow, Pass, Point, Row, Strategy } from './types.ts';
 
 export interface BenchOptions {
   backend: 'wasm';
@@ -24,6 +24,7 @@ const passes: Pass[] = ['forward', 'forward+backward'];
 
 class Collector {
   readonly rows: Row[] = [];
+  readonly memory: MemoryRow[] = [];
   readonly absent: Absent[] = [];
 
   add(p: Point, threads: number, strategy: Strategy, pass: Pass, ms: number): void {
@@ -43,6 +44,9 @@ class Collector {
 async function timePasses(c: Collector, w: Workload, p: Point, threads: number, strategy: Strategy, which: Pass[], timing: TimingOptions): Promise<void> {
   try {
     for (const pass of which) c.add(p, threads, strategy, pass, await timeMs(() => w.step(pass), timing));
+    if (w.peakBytes && !c.memory.some((m) => m.M === p.M && m.F === p.F && m.strategy === strategy)) {
+      c.memory.push({ ...p, strategy, bytes: w.peakBytes() });
+    }
   } finally {
     w.dispose();
   }
@@ -96,6 +100,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
     runs: timing.runs,
     machine: describeMachine(bg.backendInfo().details, peak),
     rows: c.rows,
+    memory: c.memory,
     absent: c.absent,
     pytorch,
   };

@@ -11,6 +11,8 @@ export interface Workload {
   /** One step of the pass: forward, or forward then backward (gradients of x, the weights and the biases). */
   step(pass: Pass): void;
   dispose(): void;
+  /** Bytes the backend holds at the fullest moment of a forward+backward step (parameters included). */
+  peakBytes?(): number;
 }
 
 /** The same layer as a forward function over its leaves (parameters that need gradients). */
@@ -88,6 +90,17 @@ export function engineWorkload(strategy: EngineStrategy, p: Point): Workload {
       }
       bg.tidy(() => layer.forward(x).backward(dy));
       clearGrads();
+    },
+    peakBytes() {
+      let peak = bg.memory().bytes;
+      bg.tidy(() => {
+        const y = layer.forward(x);
+        peak = Math.max(peak, bg.memory().bytes); // the graph holds the activations here
+        y.backward(dy);
+        peak = Math.max(peak, bg.memory().bytes); // the gradients are live here
+      });
+      clearGrads();
+      return peak;
     },
     dispose() {
       clearGrads();

@@ -44,6 +44,18 @@ export function threadTable(r: BenchResult, t: number): Table {
   };
 }
 
+export function memoryTable(r: BenchResult): Table {
+  const strategies = [...new Set(r.memory.map((m) => m.strategy))];
+  const rows = gridPoints(r.quick).map((p) => [
+    label(p),
+    ...strategies.map((s) => {
+      const m = r.memory.find((x) => x.M === p.M && x.F === p.F && x.strategy === s);
+      return m ? (m.bytes / 2 ** 20).toFixed(1) : '—';
+    }),
+  ]);
+  return { title: 'Peak memory of one forward+backward step through the engine (MiB, parameters included)', headers: ['(M, F)', ...strategies], rows, labels: 1 };
+}
+
 export function scalingTable(r: BenchResult, from: number, to: number): Table {
   const strategies: Strategy[] = ['blockLinear', 'ort'];
   const rows = gridPoints(r.quick).flatMap((p) =>

@@ -17,6 +17,12 @@ export interface Row extends Point {
   gflops: number;
 }
 
+/** Backend bytes at the fullest moment of one forward+backward step of an engine strategy. */
+export interface MemoryRow extends Point {
+  strategy: Strategy;
+  bytes: number;
+}
+
 /** A peer (or the PyTorch reference) that could not run at some thread count, and why. */
 export interface Absent {
   strategy: Strategy | 'pytorch';
@@ -52,6 +58,7 @@ export interface BenchResult {
   runs: number;
   machine: Machine;
   rows: Row[];
+  memory: MemoryRow[];
   absent: Absent[];
   pytorch: TorchRow[];
 }
