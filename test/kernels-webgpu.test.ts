@@ -4,6 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../src/backend/backend.ts';
 import { createWebGPUBackend, type WebGPUOptions } from '../src/backend/webgpu/index.ts';
 import { findGPU } from '../src/backend/webgpu/gpu.ts';
+import { sizeClass } from '../src/backend/webgpu/pool.ts';
+import { toWalk } from '../src/backend/webgpu/strided.ts';
 import { blockShapes, kernelSuite } from './helpers/kernel-suite.ts';
 import { JsBackend } from '../src/backend/js/index.ts';
 import { Rng } from '../src/random.ts';
@@ -102,7 +104,7 @@ describe('webgpu backend engineering', () => {
       });
       const y = b.alloc(B * G * O, 'f32'), dx = b.alloc(B * G * I, 'f32'), sum = b.alloc(B * G * O, 'f32');
       b.fill(sum, 0);
-      // 100 steps of 4 kernels: more than one batch' worth of dispatches before the single read. The small
+      // 100 steps of 4 kernels: more dispatches than one batch holds before the single read. The small
       // step keeps the iteration contracting; the running sum of y makes every step count.
       for (let step = 0; step < 100; step++) {
         b.blockLinear(x, w, bias, y, shape, 'relu');
@@ -115,5 +117,26 @@ describe('webgpu backend engineering', () => {
     }
     const [want, got] = results;
     for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i])).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(want[i])));
+  });
+});
+
+describe('webgpu host helpers', () => {
+  it('rounds buffer sizes to classes with at most 25% slack, within the binding limit', () => {
+    expect([1, 256, 257, 1000, 1025, 4096].map((b) => sizeClass(b, 1 << 30))).toEqual([256, 256, 320, 1024, 1280, 4096]);
+    for (let b = 1; b < 1 << 20; b = Math.ceil(b * 1.37)) {
+      const c = sizeClass(b, 1 << 30);
+      expect(c).toBeGreaterThanOrEqual(b);
+      expect(c).toBeLessThanOrEqual(Math.max(256, b * 1.25));
+    }
+    expect(sizeClass(1000, 1001)).toBe(1000);
+  });
+
+  it('merges contiguous axes and drops size-1 axes of a strided walk', () => {
+    expect(toWalk('binary', [3, 4, 5], [20, 5, 1], [0, 5, 1])).toEqual({ shape: [3, 20], a: [20, 1], b: [0, 1] });
+    expect(toWalk('binary', [1, 7, 1], [7, 1, 1], [0, 1, 1])).toEqual({ shape: [7], a: [1], b: [1] });
+    expect(toWalk('copyStrided', [5, 2, 3], [1, 15, 5], [6, 3, 1])).toEqual({ shape: [5, 6], a: [1, 5], b: [6, 1] });
+    const shape = [2, 2, 2, 2, 2, 2, 2];
+    const alternating = shape.map((_, d) => (d % 2 ? 1 : 1000) * 2 ** d);
+    expect(() => toWalk('binary', shape, alternating, shape.map(() => 0))).toThrow(/at most 6 axes, got 7/);
   });
 });
