@@ -87,7 +87,7 @@ async function classify(): Promise<void> {
   if (!cells || !worker) return showPrediction(null);
   busy = true;
   try {
-    showPrediction(await worker.predict(cells, 1));
+    showPrediction(await worker.predict(cells.map((v) => v / 16), 1)); // the model reads cells / 16, as parseDigitsCsv scales them
   } catch (e) {
     $('uncertainty').textContent = e instanceof Error ? e.message : String(e);
   } finally {

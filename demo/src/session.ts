@@ -11,7 +11,7 @@ const FIRST_STEPS = 4, GROWTH = 1.25;
 export interface SessionEvents {
   started(s: Started): void;
   progress(p: Progress): void;
-  state(state: 'idle' | 'starting' | 'running' | 'paused' | 'error', message?: string): void;
+  state(state: 'idle' | 'starting' | 'running' | 'pausing' | 'paused' | 'error', message?: string): void;
 }
 
 export class Session {
@@ -56,6 +56,7 @@ export class Session {
         const p = await this.api.train(CHUNK_MS, Math.round(FIRST_STEPS * GROWTH ** Math.min(this.chunks++, 40)));
         if (generation === this.generation) this.events.progress(p);
       }
+      if (generation === this.generation) this.events.state('paused');
     } catch (e) {
       if (generation !== this.generation) return;
       console.error(e);
@@ -69,7 +70,7 @@ export class Session {
   pause(): void {
     if (!this.running) return;
     this.running = false;
-    this.events.state('paused');
+    this.events.state('pausing'); // 'paused' once the chunk in flight is in
   }
 
   reset(): void {
