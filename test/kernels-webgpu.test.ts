@@ -89,6 +89,16 @@ describe('webgpu backend engineering', () => {
     gpu.free(s);
   });
 
+  it('folds 1-D grids past 65535 workgroups into y', async () => {
+    const n = 65535 * 256 + 300;
+    const big = gpu.alloc(n, 'f32');
+    gpu.fill(big, 3);
+    gpu.scalar('add', big, 1, big);
+    const v = await gpu.download(big);
+    gpu.free(big);
+    expect([v[0], v[65535 * 256 - 1], v[65535 * 256], v[n - 1]]).toEqual([4, 4, 4, 4]);
+  });
+
   it('runs many kernels in a row, then one download (lazy submission, batches split past their size)', async () => {
     const ref = new JsBackend();
     const rng = new Rng(7);
