@@ -1,5 +1,5 @@
 // Elementwise kernels: fill, unary, scalar and broadcasting binary. The op is a pipeline
-// constant (OP), numbered as `unaryOps` / `binaryOps` in src/backend/webgpu/ops.ts.
+// constant (OP), numbered as `unaryCodes` / `binaryCodes` in src/backend/webgpu/ops.ts.
 
 override OP: u32 = 0u;
 

@@ -1,7 +1,7 @@
 // x viewed as [outer, n, inner] reduced over n. A workgroup owns 16 outputs along inner
 // (coalesced reads) and splits n over 16 lanes, then folds the lanes in workgroup memory.
 
-override OP: u32 = 0u; // 0 sum, 1 max
+override OP: u32 = 0u; // `reduceCodes` in src/backend/webgpu/ops.ts: 0 sum, 1 max
 
 struct Params {
   outer: u32,

@@ -1,5 +1,5 @@
 // Op codes passed to the elementwise and reduce shaders as the pipeline constant OP;
-// they must match the `switch OP` cases in shaders/elementwise.wgsl and shaders/reduce.wgsl.
+// they must match the OP cases in shaders/elementwise.wgsl and shaders/reduce.wgsl.
 import type { BinaryOp, ReduceOp, UnaryOp } from '../backend.ts';
 
 export const unaryCodes: Record<UnaryOp, number> = { neg: 0, exp: 1, log: 2, tanh: 3, sigmoid: 4, relu: 5, sqrt: 6, abs: 7 };
