@@ -34,6 +34,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     threads,
     cores,
     simd: flavour,
+    ...(flavour === 'simd' ? { relaxedSimdOff: 'this host does not validate relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd)' } : {}),
     sharedMemory: !blocker,
     ...(singleReason ? { singleThreadedBecause: singleReason } : {}),
   });
