@@ -34,6 +34,9 @@ class Engine {
     let result: T;
     try {
       result = fn();
+    } catch (err) {
+      for (const t of scope) t.dispose(); // an error leaves nothing behind
+      throw err;
     } finally {
       this.scopes.pop();
     }

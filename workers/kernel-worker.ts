@@ -1,7 +1,8 @@
 // A kernel worker of the wasm CPU pool. It instantiates the kernel module over the shared memory, says
 // "ready", then sleeps on the SIGNAL word and runs the task loop each time the main thread bumps it.
+// If a task throws, the worker counts it as lost (so the pool redoes the job) and dies; the pool restarts it.
 // Built to a self-contained string by scripts/build-wasm.ts; it runs in worker_threads and in Web Workers.
-import { QUIT, SIGNAL } from '../src/backend/wasm/control.ts';
+import { CRASH, DONE, LOST, QUIT, SIGNAL } from '../src/backend/wasm/control.ts';
 
 export interface KernelWorkerStart {
   module: WebAssembly.Module;
@@ -40,7 +41,17 @@ function serve(port: Port, { module, memory, ctrl, thread, spin }: KernelWorkerS
     Atomics.wait(words, SIGNAL, seen);
     seen = Atomics.load(words, SIGNAL);
     if (Atomics.load(words, QUIT)) return;
-    runTasks(ctrl, thread);
+    try {
+      if (Atomics.load(words, CRASH) === thread) {
+        Atomics.store(words, CRASH, 0);
+        throw new Error(`kernel worker ${thread}: crash injected by a test`); // holding the task the pool reserved for it
+      }
+      runTasks(ctrl, thread);
+    } catch (e) {
+      Atomics.add(words, LOST, 1);
+      Atomics.notify(words, DONE);
+      throw e;
+    }
   }
 }
 

@@ -87,18 +87,23 @@ export interface RandomOptions extends CreateOptions {
 
 /** Standard normal samples. */
 export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
-  const rng = options.rng ?? defaultRng;
-  const data = new Float32Array(sizeOf(shape));
-  for (let i = 0; i < data.length; i++) data[i] = rng.normal();
-  return tensor(data, shape, options);
+  return sampled('randn', shape, options, (rng) => rng.normal());
 }
 
 /** Uniform samples in [low, high). */
 export function rand(shape: Shape, low = 0, high = 1, options: RandomOptions = {}): Tensor {
+  return sampled('rand', shape, options, (rng) => low + (high - low) * rng.uniform());
+}
+
+/** A tensor of draws; its storage comes first, so one too large for the backend fails before any sampling. */
+function sampled(op: string, shape: Shape, options: RandomOptions, draw: (rng: Rng) => number): Tensor {
+  const t = empty(shape, options.dtype ?? 'f32');
   const rng = options.rng ?? defaultRng;
-  const data = new Float32Array(sizeOf(shape));
-  for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * rng.uniform();
-  return tensor(data, shape, options);
+  const data = new Float32Array(t.size);
+  for (let i = 0; i < data.length; i++) data[i] = draw(rng);
+  t.backend.upload(t.storageOf(op), t.dtype === 'i32' ? Int32Array.from(data) : data);
+  t.requiresGrad = options.requiresGrad ?? false;
+  return t;
 }
 
 /** The backend new tensors are created on. */

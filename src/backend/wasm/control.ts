@@ -6,6 +6,8 @@ export const QUIT = 1; // set once, at dispose
 export const CLAIM = 2; // (generation << 16) | next task index
 export const JOB = 3; // (generation << 16) | task count
 export const DONE = 4; // tasks finished in this generation
+export const LOST = 5; // tasks abandoned by workers that died holding them (bumped by the dying worker)
+export const CRASH = 6; // test hook: thread index of a worker told to die holding its next task (0 = none)
 
 /** The job descriptor: slot 0 is the kind, then i32/f32 argument slots (see assembly/tasks.ts). */
 export const DESC_WORD = 16;

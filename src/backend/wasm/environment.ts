@@ -28,7 +28,10 @@ export interface WorkerHandle {
   post(message: unknown): void;
   /** Resolves with the worker's first message, rejects on its first error. */
   firstMessage(): Promise<unknown>;
-  terminate(): void;
+  /** Calls fn once when the worker dies (Node: it exited; browsers: an uncaught error stopped its loop). */
+  onExit(fn: (reason: string) => void): void;
+  /** Stops the worker; resolves once it has stopped. */
+  terminate(): Promise<void>;
 }
 
 /** Starts a worker running `source`: worker_threads with eval in Node, a Blob URL in browsers. */
@@ -43,7 +46,12 @@ export async function startWorker(source: string): Promise<WorkerHandle> {
         w.once('message', resolve);
         w.once('error', reject);
       }),
-      terminate: () => void w.terminate(),
+      onExit: (fn) => {
+        let error = '';
+        w.once('error', (e: Error) => (error = `: ${e.message}`));
+        w.once('exit', (code) => fn(`exited with code ${code}${error}`));
+      },
+      terminate: async () => void (await w.terminate()),
     };
   }
   const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
@@ -55,6 +63,7 @@ export async function startWorker(source: string): Promise<WorkerHandle> {
       w.addEventListener('message', (e) => resolve(e.data), { once: true });
       w.addEventListener('error', (e) => reject(new Error(e.message)), { once: true });
     }),
-    terminate: () => w.terminate(),
+    onExit: (fn) => w.addEventListener('error', (e) => fn(`failed: ${e.message}`), { once: true }),
+    terminate: async () => w.terminate(),
   };
 }
