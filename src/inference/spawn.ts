@@ -1,10 +1,11 @@
 // Starts the embedded inference worker: worker_threads (eval) in Node, a Blob-URL Web Worker in browsers.
-import { wrap, type Remote } from 'comlink';
+import { wrap } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { InferenceWorkerApi } from './protocol.ts';
 
 export interface SpawnedWorker {
-  api: Remote<InferenceWorkerApi>;
+  /** The worker's API (a comlink proxy; its methods already return promises, so its type is the API's). */
+  api: InferenceWorkerApi;
   /** Calls fn once, when the worker dies or reports an uncaught error. */
   onExit(fn: (error: Error) => void): void;
   /** Whether calls are in flight: in Node an idle worker does not keep the process alive. */
@@ -32,7 +33,7 @@ async function spawnNode(source: string): Promise<SpawnedWorker> {
   const worker = new Worker(source, { eval: true });
   worker.unref();
   return {
-    api: wrap<InferenceWorkerApi>(nodeEndpoint(worker)),
+    api: wrap<InferenceWorkerApi>(nodeEndpoint(worker)) as unknown as InferenceWorkerApi,
     onExit: (fn) => {
       const exit = once(fn);
       worker.on('error', (e) => exit(e instanceof Error ? e : new Error(String(e))));
@@ -48,7 +49,7 @@ function spawnBrowser(source: string): SpawnedWorker {
   const worker = new Worker(url);
   URL.revokeObjectURL(url);
   return {
-    api: wrap<InferenceWorkerApi>(worker),
+    api: wrap<InferenceWorkerApi>(worker) as unknown as InferenceWorkerApi,
     onExit: (fn) => {
       const exit = once(fn);
       worker.addEventListener('error', (e) => exit(new Error(`the inference worker failed: ${e.message || 'uncaught error'}`)));

@@ -1,7 +1,6 @@
 // createInferenceWorker in Node (worker_threads): loading, batching of concurrent calls, crash and restart.
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Remote } from 'comlink';
 import { createInferenceWorker, type InferenceWorker } from '../../src/inference/index.ts';
 import { InferenceClient } from '../../src/inference/client.ts';
 import { spawnInferenceWorker, type SpawnedWorker } from '../../src/inference/spawn.ts';
@@ -18,13 +17,13 @@ function recordingSpawn(): { spawn: () => Promise<SpawnedWorker>; workers: Spawn
   const workers: SpawnedWorker[] = [], forwards: number[] = [];
   const spawn = async () => {
     const inner = await spawnInferenceWorker();
-    const api = {
+    const api: InferenceWorkerApi = {
       load: (r) => inner.api.load(r),
       predict: (x, n) => {
         forwards.push(n);
         return inner.api.predict(x, n);
       },
-    } as InferenceWorkerApi as unknown as Remote<InferenceWorkerApi>;
+    };
     const worker = { ...inner, api };
     workers.push(worker);
     return worker;

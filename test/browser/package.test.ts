@@ -1,0 +1,105 @@
+// The npm package: `npm pack` gives a tarball without dev files that installs into a fresh project and works
+// with a plain import in Node, type-checks in a strict TypeScript project, and runs in a Vite-bundled page.
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { build } from 'vite';
+import { launchChromium, reportPageErrors } from './helpers/chromium.ts';
+import { serveStatic } from './helpers/server.ts';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const consumerFiles = fileURLToPath(new URL('./consumer/', import.meta.url));
+
+const consumerTs = `
+import { createInferenceWorker, init, nn, optim, tensor, tidy, type InferenceWorker, type Prediction, type Tensor } from 'blockgrad';
+
+export async function run(bytes: Uint8Array): Promise<number> {
+  await init({ backend: 'auto' });
+  const model = new nn.PackedMLP({ inFeatures: 4, hiddenFeatures: [8], numClasses: 3, numEstimators: 2 });
+  const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
+  const out: Tensor = tidy(() => model.forward(tensor(new Float32Array(8), [2, 4])));
+  opt.step();
+  const worker: InferenceWorker = await createInferenceWorker({ model: bytes });
+  const p: Prediction = await worker.predict(new Float32Array(4), 1);
+  worker.terminate();
+  return out.size + p.entropy[0] + worker.config.numClasses;
+}
+`;
+
+const tsconfig = {
+  compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022', 'dom'], types: [], skipLibCheck: false, noEmit: true },
+  files: ['consumer.ts'],
+};
+
+let project: string;
+let files: string[];
+
+beforeAll(async () => {
+  project = await mkdtemp(join(tmpdir(), 'blockgrad-consumer-'));
+  await run('npm', ['run', 'build'], { cwd: root });
+  const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', project], { cwd: root });
+  const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
+  files = packed.files.map((f) => f.path);
+  await cp(consumerFiles, project, { recursive: true });
+  await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  await writeFile(join(project, 'consumer.ts'), consumerTs);
+  await writeFile(join(project, 'tsconfig.json'), JSON.stringify(tsconfig));
+  await run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--no-package-lock', join(project, packed.filename)], { cwd: project });
+});
+
+afterAll(async () => {
+  if (project) await rm(project, { recursive: true, force: true });
+});
+
+describe('npm package', () => {
+  test('ships the built library and its declarations, and no sources, tests or demo', () => {
+    expect(files).toContain('dist/index.js');
+    expect(files).toContain('dist/index.d.ts');
+    expect(files).toContain('dist/inference/client.d.ts');
+    expect(files.filter((f) => !/^(dist\/.*\.(js|d\.ts)|package\.json|README\.md|LICENSE)$/.test(f))).toEqual([]);
+  });
+
+  test('imports in Node: a forward pass on wasm and the inference worker', async () => {
+    const { stdout } = await run('node', ['node-consumer.mjs'], { cwd: project });
+    const result = JSON.parse(stdout);
+    expect(result.backend).toBe('wasm');
+    expect(result.logits).toBe(2 * 2 * 3); // rows × estimators × classes
+    expect(result.estimators).toBe(2);
+    expect(result.probs.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(2, 5);
+  });
+
+  test('type-checks in a strict NodeNext TypeScript project, its declarations importing .js paths', async () => {
+    const dist = join(project, 'node_modules/blockgrad/dist');
+    const declarations = files.filter((f) => f.endsWith('.d.ts')).map((f) => join(project, 'node_modules/blockgrad', f));
+    for (const file of declarations) expect(await readFile(file, 'utf8'), file).not.toMatch(/from\s*['"]\.\.?\/[^'"]*\.ts['"]/);
+    expect(await readFile(join(dist, 'index.d.ts'), 'utf8')).toContain("from './inference/index.js'");
+    const tsc = join(root, 'node_modules/.bin/tsc');
+    await expect(run(tsc, ['-p', join(project, 'tsconfig.json')], { cwd: project })).resolves.toBeDefined();
+  });
+
+  test('bundles with Vite into a page that runs the wasm backend and the inference worker', async () => {
+    await build({ root: project, logLevel: 'error', build: { outDir: join(project, 'dist') } });
+    const [server, browser] = await Promise.all([serveStatic(join(project, 'dist')), launchChromium()]);
+    try {
+      const page = await browser.newPage();
+      const errors = reportPageErrors(page);
+      await page.goto(`${server.url}index.html`);
+      await page.waitForFunction(() => document.body.dataset.result || document.body.dataset.error, null, { timeout: 60_000 });
+      expect(await page.evaluate(() => document.body.dataset.error)).toBeUndefined();
+      const result = JSON.parse((await page.evaluate(() => document.body.dataset.result))!);
+      expect(result.backend.name).toBe('wasm');
+      expect(result.backend.details.threads).toBe(2);
+      expect(result.workerBackend).toBe('wasm');
+      expect(result.probs.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(2, 5);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
+});
