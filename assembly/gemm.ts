@@ -20,7 +20,8 @@ function epilogue(v: v128, bias: usize, off: usize, relu: bool): v128 {
 /**
  * 4 rows × 8 columns of C in 8 f32x4 accumulators. a: a packed [K, 4] group of A (the 4 rows' k-th values
  * side by side: one pointer, constant offsets), b: the [K, 8] B panel, rows: rows of C to store.
- * k is not unrolled: Binaryen would then regroup the steps per accumulator, which needs > 16 registers.
+ * The largest tile V8 keeps in x64 registers (a 5 × 8 tile spills two accumulators). k is not unrolled:
+ * Binaryen would then regroup the steps per accumulator, which needs more than 16 registers and spills.
  */
 function tile4x8(a: usize, b: usize, K: i32, c: usize, crs: usize, rows: i32, bias: usize, relu: bool): void {
   let c00 = ZERO, c01 = ZERO, c10 = ZERO, c11 = ZERO, c20 = ZERO, c21 = ZERO, c30 = ZERO, c31 = ZERO;
