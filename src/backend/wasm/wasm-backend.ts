@@ -63,7 +63,7 @@ export class WasmBackend implements Backend {
     return this.storageBytes;
   }
   upload(s: Storage, data: Float32Array | Int32Array): void {
-    const view = data instanceof Int32Array ? this.i32() : this.f32();
+    const view = s.dtype === 'i32' ? this.i32() : this.f32(); // converts values, like the reference's set()
     view.set(data.subarray(0, s.size), at(s) >> 2);
   }
   download(s: Storage): Promise<Float32Array | Int32Array> {
