@@ -18,6 +18,6 @@ export async function loadDataset(name: DatasetName, seed: number): Promise<{ tr
     case 'moons':
       return trainTestSplit(twoMoons(800, 0.2, seed), 0.25, seed);
     case 'spirals':
-      return trainTestSplit(spirals(1200, 3, 0.1, seed), 0.25, seed);
+      return trainTestSplit(spirals(1200, 3, 0.06, seed), 0.25, seed);
   }
 }

@@ -24,8 +24,8 @@ export function spirals(n: number, arms: number, noise: number, seed: number): D
   const rng = new Rng(seed);
   const points: number[][] = [], labels: number[] = [];
   for (let i = 0; i < n; i++) {
-    const label = i % arms, r = rng.uniform();
-    const angle = 2 * Math.PI * (label / arms) + 3.2 * r * Math.PI;
+    const label = i % arms, r = 0.08 + 0.92 * rng.uniform();
+    const angle = 2 * Math.PI * (label / arms) + 2.4 * r * Math.PI;
     points.push([1.8 * r * Math.cos(angle) + noise * rng.normal(), 1.8 * r * Math.sin(angle) + noise * rng.normal()]);
     labels.push(label);
   }
