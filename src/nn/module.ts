@@ -47,7 +47,7 @@ export abstract class Module {
     return Object.fromEntries(this.namedParameters());
   }
 
-  /** Copies values into the parameters; checks keys (when strict) and shapes, naming every difference. */
+  /** Copies values into the parameters; checks keys (when strict), shapes and sizes first, naming every difference. */
   loadStateDict(state: Record<string, StateValue>, options: LoadOptions = {}): void {
     const strict = options.strict ?? true;
     const own = new Map(this.namedParameters());
@@ -60,6 +60,8 @@ export abstract class Module {
       const value = state[key];
       if (value && value.shape.join() !== param.shape.join()) {
         problems.push(`${key}: checkpoint ${formatShape(value.shape)} vs model ${formatShape(param.shape)}`);
+      } else if (value && !(value instanceof TensorClass) && value.data.length !== param.size) {
+        problems.push(`${key} has ${value.data.length} values for ${param.size} elements`);
       }
     }
     if (problems.length) throw new Error(`loadStateDict: ${problems.join('; ')}`);
@@ -67,7 +69,6 @@ export abstract class Module {
       const value = state[key];
       if (!value) continue;
       const data = value instanceof TensorClass ? value.dataSync() : value.data;
-      if (data.length !== param.size) throw new Error(`loadStateDict: ${key} has ${data.length} values for ${param.size} elements`);
       param.backend.upload(param.storageOf('loadStateDict'), data);
     }
   }

@@ -36,6 +36,7 @@ export function crossEntropy(logits: Tensor, labels: Tensor): Tensor {
   if (labels.rank !== 1 || labels.shape[0] !== logits.shape[0]) {
     throw new Error(`crossEntropy: labels ${formatShape(labels.shape)} do not match logits ${formatShape(logits.shape)} (want [${logits.shape[0]}])`);
   }
+  checkLabelRange('crossEntropy', labels, logits.shape[1]);
   return engine.tidy(() => {
     const picked = sum(mul(logSoftmax(logits), oneHot(labels, logits.shape[1])), -1);
     return neg(mean(picked));

@@ -1,6 +1,6 @@
 // Reductions over axes (sum, mean, max), each a chain of single-axis kernel calls.
 import type { ReduceOp } from '../backend/backend.ts';
-import type { Shape, Tensor } from '../tensor.ts';
+import { formatShape, type Shape, type Tensor } from '../tensor.ts';
 import { compute, expectDType, normAxis, record } from './core.ts';
 import { broadcastTo } from './shape.ts';
 import { div, equal, mul } from './elementwise.ts';
@@ -65,6 +65,7 @@ export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {
 export function max(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   expectDType('max', x, 'f32');
   const list = normAxes('max', axes, x.rank);
+  if (list.some((a) => x.shape[a] === 0)) throw new Error(`max: cannot take the maximum over an empty axis of ${formatShape(x.shape)}`);
   const keptMax = reduceKeep('max', x, list);
   const y = dropAxes(keptMax, list, keepDims);
   return record(y, 'max', [x], (dy) => {
