@@ -4,11 +4,17 @@ import { parseDigitsCsv, trainTestSplit, type Dataset } from '../../src/data/dig
 import { spirals, twoMoons } from './toy.ts';
 import type { DatasetName } from './protocol.ts';
 
+/** Gunzips in the page, unless the server already did: some (Vite's dev server) send .gz with Content-Encoding: gzip. */
+async function gunzipText(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
+  if (!gzipped) return new TextDecoder().decode(bytes);
+  return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text();
+}
+
 async function fetchDigits(): Promise<Dataset> {
   const response = await fetch(digitsUrl);
-  if (!response.ok || !response.body) throw new Error(`fetching the digits gave HTTP ${response.status}`);
-  const text = await new Response(response.body.pipeThrough(new DecompressionStream('gzip'))).text();
-  return parseDigitsCsv(text);
+  if (!response.ok) throw new Error(`fetching the digits gave HTTP ${response.status}`);
+  return parseDigitsCsv(await gunzipText(new Uint8Array(await response.arrayBuffer())));
 }
 
 export async function loadDataset(name: DatasetName, seed: number): Promise<{ train: Dataset; test: Dataset }> {

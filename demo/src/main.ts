@@ -44,6 +44,7 @@ function drawMaps(): void {
 }
 
 function showDataset(name: DatasetName): void {
+  document.body.dataset.dataset = name;
   $('maps').hidden = name === 'digits';
   $('digits-note').hidden = name !== 'digits';
 }
@@ -81,11 +82,11 @@ function reset(): void {
   started = null;
   lastGrid = undefined;
   firstLoss = NaN;
+  showDataset(readSettings(form).dataset);
   Object.values(charts).forEach((c) => c.clear());
   stats.textContent = '';
   stats.dataset.step = '0';
   $('backend').textContent = 'backend: –';
-  showDataset(readSettings(form).dataset);
   drawMaps();
 }
 

@@ -68,12 +68,12 @@ async function openDemo(query: string): Promise<{ page: Page; errors: string[]; 
 
 describe('training demo', () => {
   test('trains on wasm with threads, lowers the loss, keeps the page responsive, pauses and downloads the model', async () => {
-    const { page, errors, longTasks } = await openDemo('backend=wasm&threads=2&dataset=moons');
+    const { page, errors, longTasks } = await openDemo('backend=wasm&threads=2&dataset=spirals');
     await page.waitForSelector('body[data-state=running]');
     const since = await page.evaluate(() => performance.now());
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
 
-    const s = await trainedSteps(page, 300, 60_000);
+    const s = await trainedSteps(page, 1000, 60_000);
     expect(s.backend).toBe('wasm');
     expect(await page.textContent('#backend')).toContain('2 threads');
     expect(s.loss).toBeLessThan(s.firstLoss * 0.5);
@@ -89,13 +89,20 @@ describe('training demo', () => {
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
     const file = readSafetensors(new Uint8Array(await readFile((await download.path())!)));
-    expect(configFromMetadata(file.metadata)).toEqual({ inFeatures: 2, hiddenFeatures: [32, 32], numClasses: 2, numEstimators: 4, alpha: 2, gamma: 1 });
+    expect(configFromMetadata(file.metadata)).toEqual({ inFeatures: 2, hiddenFeatures: [64, 64, 64], numClasses: 3, numEstimators: 4, alpha: 2, gamma: 1 });
+
+    await page.selectOption('select[name=dataset]', 'digits'); // a new model on the bundled digits, fetched and gunzipped
+    await page.waitForSelector('body[data-state=idle]');
+    await page.click('#run');
+    const digits = await trainedSteps(page, 100, 60_000);
+    expect(digits.loss).toBeLessThan(digits.firstLoss * 0.5);
+    expect(await page.isHidden('#maps')).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   });
 
   test('trains on WebGPU (SwiftShader) and lowers the loss', async () => {
-    const { page, errors } = await openDemo('backend=webgpu&dataset=spirals');
+    const { page, errors } = await openDemo('backend=webgpu&dataset=moons');
     const s = await trainedSteps(page, 30, 90_000);
     expect(s.backend).toBe('webgpu');
     expect(s.loss).toBeLessThan(s.firstLoss);
