@@ -2,6 +2,8 @@
 // so the packed weight [G, O, I] serves as W_g or as W_gᵀ without a copy.
 // Tile: 8×8 invocations, each owning 4×4 outputs as vec4 accumulators (a 32×32 output tile);
 // K advances 32 at a time through workgroup memory. Block g is dispatch z, folded into y past maxZ.
+// The operands lhs and rhs, their element type Elem and lhsAt/rhsAt come from the operand prelude of
+// the precision (shaders/gemmOperands*.wgsl, chosen in src/backend/webgpu/precision.ts); outputs are f32.
 
 override CHECKED: bool = true; // false only when M, N and K are multiples of 32
 override HAS_BIAS: bool = false;
@@ -16,8 +18,6 @@ struct Shape {
 }
 
 @group(0) @binding(0) var<uniform> shape: Shape;
-@group(0) @binding(1) var<storage, read> lhs: array<f32>;
-@group(0) @binding(2) var<storage, read> rhs: array<f32>;
 @group(0) @binding(3) var<storage, read_write> dst: array<f32>;
 @group(0) @binding(4) var<storage, read> bias: array<f32>;
 
@@ -45,8 +45,8 @@ struct Place {
   n0: u32,
 }
 
-var<workgroup> tileA: array<vec4<f32>, 256>; // [32 rows m][8 × 4 k]
-var<workgroup> tileB: array<vec4<f32>, 256>; // [32 rows k][8 × 4 n]
+var<workgroup> tileA: array<vec4<Elem>, 256>; // [32 rows m][8 × 4 k]
+var<workgroup> tileB: array<vec4<Elem>, 256>; // [32 rows k][8 × 4 n]
 
 fn at(o: Operand, row: u32, col: u32) -> u32 {
   return o.base + row * o.rowStride + col * o.colStride;
@@ -66,12 +66,12 @@ fn stageTiles(p: Gemm, m0: u32, n0: u32, k0: u32, lid: u32) {
   for (var j = 0u; j < 16u; j++) {
     let e = lid + j * 64u;
     let ta = tileCoord(e, p.a.rowStride == 1u); // (m, k)
-    var va = 0.0;
-    if (!CHECKED || (m0 + ta.x < p.M && k0 + ta.y < p.K)) { va = lhs[at(p.a, m0 + ta.x, k0 + ta.y)]; }
+    var va = Elem(0);
+    if (!CHECKED || (m0 + ta.x < p.M && k0 + ta.y < p.K)) { va = lhsAt(at(p.a, m0 + ta.x, k0 + ta.y)); }
     tileA[ta.x * 8u + ta.y / 4u][ta.y % 4u] = va;
     let tb = tileCoord(e, p.b.rowStride == 1u); // (k, n)
-    var vb = 0.0;
-    if (!CHECKED || (k0 + tb.x < p.K && n0 + tb.y < p.N)) { vb = rhs[at(p.b, k0 + tb.x, n0 + tb.y)]; }
+    var vb = Elem(0);
+    if (!CHECKED || (k0 + tb.x < p.K && n0 + tb.y < p.N)) { vb = rhsAt(at(p.b, k0 + tb.x, n0 + tb.y)); }
     tileB[tb.x * 8u + tb.y / 4u][tb.y % 4u] = vb;
   }
 }
@@ -90,7 +90,7 @@ fn gemm(p: Gemm, at0: Place, lid: vec3<u32>) -> array<vec4<f32>, 4> {
       let b3 = tileB[(kq * 4u + 3u) * 8u + lid.x];
       for (var r = 0u; r < 4u; r++) {
         let a = tileA[(lid.y * 4u + r) * 8u + kq];
-        acc[r] += a.x * b0 + a.y * b1 + a.z * b2 + a.w * b3;
+        acc[r] += vec4<f32>(a.x * b0 + a.y * b1 + a.z * b2 + a.w * b3);
       }
     }
     workgroupBarrier();

@@ -19,12 +19,19 @@ export interface Storage {
   readonly backend: Backend;
 }
 
-/** Shape of one block-linear call: x [B, G*I], w [G, O, I], bias [G*O], y [B, G*O]. */
+/**
+ * How the block GEMMs read their operands. 'f16' (AMP): x, W and dY are rounded to binary16 before they
+ * are multiplied (round half to even), products accumulate in f32; storages, outputs, bias and db stay f32.
+ */
+export type Precision = 'f32' | 'f16';
+
+/** Shape of one block-linear call: x [B, G*I], w [G, O, I], bias [G*O], y [B, G*O]; its GEMMs' precision (default 'f32'). */
 export interface BlockShape {
   B: number;
   G: number;
   I: number;
   O: number;
+  precision?: Precision;
 }
 
 export interface SgdAttrs {

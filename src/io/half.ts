@@ -48,3 +48,23 @@ export function floatToBfloat16(x: number): number {
   if ((bits & 0x7f800000) === 0x7f800000 && bits & 0x7fffff) return (bits >>> 16) | 0x40;
   return roundShift(bits, 16);
 }
+
+/**
+ * dst[i] = the f32 value of the binary16 nearest to src[i]: halfToFloat(floatToHalf(src[i])) for a whole
+ * array at once, on the bits (the f16 inputs of the block GEMMs; src and dst may be the same array).
+ */
+export function roundToHalf(src: Float32Array, dst: Float32Array): void {
+  const from = new Uint32Array(src.buffer, src.byteOffset, src.length);
+  const to = new Uint32Array(dst.buffer, dst.byteOffset, dst.length);
+  for (let i = 0; i < src.length; i++) {
+    const bits = from[i], a = bits & 0x7fffffff, sign = bits & 0x80000000;
+    if (a > 0x7f800000) to[i] = bits; // NaN
+    else if (a >= 0x477ff000) to[i] = (sign | 0x7f800000) >>> 0; // 65520 and above round to infinity
+    else if (a >= 0x38800000) to[i] = (sign | ((a + 0xfff + ((a >>> 13) & 1)) & ~0x1fff)) >>> 0; // normal: 10 fraction bits
+    else {
+      // Subnormal halves are the multiples of 2^-24: adding 0.5 leaves f32 exactly that resolution.
+      const v = Math.fround(Math.fround(Math.abs(src[i]) + 0.5) - 0.5);
+      dst[i] = sign ? -v : v;
+    }
+  }
+}

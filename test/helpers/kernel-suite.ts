@@ -111,6 +111,38 @@ export function kernelSuite(label: string, make: () => Promise<Backend>, tol = 2
       }
     });
 
+    // Precision 'f16': every backend rounds the GEMMs' inputs to binary16 as the reference does, so
+    // the results agree as closely as at f32 (an unrounded input would be off by ~1e-3). Native f16
+    // arithmetic (WebGPU with shader-f16) also rounds products and partial sums: a looser bound there.
+    describe('block GEMMs at precision f16', () => {
+      const f16Tol = () => (dut.info().details.f16Gemm === 'f16-native' ? 4e-3 : tol);
+      /** Normal data spread over magnitudes from f16 subnormals to tens (products up to ~1000: tolerances ×30). */
+      const spread = (n: number) => randomData(rng, n).map((v, i) => v * [1, 3e-5, 1, 30, 0.01][i % 5]);
+      it.each(blockShapes)('forward, backward input and weight grads %o', async (base) => {
+        const shape = { ...base, precision: 'f16' as const };
+        const { B, G, I, O } = shape;
+        const x = spread(B * G * I), w = spread(G * O * I), b = randomData(rng, G * O), dy = spread(B * G * O);
+        const [want, got] = await both(ref, dut, [x, w, b], [B * G * O], (be, [xs, ws, bs], [y]) => be.blockLinear(xs, ws, bs, y, shape, 'relu'));
+        expectClose(got[3], want[3], f16Tol() * Math.sqrt(I) * 30, 'f16 y');
+        const [want2, got2] = await both(ref, dut, [dy, w], [B * G * I], (be, [d, ws], [dx]) => be.blockLinearInputGrad(d, ws, dx, shape));
+        expectClose(got2[2], want2[2], f16Tol() * Math.sqrt(O) * 30, 'f16 dx');
+        const [want3, got3] = await both(ref, dut, [dy, x], [G * O * I, G * O], (be, [d, xs], [dw, db]) => be.blockLinearWeightGrad(d, xs, dw, db, shape));
+        expectClose(got3[2], want3[2], f16Tol() * Math.sqrt(B) * 30, 'f16 dW');
+        expectClose(got3[3], want3[3], tol * Math.sqrt(B) * 30, 'f16 db (f32)');
+      });
+
+      it('rounds the inputs (f16 and f32 results differ) and keeps outputs f32', async () => {
+        const shape = { B: 5, G: 2, I: 9, O: 3 };
+        const x = randomData(rng, 90), w = randomData(rng, 54);
+        const [, f32] = await both(ref, dut, [x, w], [30], (be, [xs, ws], [y]) => be.blockLinear(xs, ws, null, y, shape, 'none'));
+        const [want, f16] = await both(ref, dut, [x, w], [30], (be, [xs, ws], [y]) => be.blockLinear(xs, ws, null, y, { ...shape, precision: 'f16' }, 'none'));
+        expectClose(f16[2], want[2], f16Tol() * 3, 'f16 y');
+        const largest = Math.max(...f16[2].map((v, i) => Math.abs(v - f32[2][i])));
+        expect(largest).toBeGreaterThan(1e-4);
+        expect(largest).toBeLessThan(1e-2);
+      });
+    });
+
     it.each(unaryOps)('unary %s', async (op) => {
       for (const n of [1, 3, 17, 1000]) {
         const positive = op === 'log' || op === 'sqrt';

@@ -1,7 +1,8 @@
 // The plain-TypeScript reference backend: simple loops, the oracle every other backend is tested against.
 import type {
-  Activation, AdamAttrs, Backend, BackendInfo, BinaryOp, BlockShape, DType, ReduceOp, SgdAttrs, Storage, UnaryOp,
+  Activation, AdamAttrs, Backend, BackendInfo, BinaryOp, BlockShape, DType, Precision, ReduceOp, SgdAttrs, Storage, UnaryOp,
 } from '../backend.ts';
+import { roundToHalf } from '../../io/half.ts';
 import { forEachIndex } from './strided.ts';
 
 class JsStorage implements Storage {
@@ -36,6 +37,14 @@ const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {
 
 function f32(s: Storage): Float32Array {
   return (s as JsStorage).data as Float32Array;
+}
+
+/** A GEMM operand as the GEMM reads it: a copy rounded to binary16 at precision 'f16'. */
+function operand(s: Storage, precision: Precision = 'f32'): Float32Array {
+  if (precision === 'f32') return f32(s);
+  const rounded = new Float32Array(s.size);
+  roundToHalf(f32(s), rounded);
+  return rounded;
 }
 
 export class JsBackend implements Backend {
@@ -135,8 +144,8 @@ export class JsBackend implements Backend {
     for (let i = 0; i < n; i++) o[i * classes + l[i]] = 1;
   }
 
-  blockLinear(x: Storage, w: Storage, bias: Storage | null, out: Storage, { B, G, I, O }: BlockShape, activation: Activation): void {
-    const xv = f32(x), wv = f32(w), bv = bias ? f32(bias) : null, y = f32(out);
+  blockLinear(x: Storage, w: Storage, bias: Storage | null, out: Storage, { B, G, I, O, precision }: BlockShape, activation: Activation): void {
+    const xv = operand(x, precision), wv = operand(w, precision), bv = bias ? f32(bias) : null, y = f32(out);
     for (let b = 0; b < B; b++) {
       for (let g = 0; g < G; g++) {
         for (let o = 0; o < O; o++) {
@@ -149,8 +158,8 @@ export class JsBackend implements Backend {
     }
   }
 
-  blockLinearInputGrad(dy: Storage, w: Storage, dx: Storage, { B, G, I, O }: BlockShape): void {
-    const d = f32(dy), wv = f32(w), out = f32(dx);
+  blockLinearInputGrad(dy: Storage, w: Storage, dx: Storage, { B, G, I, O, precision }: BlockShape): void {
+    const d = operand(dy, precision), wv = operand(w, precision), out = f32(dx);
     for (let b = 0; b < B; b++) {
       for (let g = 0; g < G; g++) {
         for (let i = 0; i < I; i++) {
@@ -162,8 +171,8 @@ export class JsBackend implements Backend {
     }
   }
 
-  blockLinearWeightGrad(dy: Storage, x: Storage, dw: Storage, db: Storage | null, { B, G, I, O }: BlockShape): void {
-    const d = f32(dy), xv = f32(x), gw = f32(dw), gb = db ? f32(db) : null;
+  blockLinearWeightGrad(dy: Storage, x: Storage, dw: Storage, db: Storage | null, { B, G, I, O, precision }: BlockShape): void {
+    const d = operand(dy, precision), dyExact = f32(dy), xv = operand(x, precision), gw = f32(dw), gb = db ? f32(db) : null;
     for (let g = 0; g < G; g++) {
       for (let o = 0; o < O; o++) {
         for (let i = 0; i < I; i++) {
@@ -173,7 +182,7 @@ export class JsBackend implements Backend {
         }
         if (gb) {
           let acc = 0;
-          for (let b = 0; b < B; b++) acc += d[b * G * O + g * O + o];
+          for (let b = 0; b < B; b++) acc += dyExact[b * G * O + g * O + o]; // db is no GEMM: f32 at any precision
           gb[g * O + o] = acc;
         }
       }

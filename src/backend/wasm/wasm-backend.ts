@@ -1,8 +1,9 @@
 // The 'wasm' backend: storages live in one WebAssembly.Memory, kernels are the AssemblyScript exports,
 // large kernels are split into tasks over the pool's threads.
 import type {
-  Activation, AdamAttrs, Backend, BackendInfo, BinaryOp, BlockShape, DType, ReduceOp, SgdAttrs, Storage, UnaryOp,
+  Activation, AdamAttrs, Backend, BackendInfo, BinaryOp, BlockShape, DType, Precision, ReduceOp, SgdAttrs, Storage, UnaryOp,
 } from '../backend.ts';
+import { roundToHalf } from '../../io/half.ts';
 import type { Allocator } from './allocator.ts';
 import { binaryCode, reduceCode, unaryCode } from './codes.ts';
 import { DESC_WORD, Kind, MAX_TASKS, VIEW_WORD } from './control.ts';
@@ -116,13 +117,13 @@ export class WasmBackend implements Backend {
   }
 
   blockLinear(x: Storage, w: Storage, bias: Storage | null, out: Storage, shape: BlockShape, activation: Activation): void {
-    this.gemm(forward(at(x), at(w), bias ? at(bias) : 0, at(out), shape, activation === 'relu'));
+    this.atPrecision(shape.precision, [x, w], ([xp, wp]) => this.gemm(forward(xp, wp, bias ? at(bias) : 0, at(out), shape, activation === 'relu')));
   }
   blockLinearInputGrad(dy: Storage, w: Storage, dx: Storage, shape: BlockShape): void {
-    this.gemm(inputGrad(at(dy), at(w), at(dx), shape));
+    this.atPrecision(shape.precision, [dy, w], ([dyp, wp]) => this.gemm(inputGrad(dyp, wp, at(dx), shape)));
   }
   blockLinearWeightGrad(dy: Storage, x: Storage, dw: Storage, db: Storage | null, shape: BlockShape): void {
-    this.gemm(weightGrad(at(dy), at(x), at(dw), shape));
+    this.atPrecision(shape.precision, [dy, x], ([dyp, xp]) => this.gemm(weightGrad(dyp, xp, at(dw), shape)));
     if (db) this.k.reduce(reduceCode('sum'), at(dy), at(db), 1, shape.B, shape.G * shape.O);
   }
 
@@ -139,6 +140,25 @@ export class WasmBackend implements Backend {
     this.elementwise(Kind.adam, param.size, slots, (s, e) =>
       this.k.adamStep(p, g, m, v, a.lr, a.beta1, a.beta2, a.eps, a.weightDecay, dec, c1, c2, s, e),
     );
+  }
+
+  /**
+   * Runs a GEMM on the addresses of its operands as it reads them: at 'f16', copies rounded to binary16
+   * by a pre-pass on this thread (freed afterwards); the kernels themselves always compute in f32.
+   */
+  private atPrecision(precision: Precision = 'f32', operands: Storage[], run: (ptrs: number[]) => void): void {
+    if (precision === 'f32') {
+      run(operands.map(at));
+      return;
+    }
+    const copies = operands.map((s) => this.heap.alloc(s.size * 4));
+    try {
+      const view = this.f32(); // taken after the allocations, which may grow the memory
+      operands.forEach((s, k) => roundToHalf(view.subarray(at(s) >> 2, (at(s) >> 2) + s.size), view.subarray(copies[k] >> 2, (copies[k] >> 2) + s.size)));
+      run(copies);
+    } finally {
+      copies.forEach((p) => this.heap.free(p));
+    }
   }
 
   /** An elementwise kernel over n elements: on the calling thread when small, else split into chunks. */

@@ -7,6 +7,7 @@ import { CommandBatch, type Uniforms } from './batch.ts';
 import { binaryCodes, reduceCodes, unaryCodes } from './ops.ts';
 import { type Constants, type KernelName, kernels, Pipelines } from './pipelines.ts';
 import { BufferPool, type PooledBuffer } from './pool.ts';
+import { type GemmOperands, gemmOperands } from './precision.ts';
 import { toWalk, writeWalk } from './strided.ts';
 
 class GpuStorage implements Storage {
@@ -69,6 +70,8 @@ export class WebGPUBackend implements Backend {
         software: a.isFallbackAdapter ?? false,
         maxStorageBufferBindingSize: this.maxBinding,
         shaderF16: this.shaderF16,
+        /** How the block GEMMs read f16 operands here (see precision.ts). */
+        f16Gemm: gemmOperands('f16', this.shaderF16),
         gpuBuffers: this.pool.created,
       },
     };
@@ -257,24 +260,40 @@ export class WebGPUBackend implements Backend {
     });
   }
 
-  /** One block GEMM of output M×N per block, reducing over K; 32×32 tiles, blocks in z (folded into y past the limit). */
-  private gemm(name: KernelName, operands: (Storage | PooledBuffer)[], shape: BlockShape, [M, N, K]: GemmDims, constants: Constants): void {
+  /**
+   * One block GEMM of output M×N per block, reducing over K; 32×32 tiles, blocks in z (folded into y past
+   * the limit). At precision 'f16' its two inputs are first cast to packed binary16 scratch buffers.
+   */
+  private gemm(name: KernelName, [a, b, ...rest]: (Storage | PooledBuffer)[], shape: BlockShape, [M, N, K]: GemmDims, constants: Constants): void {
     const { B, G, I, O } = shape;
     if (M * N * G === 0) return;
     const z = Math.min(G, this.maxGroups);
     const tilesM = Math.ceil(M / tile) * Math.ceil(G / z);
     if (tilesM > this.maxGroups) throw new Error(`webgpu backend: ${name} of ${JSON.stringify(shape)} needs too many workgroups`);
     const fits = M % tile === 0 && N % tile === 0 && K % tile === 0;
-    this.run(name, operands, [Math.ceil(N / tile), tilesM, z], { ...constants, CHECKED: fits ? 0 : 1 }, (u) => {
+    const operands = gemmOperands(shape.precision ?? 'f32', this.shaderF16);
+    const inputs = operands === 'f32' ? [a, b] : [this.packHalf(a as Storage), this.packHalf(b as Storage)];
+    this.run(name, [...inputs, ...rest], [Math.ceil(N / tile), tilesM, z], { ...constants, CHECKED: fits ? 0 : 1 }, (u) => {
       u.u32(0, B);
       u.u32(1, G);
       u.u32(2, I);
       u.u32(3, O);
       u.u32(4, this.maxGroups);
-    });
+    }, operands);
+    if (operands !== 'f32') (inputs as PooledBuffer[]).forEach((p) => this.pool.release(p)); // later users come later in the queue
   }
 
-  private run(name: KernelName, operands: (Storage | PooledBuffer)[], groups: Grid, constants: Constants, write: (u: Uniforms) => void): void {
+  /** A scratch buffer with `s` as binary16, two per word (shaders/half.wgsl); the caller releases it. */
+  private packHalf(s: Storage): PooledBuffer {
+    const words = Math.ceil(s.size / 2);
+    const packed = this.pool.acquire(words * 4, GPUBufferUsage.STORAGE);
+    if (words > 0) this.run('packHalf', [s, packed], this.grid(words), {}, (u) => u.u32(0, s.size));
+    return packed;
+  }
+
+  private run(
+    name: KernelName, operands: (Storage | PooledBuffer)[], groups: Grid, constants: Constants, write: (u: Uniforms) => void, variant: GemmOperands = 'f32',
+  ): void {
     this.check();
     const kinds = kernels[name][1].replaceAll('-', '');
     const buffers = operands.map((o) => ('buffer' in o ? o : this.buffer(o)));
@@ -288,7 +307,7 @@ export class WebGPUBackend implements Backend {
       copies.push(copy);
       return copy;
     });
-    this.batch.dispatch(this.pipelines.pipeline(name, constants), this.pipelines.bindGroup(name, bound), groups, write);
+    this.batch.dispatch(this.pipelines.pipeline(name, constants, variant), this.pipelines.bindGroup(name, bound), groups, write);
     copies.forEach((c) => this.pool.release(c)); // later users of the copy come later in the same queue
   }
 

@@ -19,6 +19,10 @@ export async function createWebGPUBackend(options: WebGPUOptions = {}): Promise<
   const adapter = await gpu.requestAdapter({ powerPreference: options.powerPreference });
   if (!adapter) throw new Error(`webgpu backend: no WebGPU adapter (${noAdapterHint})`);
   const { maxStorageBufferBindingSize, maxBufferSize } = adapter.limits;
-  const device = await adapter.requestDevice({ requiredLimits: { maxStorageBufferBindingSize, maxBufferSize } });
-  return new WebGPUBackend(gpu, device, adapter.info, adapter.features.has('shader-f16'));
+  const shaderF16 = adapter.features.has('shader-f16'); // native f16 arithmetic in the block GEMMs at precision 'f16'
+  const device = await adapter.requestDevice({
+    requiredLimits: { maxStorageBufferBindingSize, maxBufferSize },
+    requiredFeatures: shaderF16 ? ['shader-f16'] : [],
+  });
+  return new WebGPUBackend(gpu, device, adapter.info, shaderF16);
 }

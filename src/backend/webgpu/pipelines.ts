@@ -2,9 +2,10 @@
 import type { Backend } from '../backend.ts';
 import { uniformSlot } from './batch.ts';
 import type { PooledBuffer } from './pool.ts';
+import { type GemmOperands, operandPrelude } from './precision.ts';
 import { shaders } from './shaders.generated.ts';
 
-type Module = Exclude<keyof typeof shaders, 'common'>;
+type Module = Exclude<keyof typeof shaders, 'common' | `gemmOperands${string}`>;
 
 /**
  * Each kernel: its WGSL module (entry point = kernel name) and its bindings. Binding 0 holds the
@@ -24,7 +25,8 @@ export const kernels = {
   blockLinearWeightGrad: ['blockLinear', 'rrw'],
   sgdStep: ['optimizer', 'wrw'],
   adamStep: ['optimizer', 'wrww'],
-} as const satisfies Partial<Record<keyof Backend, readonly [Module, string]>>;
+  packHalf: ['half', 'rw'], // not a Backend method: the cast pass of the block GEMMs at precision 'f16'
+} as const satisfies Partial<Record<keyof Backend | 'packHalf', readonly [Module, string]>>;
 
 export type KernelName = keyof typeof kernels;
 
@@ -35,22 +37,23 @@ export type Constants = Record<string, number>;
 const maxBindGroups = 4096;
 
 export class Pipelines {
-  private readonly modules = new Map<Module, GPUShaderModule>();
+  private readonly modules = new Map<string, GPUShaderModule>();
   private readonly layouts = new Map<string, { group: GPUBindGroupLayout; pipeline: GPUPipelineLayout }>();
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   private readonly bindGroups = new Map<string, GPUBindGroup>();
 
   constructor(private readonly device: GPUDevice, private readonly uniforms: GPUBuffer) {}
 
-  pipeline(name: KernelName, constants: Constants): GPUComputePipeline {
-    const key = `${name}${JSON.stringify(constants)}`;
+  /** The pipeline of a kernel; `operands` picks the block GEMMs' operand variant (other kernels have one). */
+  pipeline(name: KernelName, constants: Constants, operands: GemmOperands = 'f32'): GPUComputePipeline {
+    const key = `${name}:${operands}${JSON.stringify(constants)}`;
     let p = this.pipelines.get(key);
     if (!p) {
       const [module, signature] = kernels[name];
       p = this.device.createComputePipeline({
         label: key,
         layout: this.layout(signature).pipeline,
-        compute: { module: this.module(module), entryPoint: name, constants },
+        compute: { module: this.module(module, operands), entryPoint: name, constants },
       });
       this.pipelines.set(key, p);
     }
@@ -77,11 +80,13 @@ export class Pipelines {
     return g;
   }
 
-  private module(name: Module): GPUShaderModule {
-    let m = this.modules.get(name);
+  private module(name: Module, operands: GemmOperands): GPUShaderModule {
+    const prelude = name === 'blockLinear' ? operandPrelude[operands] : '';
+    const key = prelude ? `${name}:${operands}` : name;
+    let m = this.modules.get(key);
     if (!m) {
-      m = this.device.createShaderModule({ label: name, code: shaders.common + shaders[name] });
-      this.modules.set(name, m);
+      m = this.device.createShaderModule({ label: key, code: prelude + shaders.common + shaders[name] });
+      this.modules.set(key, m);
     }
     return m;
   }
