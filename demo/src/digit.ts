@@ -1,10 +1,9 @@
 // The digit page: a drawing pad, classified as you draw by a Packed-Ensemble served by createInferenceWorker.
-import { createInferenceWorker, type InferenceWorker, type Prediction } from '../../src/inference/index.ts';
+import { createInferenceWorker, type InferenceWorker, type ModelSource, type Prediction } from '../../src/inference/index.ts';
 import type { BackendChoice } from '../../src/runtime.ts';
 import { digitCells } from './downsample.ts';
 import { drawingPad } from './pad.ts';
 import { backendLabel } from './backend-label.ts';
-import type { ModelSource } from '../../src/inference/source.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const query = new URLSearchParams(location.search);
@@ -57,7 +56,7 @@ function showPrediction(p: Prediction | null): void {
       const v = p ? p.probs[c] : 0, bar = document.createElement('div');
       bar.className = 'bar';
       bar.style.width = `${(100 * v).toFixed(1)}%`;
-      return [Object.assign(document.createElement('span'), { textContent: String(c) }), wrap(bar), Object.assign(document.createElement('span'), { textContent: `${(100 * v).toFixed(1)}%` })];
+      return [Object.assign(document.createElement('span'), { textContent: String(c) }), inBox(bar), Object.assign(document.createElement('span'), { textContent: `${(100 * v).toFixed(1)}%` })];
     }).flat(),
   );
   $('votes').replaceChildren(
@@ -70,7 +69,7 @@ function showPrediction(p: Prediction | null): void {
   );
 }
 
-function wrap(el: HTMLElement): HTMLElement {
+function inBox(el: HTMLElement): HTMLElement {
   const box = document.createElement('div');
   box.append(el);
   return box;
