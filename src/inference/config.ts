@@ -3,7 +3,7 @@
 import type { PackedMLPOptions } from '../nn/packed.ts';
 
 /** Everything needed to rebuild a PackedMLP (its options without the initialisation Rng). */
-export type PackedMLPConfig = Required<Omit<PackedMLPOptions, 'rng'>>;
+export type PackedMLPConfig = Required<Omit<PackedMLPOptions, 'rng' | 'precision'>>; // precision is how it trains, not what it is
 
 /** The `__metadata__` key that holds the JSON of a PackedMLPConfig. */
 export const PACKED_MLP_METADATA_KEY = 'blockgrad.packed_mlp';

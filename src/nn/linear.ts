@@ -1,5 +1,5 @@
 // Linear layers: dense (PyTorch's [out, in]) and block-diagonal (packed [G, O, I]).
-import type { Activation } from '../backend/backend.ts';
+import type { Activation, Precision } from '../backend/backend.ts';
 import { blockSizes } from '../layout.ts';
 import { blockLinear, linear } from '../ops/blocklinear.ts';
 import type { Rng } from '../random.ts';
@@ -33,6 +33,8 @@ export class Linear extends Module {
 
 export interface BlockLinearLayerOptions extends LinearOptions {
   groups: number;
+  /** Precision of the block GEMMs (see BlockLinearOptions.precision); the parameters stay f32. */
+  precision?: Precision;
 }
 
 /** Block-diagonal linear: G independent blocks, weight packed [G, O, I], bias [G*O]. */
@@ -41,6 +43,7 @@ export class BlockLinear extends Module {
   bias: Tensor | null;
   readonly groups: number;
   readonly activation: Activation;
+  readonly precision: Precision;
   constructor(readonly inFeatures: number, readonly outFeatures: number, options: BlockLinearLayerOptions, layerName = 'BlockLinear') {
     super();
     const { G, I, O } = blockSizes(layerName, inFeatures, outFeatures, options.groups);
@@ -48,8 +51,9 @@ export class BlockLinear extends Module {
     this.weight = uniformParameter([G, O, I], I, options.rng);
     this.bias = options.bias === false ? null : uniformParameter([G * O], I, options.rng);
     this.activation = options.activation ?? 'none';
+    this.precision = options.precision ?? 'f32';
   }
   forward(x: Tensor): Tensor {
-    return blockLinear(x, this.weight, this.bias, { activation: this.activation });
+    return blockLinear(x, this.weight, this.bias, { activation: this.activation, precision: this.precision });
   }
 }

@@ -1,7 +1,7 @@
 // Packed-Ensembles layers with TorchUncertainty's semantics: M estimators packed as blocks of one layer.
 import { formatShape, type Tensor } from '../tensor.ts';
 import { rearrangeEstimators } from '../ops/shape.ts';
-import type { Activation } from '../backend/backend.ts';
+import type { Activation, Precision } from '../backend/backend.ts';
 import type { Rng } from '../random.ts';
 import { BlockLinear } from './linear.ts';
 import { Module } from './module.ts';
@@ -16,6 +16,8 @@ export interface PackedLinearOptions {
   last?: boolean;
   bias?: boolean;
   activation?: Activation;
+  /** Precision of the block GEMMs ('f16': AMP with f32 master weights). Default 'f32'. */
+  precision?: Precision;
   rng?: Rng;
 }
 
@@ -34,7 +36,7 @@ export class PackedLinear extends BlockLinear {
     if (!Number.isInteger(extIn) || !Number.isInteger(extOut)) {
       throw new Error(`${name}: extended widths ${extIn} and ${extOut} must be integers`);
     }
-    super(extIn, extOut, { groups, bias: options.bias, activation: options.activation, rng: options.rng }, name);
+    super(extIn, extOut, { groups, bias: options.bias, activation: options.activation, precision: options.precision, rng: options.rng }, name);
     this.numEstimators = numEstimators;
   }
 }
@@ -46,6 +48,8 @@ export interface PackedMLPOptions {
   numEstimators: number;
   alpha?: number;
   gamma?: number;
+  /** Precision of every layer's block GEMMs. Default 'f32'. */
+  precision?: Precision;
   rng?: Rng;
 }
 
@@ -56,11 +60,11 @@ export class PackedMLP extends Module {
   readonly numClasses: number;
   constructor(options: PackedMLPOptions) {
     super();
-    const { inFeatures, hiddenFeatures, numClasses, numEstimators, alpha = 2, gamma = 1, rng } = options;
+    const { inFeatures, hiddenFeatures, numClasses, numEstimators, alpha = 2, gamma = 1, precision, rng } = options;
     const widths = [inFeatures, ...hiddenFeatures, numClasses];
     this.layers = widths.slice(1).map((out, k) => {
       const first = k === 0, last = k === widths.length - 2;
-      return new PackedLinear(widths[k], out, { alpha, numEstimators, gamma, first, last, rng, activation: last ? 'none' : 'relu' });
+      return new PackedLinear(widths[k], out, { alpha, numEstimators, gamma, first, last, precision, rng, activation: last ? 'none' : 'relu' });
     });
     this.numEstimators = numEstimators;
     this.numClasses = numClasses;

@@ -1,5 +1,5 @@
 // The block-diagonal linear layer and its three GEMMs (DESIGN §1). Dense linear is the G = 1 case.
-import type { Activation } from '../backend/backend.ts';
+import type { Activation, Precision } from '../backend/backend.ts';
 import { blockShapeOf } from '../layout.ts';
 import { formatShape, type Tensor } from '../tensor.ts';
 import { backendOf, empty, expectDType, record } from './core.ts';
@@ -9,6 +9,11 @@ import { reshape } from './shape.ts';
 export interface BlockLinearOptions {
   /** Activation fused into the forward kernel. */
   activation?: Activation;
+  /**
+   * 'f16' (AMP): the three GEMMs read x, the weight and dY rounded to binary16 and accumulate in f32;
+   * outputs, gradients and the (master) weight stay f32 tensors. Default 'f32'.
+   */
+  precision?: Precision;
 }
 
 /**
@@ -18,7 +23,9 @@ export interface BlockLinearOptions {
 export function blockLinear(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: BlockLinearOptions = {}): Tensor {
   const op = 'blockLinear';
   const activation = options.activation ?? 'none';
-  const shape = blockShapeOf(op, x.shape, weight.shape, bias?.shape ?? null);
+  const precision = options.precision ?? 'f32';
+  if (precision !== 'f32' && precision !== 'f16') throw new Error(`${op}: precision must be 'f32' or 'f16', got '${precision}'`);
+  const shape = { ...blockShapeOf(op, x.shape, weight.shape, bias?.shape ?? null), precision };
   for (const [t, what] of [[x, 'input'], [weight, 'weight'], [bias, 'bias']] as const) if (t) expectDType(op, t, 'f32', what);
   const backend = backendOf(op, ...(bias ? [x, weight, bias] : [x, weight]));
   const y = empty([shape.B, shape.G * shape.O], 'f32', backend);

@@ -1,0 +1,109 @@
+// Dynamic loss scaling for f16 GEMMs (AMP), with PyTorch's GradScaler semantics.
+import { engine } from '../engine.ts';
+import { concat, mul, reshape, sum } from '../ops/index.ts';
+import type { Tensor } from '../tensor.ts';
+import type { Optimizer } from './optimizer.ts';
+
+export interface GradScalerOptions {
+  /** Initial scale (default 2^16). */
+  initScale?: number;
+  /** Factor applied after growthInterval steps without inf/NaN gradients (default 2). */
+  growthFactor?: number;
+  /** Factor applied after a step with inf/NaN gradients (default 0.5). */
+  backoffFactor?: number;
+  /** Clean steps between growths (default 2000). */
+  growthInterval?: number;
+}
+
+/**
+ * Scales the loss so that small gradients survive binary16, unscales the gradients before the step,
+ * skips the step when a gradient is inf or NaN, and adapts the scale:
+ *
+ *   scaler.scale(loss).backward();
+ *   await scaler.step(optimizer); // one scalar read back: were the gradients finite?
+ *   scaler.update();
+ *
+ * step() reads one value back per training step (the inf/NaN check); nothing else does.
+ */
+export class GradScaler {
+  private current: number;
+  private readonly growthFactor: number;
+  private readonly backoffFactor: number;
+  private readonly growthInterval: number;
+  /** Clean steps since the last growth or overflow. */
+  private growthTracker = 0;
+  /** Whether this step's gradients held inf/NaN; null until unscale() has run in this step. */
+  private foundInf: boolean | null = null;
+
+  constructor(options: GradScalerOptions = {}) {
+    this.current = options.initScale ?? 2 ** 16;
+    this.growthFactor = options.growthFactor ?? 2;
+    this.backoffFactor = options.backoffFactor ?? 0.5;
+    this.growthInterval = options.growthInterval ?? 2000;
+    if (!(this.current > 0)) throw new Error(`GradScaler: initScale must be > 0, got ${this.current}`);
+    if (!(this.growthFactor > 1)) throw new Error(`GradScaler: growthFactor must be > 1, got ${this.growthFactor}`);
+    if (!(this.backoffFactor > 0 && this.backoffFactor < 1)) throw new Error(`GradScaler: backoffFactor must be in (0, 1), got ${this.backoffFactor}`);
+    if (!(Number.isInteger(this.growthInterval) && this.growthInterval >= 1)) {
+      throw new Error(`GradScaler: growthInterval must be a positive integer, got ${this.growthInterval}`);
+    }
+  }
+
+  /** The current scale. */
+  getScale(): number {
+    return this.current;
+  }
+
+  /** loss × scale (backpropagate this instead of the loss). */
+  scale(loss: Tensor): Tensor {
+    return mul(loss, this.current);
+  }
+
+  /**
+   * Divides every gradient of the optimizer's parameters by the scale and checks them for inf/NaN
+   * (one value read back). Call it before clipping gradients; step() calls it if you did not.
+   */
+  async unscale(optimizer: Optimizer): Promise<void> {
+    if (this.foundInf !== null) throw new Error('GradScaler.unscale: already unscaled since the last update()');
+    const withGrad = optimizer.params.filter((p) => p.grad);
+    if (withGrad.length === 0) {
+      this.foundInf = false;
+      return;
+    }
+    const inverse = 1 / this.current;
+    // g·0 is 0 for finite g and NaN for inf or NaN: the sum over every gradient flags them all at once.
+    const flag = engine.noGrad(() =>
+      engine.tidy(() => {
+        for (const p of withGrad) {
+          const unscaled = mul(p.grad!, inverse).keep();
+          p.grad!.dispose();
+          p.grad = unscaled;
+        }
+        return sum(concat(withGrad.map((p) => reshape(sum(mul(p.grad!, 0)), [1]))));
+      }),
+    );
+    const value = await flag.item();
+    flag.dispose();
+    this.foundInf = !Number.isFinite(value);
+  }
+
+  /** Unscales (unless done) and applies optimizer.step() when the gradients are finite; true if it stepped. */
+  async step(optimizer: Optimizer): Promise<boolean> {
+    if (this.foundInf === null) await this.unscale(optimizer);
+    if (this.foundInf) return false;
+    optimizer.step();
+    return true;
+  }
+
+  /** Adapts the scale to this step: ×backoffFactor after inf/NaN, ×growthFactor after growthInterval clean steps. */
+  update(): void {
+    if (this.foundInf === null) throw new Error('GradScaler.update: call step() (or unscale()) first');
+    if (this.foundInf) {
+      this.current *= this.backoffFactor;
+      this.growthTracker = 0;
+    } else if (++this.growthTracker === this.growthInterval) {
+      this.current *= this.growthFactor;
+      this.growthTracker = 0;
+    }
+    this.foundInf = null;
+  }
+}
