@@ -48,14 +48,14 @@ export class TrainingGuard<B> {
     if (!(this.every >= 1)) throw new Error(`TrainingGuard: snapshotEvery must be >= 1, got ${options.snapshotEvery}`);
   }
 
-  /** Runs one step on its batch; after a device loss, recovers on the fallback backend and runs it there. */
-  async step<T>(batch: B, run: (batch: B) => T): Promise<T> {
+  /** Runs one step on its batch (awaited when it is async); after a device loss, recovers on the fallback backend and runs it there. */
+  async step<T>(batch: B, run: (batch: B) => T | Promise<T>): Promise<T> {
     await this.ensureAlive(run);
     const backend = engine.backend;
     try {
       if (!this.snapshot || this.log.length >= this.every) await this.takeSnapshot();
       this.log.push({ batch, lr: this.optimizer.lr });
-      const result = run(batch);
+      const result = await run(batch);
       if (backend.lostReason) throw new Error(backend.lostReason);
       return result;
     } catch (err) {
@@ -95,7 +95,7 @@ export class TrainingGuard<B> {
     this.options.onFallback?.(reason, this.log.length);
     for (const { batch, lr: stepLr } of this.log) {
       this.optimizer.lr = stepLr;
-      disposeResult(run(batch));
+      disposeResult(await run(batch));
     }
     this.optimizer.lr = lr;
     this.replayed += this.log.length;

@@ -6,6 +6,8 @@ import { add, crossEntropy, repeat, softmax } from './ops/index.ts';
 import { engine } from './engine.ts';
 import { PackedMLP } from './nn/packed.ts';
 import { Adam } from './optim/adam.ts';
+import { GradScaler } from './optim/grad-scaler.ts';
+import type { Precision } from './backend/backend.ts';
 import { CosineAnnealingLR } from './optim/schedule.ts';
 import { accuracy, brier, ece, ensembleMean, estimatorProbs, nll, type Probs } from './metrics.ts';
 import type { Dataset } from './data/digits.ts';
@@ -25,6 +27,8 @@ export interface TrainConfig {
   readEvery?: number;
   /** Steps between host snapshots that let training survive a lost GPU (see TrainingGuard). */
   snapshotEvery?: number;
+  /** 'f16': AMP, f16 block GEMMs with a GradScaler (one value read back per step). Default 'f32'. */
+  precision?: Precision;
 }
 
 export const defaultTrainConfig: TrainConfig = {
@@ -119,9 +123,11 @@ export async function trainPackedMLP(
     numEstimators: M,
     alpha: config.alpha,
     gamma: config.gamma,
+    precision: config.precision,
     rng,
   });
   const optimizer = new Adam(model.parameters(), { lr: config.lr });
+  const scaler = config.precision === 'f16' ? new GradScaler() : null;
   const schedule = new CosineAnnealingLR(optimizer, config.epochs);
   const stepsPerEpoch = Math.ceil(train.n / config.batchSize);
   const readEvery = config.readEvery ?? 10;
@@ -138,16 +144,19 @@ export async function trainPackedMLP(
       callbacks.onFallback?.(reason, engine.backend.name);
     },
   });
-  const trainStep = (rows: number[]): Tensor => {
+  const trainStep = async (rows: number[]): Promise<Tensor> => {
     const batch = batchOf(train, rows);
     const loss = engine.tidy(() => {
       const x = tensor(batch.x, [rows.length, train.features]);
       const labels = tensor(batch.y, [rows.length], { dtype: 'i32' });
       const l = crossEntropy(model.estimatorLogits(x), repeat(labels, M));
-      l.backward();
+      (scaler ? scaler.scale(l) : l).backward();
       return l;
     });
-    optimizer.step();
+    if (scaler) {
+      await scaler.step(optimizer);
+      scaler.update();
+    } else optimizer.step();
     optimizer.zeroGrad();
     return loss;
   };

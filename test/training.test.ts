@@ -23,6 +23,19 @@ describe('training', () => {
     expect(model.numEstimators).toBe(4);
   });
 
+  it('trains at precision f16 (AMP with a GradScaler) to the accuracy of f32', async () => {
+    await init({ backend: 'wasm' });
+    const { train, test } = trainTestSplit(loadDigits(), 0.2, 42);
+    const config = { ...defaultTrainConfig, epochs: 6, hidden: [64] };
+    const accuracy: Record<string, number> = {};
+    for (const precision of ['f32', 'f16'] as const) {
+      const { history } = await trainPackedMLP(train, test, { ...config, precision });
+      accuracy[precision] = history.at(-1)!.testAccuracy;
+    }
+    expect(accuracy.f32, JSON.stringify(accuracy)).toBeGreaterThan(0.85);
+    expect(Math.abs(accuracy.f16 - accuracy.f32)).toBeLessThan(0.02);
+  });
+
   it('splits digits reproducibly', () => {
     const data = loadDigits();
     expect(data.n).toBe(1797);

@@ -14,6 +14,7 @@ const options = {
   lr: { type: 'string', default: String(d.lr) },
   seed: { type: 'string', default: String(d.seed) },
   backend: { type: 'string', default: 'auto' },
+  precision: { type: 'string', default: 'f32' },
   threads: { type: 'string' },
   json: { type: 'boolean', default: false },
   save: { type: 'string' },
@@ -34,6 +35,7 @@ Trains a Packed-Ensembles MLP on the bundled digits data set and prints its test
   --lr LR             Adam learning rate, cosine-annealed (default ${d.lr})
   --seed S            seed for initialisation and shuffling (default ${d.seed})
   --backend NAME      auto | webgpu | wasm | js (default auto)
+  --precision P       f32 | f16: f16 block GEMMs with f32 accumulation and dynamic loss scaling (default f32)
   --threads N         kernel threads of the wasm backend (default: all cores)
   --json              print one JSON object with the results on stdout
   --save FILE         write the trained model as safetensors (TorchUncertainty's packed layout)
@@ -56,6 +58,8 @@ function read(values: Values): { config: TrainConfig; backend: BackendChoice; js
   const backend = s('backend');
   if (!['auto', 'webgpu', 'wasm', 'js'].includes(backend)) throw new Error(`--backend must be auto, webgpu, wasm or js, got '${backend}'`);
   if (values.threads !== undefined) number('threads', s('threads'), true, 1);
+  const precision = s('precision');
+  if (precision !== 'f32' && precision !== 'f16') throw new Error(`--precision must be f32 or f16, got '${precision}'`);
   const config: TrainConfig = {
     epochs: number('epochs', s('epochs'), true, 1),
     numEstimators: number('estimators', s('estimators'), true, 1),
@@ -65,6 +69,7 @@ function read(values: Values): { config: TrainConfig; backend: BackendChoice; js
     batchSize: number('batch-size', s('batch-size'), true, 1),
     lr: number('lr', s('lr'), false, 0),
     seed: number('seed', s('seed'), true, 0),
+    precision,
   };
   if (values.save === '') throw new Error('--save needs a file name');
   return { config, backend: backend as BackendChoice, json: Boolean(values.json), save: values.save as string | undefined };

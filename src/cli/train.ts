@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   log(`blockgrad: backend ${used} (${Object.entries(info.details).map(([k, v]) => `${k}: ${v}`).join(', ')})`);
 
   const { train, test } = trainTestSplit(loadDigits(), 0.2, 42);
-  log(`digits: ${train.n} train / ${test.n} test rows; PackedMLP hidden ${config.hidden.join('x')}, M = ${config.numEstimators}, alpha = ${config.alpha}, gamma = ${config.gamma}`);
+  log(`digits: ${train.n} train / ${test.n} test rows; PackedMLP hidden ${config.hidden.join('x')}, M = ${config.numEstimators}, alpha = ${config.alpha}, gamma = ${config.gamma}, precision ${config.precision}`);
 
   const bar = new cliProgress.SingleBar(
     { format: 'epoch {epoch}/{epochs} [{bar}] {value}/{total} steps | loss {loss}', stream: process.stderr, hideCursor: true, clearOnComplete: true },
