@@ -23,12 +23,13 @@ fn unaryOp(v: f32) -> f32 {
   switch OP {
     case 0u: { return -v; }
     case 1u: { return exp(v); }
-    case 2u: { return log(v); }
+    // log and sqrt of a negative number (-Inf included) are NaN; WGSL leaves them undefined
+    case 2u: { return select(log(v), fromBits(0x7fc00000u), v < 0.0); }
     // clamped because some drivers compute tanh through exp and overflow to NaN
     case 3u: { return tanh(clamp(v, -10.0, 10.0)); }
     case 4u: { return 1.0 / (1.0 + exp(-v)); }
     case 5u: { return max(v, 0.0); }
-    case 6u: { return sqrt(v); }
+    case 6u: { return select(sqrt(v), fromBits(0x7fc00000u), v < 0.0); }
     default: { return abs(v); }
   }
 }
@@ -38,9 +39,11 @@ fn powJs(a: f32, b: f32) -> f32 {
   if (b == 0.0) { return 1.0; }
   if (isNan(a) || isNan(b)) { return a + b; }
   if (a >= 0.0) { return pow(a, b); }
-  if (floor(b) != b) { return fromBits(0x7fc00000u); }
+  // a finite negative base to a fractional power is NaN; -Inf to any power and any base to ±Inf are not
+  if (floor(b) != b && a > fromBits(0xff800000u)) { return fromBits(0x7fc00000u); }
+  let odd = floor(b) == b && abs(b) < 16777216.0 && fract(b * 0.5) != 0.0; // f32 integers past 2^24 are even
   let r = pow(-a, b);
-  return select(r, -r, fract(b * 0.5) != 0.0);
+  return select(r, -r, odd);
 }
 
 fn binaryOp(a: f32, b: f32) -> f32 {

@@ -29,6 +29,15 @@ fn allReduce(v: f32, lid: u32, isMax: bool) -> f32 {
   return r;
 }
 
+// exp and log that keep a NaN (SwiftShader's approximate ones do not): a row holding +Inf is NaN, as in PyTorch.
+fn expNan(z: f32) -> f32 {
+  return select(exp(z), z, isNan(z));
+}
+
+fn logNan(z: f32) -> f32 {
+  return select(log(z), z, isNan(z));
+}
+
 @compute @workgroup_size(64)
 fn softmax(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let row = wid.y * nwg.x + wid.x;
@@ -38,11 +47,11 @@ fn softmax(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: 
   for (var c = lid; c < params.cols; c += 64u) { m = maxNan(m, x[base + c]); }
   m = allReduce(m, lid, true);
   var s = 0.0;
-  for (var c = lid; c < params.cols; c += 64u) { s += exp(x[base + c] - m); }
+  for (var c = lid; c < params.cols; c += 64u) { s += expNan(x[base + c] - m); }
   s = allReduce(s, lid, false);
-  let logSum = log(s);
+  let logSum = logNan(s);
   for (var c = lid; c < params.cols; c += 64u) {
     let z = x[base + c] - m;
-    out[base + c] = select(exp(z) / s, z - logSum, params.log != 0u);
+    out[base + c] = select(expNan(z) / s, z - logSum, params.log != 0u);
   }
 }
