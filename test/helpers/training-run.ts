@@ -15,6 +15,8 @@ export interface TrainingRun {
   model: bg.nn.PackedMLP;
   optimizer: bg.optim.Adam;
   batches: Batch[];
+  /** The loss on batch i (recorded on the tape unless under noGrad). */
+  lossOf(i: number): bg.Tensor;
   /** Forward and backward of batch i (no optimizer step): gradients land on the parameters. */
   backward(i: number): void;
   /** One full step on batch i: forward, backward, Adam update, gradients cleared. */
@@ -32,16 +34,18 @@ export function trainingRun(seed: number): TrainingRun {
   }));
   const model = new bg.nn.PackedMLP({ ...config, rng: new bg.Rng(seed + 1) });
   const optimizer = new bg.optim.Adam(model.parameters(), { lr: 0.01 });
-  const backward = (i: number): void =>
+  const lossOf = (i: number): bg.Tensor =>
     bg.tidy(() => {
       const b = batches[i % batches.length];
       const logits = model.estimatorLogits(bg.tensor(b.x, [batchSize, config.inFeatures]));
-      bg.crossEntropy(logits, bg.repeat(bg.tensor(b.y, [batchSize]), config.numEstimators)).backward();
+      return bg.crossEntropy(logits, bg.repeat(bg.tensor(b.y, [batchSize]), config.numEstimators));
     });
+  const backward = (i: number): void => bg.tidy(() => lossOf(i).backward());
   return {
     model,
     optimizer,
     batches,
+    lossOf,
     backward,
     step(i) {
       backward(i);
