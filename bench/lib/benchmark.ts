@@ -5,7 +5,7 @@ import { engineStrategies, engineWorkload, type Workload } from './engine-strate
 import { gflops, gridPoints, label, usefulFlops } from './grid.ts';
 import { describeMachine } from './machine.ts';
 import { runOrt } from './ort.ts';
-import { measurePeak, type Peak } from './peak.ts';
+import { PeakProbe, type Peak } from './peak.ts';
 import { loadTfjs, tfjsWorkload, type TfjsPeer } from './tfjs.ts';
 import { timeMs, type TimingOptions } from './timing.ts';
 import { runTorch, torchUnavailable } from './torch.ts';
@@ -63,7 +63,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
   const timing: TimingOptions = options.quick ? { runs: 3, minMs: 5 } : { runs: 5, minMs: 50 };
   const c = new Collector();
   const pytorch: BenchResult['pytorch'] = [];
-  const peak = await measurePeak(timing);
+  const probe = await PeakProbe.start();
   const tfjs: TfjsPeer | Error = await loadTfjs().catch((e: unknown) => new Error(`tfjs could not start: ${reason(e)}`));
   const noTorch = torchUnavailable();
   for (const t of options.threads) {
@@ -79,7 +79,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
       options.onProgress?.(done++, total, `${label(p)} ${t} thread(s)`);
       await bg.init({ backend: options.backend, threads: t });
       for (const s of engineStrategies) await timePasses(c, engineWorkload(s, p), p, t, s, passes, timing);
-      addPeak(c, p, t, peak);
+      await probe.measure(timing);
       if (!c.isMissing('tfjs', t) && !(tfjs instanceof Error)) await timeTfjs(c, tfjs, p, t, timing);
       if (!c.isMissing('ort', t)) await timeOrt(c, p, t, timing);
       if (!c.isMissing('pytorch', t)) {
@@ -91,6 +91,8 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
       }
     }
   }
+  const peak = probe.result();
+  for (const p of points) for (const t of options.threads) addPeak(c, p, t, peak);
   options.onProgress?.(total, total, 'done');
   await bg.init({ backend: options.backend, threads: Math.max(...options.threads) });
   return {

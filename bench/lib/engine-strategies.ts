@@ -2,6 +2,7 @@
 // and the seed's strategies (a masked dense weight, a loop of M dense linears, the block-diagonal matrix
 // materialised from the packed weight each step). Each step runs inside tidy; forward under noGrad.
 import * as bg from '../../src/index.ts';
+import type { Precision } from '../../src/backend/backend.ts';
 import type { Pass, Point } from './types.ts';
 
 export const engineStrategies = ['blockLinear', 'mask', 'loop', 'blockDiag'] as const;
@@ -25,9 +26,9 @@ interface Layer {
 
 const param = (shape: number[], rng: bg.Rng): bg.Tensor => bg.randn(shape, { rng, requiresGrad: true });
 
-function packedLayer(p: Point, rng: bg.Rng): Layer {
+function packedLayer(p: Point, rng: bg.Rng, precision: Precision): Layer {
   const w = param([p.M, p.F, p.F], rng), bias = param([p.M * p.F], rng);
-  return { leaves: [w, bias], constants: [], forward: (x) => bg.blockLinear(x, w, bias) };
+  return { leaves: [w, bias], constants: [], forward: (x) => bg.blockLinear(x, w, bias, { precision }) };
 }
 
 function maskLayer(p: Point, rng: bg.Rng): Layer {
@@ -62,7 +63,8 @@ function blockDiagLayer(p: Point, rng: bg.Rng): Layer {
   return { leaves: [w, bias], constants: [], forward: (x) => bg.linear(x, materialise(), bias) };
 }
 
-const layers: Record<EngineStrategy, (p: Point, rng: bg.Rng) => Layer> = {
+/** The layers; only blockLinear has a precision (its GEMMs'), the others always compute in f32. */
+const layers: Record<EngineStrategy, (p: Point, rng: bg.Rng, precision: Precision) => Layer> = {
   blockLinear: packedLayer,
   mask: maskLayer,
   loop: loopLayer,
@@ -70,9 +72,9 @@ const layers: Record<EngineStrategy, (p: Point, rng: bg.Rng) => Layer> = {
 };
 
 /** Tensors for one strategy at one grid point, on the current backend. */
-export function engineWorkload(strategy: EngineStrategy, p: Point): Workload {
+export function engineWorkload(strategy: EngineStrategy, p: Point, precision: Precision = 'f32'): Workload {
   const rng = new bg.Rng(p.M * 10007 + p.F);
-  const layer = layers[strategy](p, rng);
+  const layer = layers[strategy](p, rng, precision);
   const x = bg.randn([p.B, p.M * p.F], { rng, requiresGrad: true });
   const dy = bg.randn([p.B, p.M * p.F], { rng });
   const leaves = [x, ...layer.leaves];

@@ -46,8 +46,13 @@ function section(r: BenchResult): string {
 
 /** Replaces (or appends) this backend's section of BENCHMARKS.md. */
 export function writeBenchmarksMd(path: string, r: BenchResult): void {
-  const start = `<!-- bench:${r.backend}:start -->`, end = `<!-- bench:${r.backend}:end -->`;
-  const block = `${start}\n${section(r)}${end}`;
+  writeSection(path, r.backend, section(r));
+}
+
+/** Replaces (or appends) the section of `backend` in BENCHMARKS.md with `body`. */
+export function writeSection(path: string, backend: string, body: string): void {
+  const start = `<!-- bench:${backend}:start -->`, end = `<!-- bench:${backend}:end -->`;
+  const block = `${start}\n${body}${end}`;
   const text = existsSync(path) ? readFileSync(path, 'utf8') : HEADER;
   const at = text.indexOf(start), stop = text.indexOf(end);
   const next = at >= 0 && stop > at ? text.slice(0, at) + block + text.slice(stop + end.length) : `${text.trimEnd()}\n\n${block}\n`;

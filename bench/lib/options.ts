@@ -1,13 +1,13 @@
-// Command-line options of `npm run bench`: --backend wasm, --threads 1,2, --quick.
+// Command-line options of `npm run bench`: --backend wasm|webgpu, --threads 1,2 (wasm), --quick.
 import os from 'node:os';
 
 export interface CliOptions {
-  backend: 'wasm';
+  backend: 'wasm' | 'webgpu';
   threads: number[];
   quick: boolean;
 }
 
-export const usage = 'usage: npm run bench -- --backend wasm [--threads 1,2] [--quick]';
+export const usage = 'usage: npm run bench -- --backend wasm|webgpu [--threads 1,2] [--quick]';
 
 export function parseOptions(argv: string[]): CliOptions {
   const cores = os.availableParallelism();
@@ -22,7 +22,8 @@ export function parseOptions(argv: string[]): CliOptions {
     if (arg === '--quick') options.quick = true;
     else if (arg === '--backend') {
       const b = value();
-      if (b !== 'wasm') throw new Error(`--backend ${b}: only 'wasm' is benchmarked so far (a WebGPU section can be added to BENCHMARKS.md later)\n${usage}`);
+      if (b !== 'wasm' && b !== 'webgpu') throw new Error(`--backend ${b}: 'wasm' or 'webgpu'\n${usage}`);
+      options.backend = b;
     } else if (arg === '--threads') {
       const list = value().split(',').map(Number);
       if (list.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--threads takes positive integers separated by commas\n${usage}`);

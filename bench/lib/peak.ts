@@ -1,7 +1,8 @@
 // The register-resident wasm SIMD peak of one core: the kernel module's own `simdPeak` loop
-// (assembly/peak.ts), timed with the benchmark's protocol.
+// (assembly/peak.ts), its fastest run (a shared machine can only slow it down), re-measured during the
+// benchmark so that the best figure of the whole run is kept.
 import { compileKernels, type Kernels } from '../../src/backend/wasm/module.ts';
-import { timeMs, type TimingOptions } from './timing.ts';
+import { fastestMs, type TimingOptions } from './timing.ts';
 
 /** Flops per iteration of assembly/peak.ts: 12 chains of f32x4 multiply-add = 12 × 4 × 2. */
 const FLOPS_PER_ITERATION = 96;
@@ -12,10 +13,26 @@ export interface Peak {
   gflops: number;
 }
 
-export async function measurePeak(timing: TimingOptions): Promise<Peak> {
-  const { module, flavour } = await compileKernels(true);
-  const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
-  const kernels = (await WebAssembly.instantiate(module, { env: { memory } })).exports as unknown as Kernels;
-  const ms = await timeMs(() => kernels.simdPeak(ITERATIONS, 1), timing);
-  return { flavour, gflops: (FLOPS_PER_ITERATION * ITERATIONS) / (ms * 1e6) };
+export class PeakProbe {
+  private best = 0;
+
+  private constructor(readonly flavour: string, private readonly kernels: Kernels) {}
+
+  static async start(): Promise<PeakProbe> {
+    const { module, flavour } = await compileKernels(true);
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+    const kernels = (await WebAssembly.instantiate(module, { env: { memory } })).exports as unknown as Kernels;
+    return new PeakProbe(flavour, kernels);
+  }
+
+  /** Measures once more; returns the best GFLOP/s so far. */
+  async measure(timing: TimingOptions): Promise<number> {
+    const ms = await fastestMs(() => this.kernels.simdPeak(ITERATIONS, 1), timing);
+    this.best = Math.max(this.best, (FLOPS_PER_ITERATION * ITERATIONS) / (ms * 1e6));
+    return this.best;
+  }
+
+  result(): Peak {
+    return { flavour: this.flavour, gflops: this.best };
+  }
 }

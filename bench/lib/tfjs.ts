@@ -29,7 +29,7 @@ export async function loadTfjs(): Promise<TfjsPeer> {
   return { tf, threads: wasm.getThreadsCount(), simd };
 }
 
-export function tfjsWorkload({ tf }: TfjsPeer, p: Point): Workload {
+export function tfjsWorkload({ tf }: Pick<TfjsPeer, 'tf'>, p: Point): Workload {
   const { B, M, F } = p;
   const x = tf.randomNormal([B, M * F]), w = tf.randomNormal([M, F, F]), bias = tf.randomNormal([M * F]);
   const dy = tf.randomNormal([B, M * F]);

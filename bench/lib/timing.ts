@@ -14,6 +14,16 @@ function median(xs: number[]): number {
 
 /** Median ms of one call of fn. */
 export async function timeMs(fn: () => unknown, options: TimingOptions): Promise<number> {
+  return median(await sample(fn, options));
+}
+
+/** The fastest run's ms per call: for a peak, which other processes can only slow down. */
+export async function fastestMs(fn: () => unknown, options: TimingOptions): Promise<number> {
+  return Math.min(...(await sample(fn, options)));
+}
+
+/** ms per call of each run, after the warm-up call. */
+async function sample(fn: () => unknown, options: TimingOptions): Promise<number[]> {
   const t0 = performance.now();
   await fn();
   const first = performance.now() - t0;
@@ -24,5 +34,5 @@ export async function timeMs(fn: () => unknown, options: TimingOptions): Promise
     for (let r = 0; r < reps; r++) await fn();
     runs.push((performance.now() - start) / reps);
   }
-  return median(runs);
+  return runs;
 }
