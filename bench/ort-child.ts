@@ -4,7 +4,7 @@
 import * as ort from 'onnxruntime-web';
 import { addBlockLinear, GraphBuilder } from '../src/io/onnx/index.ts';
 import type { OrtJob, OrtReport } from './lib/ort.ts';
-import { timeMs } from './lib/timing.ts';
+import { timeRuns } from './lib/timing.ts';
 import type { Point } from './lib/types.ts';
 
 function randomArray(n: number): Float32Array {
@@ -26,7 +26,7 @@ for (const p of job.points) {
   const s = await session(p);
   report.threads = ort.env.wasm.numThreads ?? job.threads; // after the first session: what onnxruntime-web settled on
   const feeds = { x: new ort.Tensor('float32', randomArray(p.B * p.M * p.F), [p.B, p.M * p.F]) };
-  report.ms.push(await timeMs(() => s.run(feeds), job.timing));
+  report.ms.push(await timeRuns(() => s.run(feeds), job.timing));
   await s.release();
 }
 process.stdout.write(`${JSON.stringify(report)}\n`);

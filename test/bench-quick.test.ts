@@ -24,7 +24,8 @@ describe('npm run bench -- --backend wasm --quick', () => {
       expect(['forward', 'forward+backward']).toContain(row.pass);
       expect(threads).toContain(row.threads);
       expect(row.B).toBe(128);
-      expect(positive(row.ms) && positive(row.gflops), JSON.stringify(row)).toBe(true);
+      expect([row.ms, row.gflops, row.bestMs, row.bestGflops].every(positive), JSON.stringify(row)).toBe(true);
+      expect(row.bestMs).toBeLessThanOrEqual(row.ms);
     }
     const find = (p: { M: number; F: number }, t: number, s: string, pass: string): Row | undefined =>
       r.rows.find((x) => x.M === p.M && x.F === p.F && x.threads === t && x.strategy === s && x.pass === pass);

@@ -7,7 +7,7 @@ import { describeMachine } from './machine.ts';
 import { runOrt } from './ort.ts';
 import { PeakProbe, type Peak } from './peak.ts';
 import { loadTfjs, tfjsWorkload, type TfjsPeer } from './tfjs.ts';
-import { timeMs, type TimingOptions } from './timing.ts';
+import { timeRuns, type Timing, type TimingOptions } from './timing.ts';
 import { runTorch, torchUnavailable } from './torch.ts';
 import type { Absent, BenchResult, MemoryRow, Pass, Point, Row, Strategy } from './types.ts';
 
@@ -27,8 +27,9 @@ class Collector {
   readonly memory: MemoryRow[] = [];
   readonly absent: Absent[] = [];
 
-  add(p: Point, threads: number, strategy: Strategy, pass: Pass, ms: number): void {
-    this.rows.push({ ...p, threads, strategy, pass, ms, gflops: gflops(p, pass, ms) });
+  add(p: Point, threads: number, strategy: Strategy, pass: Pass, t: Timing): void {
+    const [ms, bestMs] = [t.median, t.fastest];
+    this.rows.push({ ...p, threads, strategy, pass, ms, gflops: gflops(p, pass, ms), bestMs, bestGflops: gflops(p, pass, bestMs) });
   }
 
   /** Records why a peer is missing at a thread count (once). */
@@ -43,7 +44,7 @@ class Collector {
 
 async function timePasses(c: Collector, w: Workload, p: Point, threads: number, strategy: Strategy, which: Pass[], timing: TimingOptions): Promise<void> {
   try {
-    for (const pass of which) c.add(p, threads, strategy, pass, await timeMs(() => w.step(pass), timing));
+    for (const pass of which) c.add(p, threads, strategy, pass, await timeRuns(() => w.step(pass), timing));
     if (w.peakBytes && !c.memory.some((m) => m.M === p.M && m.F === p.F && m.strategy === strategy)) {
       c.memory.push({ ...p, strategy, bytes: w.peakBytes() });
     }
@@ -53,7 +54,10 @@ async function timePasses(c: Collector, w: Workload, p: Point, threads: number, 
 }
 
 function addPeak(c: Collector, p: Point, threads: number, peak: Peak): void {
-  for (const pass of passes) c.add(p, threads, 'peak', pass, usefulFlops(p, pass) / (threads * peak.gflops * 1e6));
+  for (const pass of passes) {
+    const ms = usefulFlops(p, pass) / (threads * peak.gflops * 1e6);
+    c.add(p, threads, 'peak', pass, { median: ms, fastest: ms });
+  }
 }
 
 const reason = (e: unknown): string => (e instanceof Error ? e.message : String(e));

@@ -1,7 +1,7 @@
 // Runs bench/ort-child.ts in a child process for one thread count and reads its timings.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { TimingOptions } from './timing.ts';
+import type { Timing, TimingOptions } from './timing.ts';
 import type { Point } from './types.ts';
 
 export interface OrtJob {
@@ -14,8 +14,8 @@ export interface OrtReport {
   /** The thread count onnxruntime-web ran with (it falls back to 1 where threads are unavailable). */
   threads: number;
   version: string;
-  /** Forward ms per point, in the job's order. */
-  ms: number[];
+  /** Forward timings per point, in the job's order. */
+  ms: Timing[];
 }
 
 const child = fileURLToPath(new URL('../ort-child.ts', import.meta.url));

@@ -8,8 +8,11 @@ import type { BenchResult, Pass, Point, Strategy } from './types.ts';
 export const passes: Pass[] = ['forward', 'forward+backward'];
 const shown: Strategy[] = ['blockLinear', 'mask', 'loop', 'blockDiag', 'tfjs', 'ort', 'peak'];
 
-export function gflopsOf(r: BenchResult, p: Point, t: number, s: Strategy, pass: Pass): number | undefined {
-  return r.rows.find((x) => x.M === p.M && x.F === p.F && x.threads === t && x.strategy === s && x.pass === pass)?.gflops;
+/** GFLOP/s of the median run, or of the fastest one. */
+export type Figure = 'gflops' | 'bestGflops';
+
+export function gflopsOf(r: BenchResult, p: Point, t: number, s: Strategy, pass: Pass, figure: Figure = 'gflops'): number | undefined {
+  return r.rows.find((x) => x.M === p.M && x.F === p.F && x.threads === t && x.strategy === s && x.pass === pass)?.[figure];
 }
 
 const num = (v: number | undefined): string => (v === undefined ? '—' : v.toFixed(1));

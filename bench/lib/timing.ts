@@ -1,4 +1,5 @@
-// The timing protocol: a warm-up call, repeats per run until a run lasts minMs, median of the runs.
+// The timing protocol: a warm-up call, repeats per run until a run lasts minMs, median of the runs
+// (and the fastest run: what a shared machine leaves when no other process gets in the way).
 
 export interface TimingOptions {
   runs: number;
@@ -12,18 +13,18 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
+/** ms per call of fn. */
+export interface Timing {
+  median: number;
+  fastest: number;
+}
+
 /** Median ms of one call of fn. */
 export async function timeMs(fn: () => unknown, options: TimingOptions): Promise<number> {
-  return median(await sample(fn, options));
+  return (await timeRuns(fn, options)).median;
 }
 
-/** The fastest run's ms per call: for a peak, which other processes can only slow down. */
-export async function fastestMs(fn: () => unknown, options: TimingOptions): Promise<number> {
-  return Math.min(...(await sample(fn, options)));
-}
-
-/** ms per call of each run, after the warm-up call. */
-async function sample(fn: () => unknown, options: TimingOptions): Promise<number[]> {
+export async function timeRuns(fn: () => unknown, options: TimingOptions): Promise<Timing> {
   const t0 = performance.now();
   await fn();
   const first = performance.now() - t0;
@@ -34,5 +35,5 @@ async function sample(fn: () => unknown, options: TimingOptions): Promise<number
     for (let r = 0; r < reps; r++) await fn();
     runs.push((performance.now() - start) / reps);
   }
-  return runs;
+  return { median: median(runs), fastest: Math.min(...runs) };
 }

@@ -13,8 +13,12 @@ export interface Row extends Point {
   threads: number;
   strategy: Strategy;
   pass: Pass;
+  /** Median of the runs. */
   ms: number;
   gflops: number;
+  /** The fastest run. */
+  bestMs: number;
+  bestGflops: number;
 }
 
 /** Backend bytes at the fullest moment of one forward+backward step of an engine strategy. */
