@@ -19,9 +19,14 @@ try {
   process.exit(2);
 }
 const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
+if (options.backend === 'webgpu') {
+  await (await import('./webgpu.ts')).benchWebGPU(options.quick, command);
+  process.exit(0); // Dawn keeps the process alive while a device lives
+}
 const started = performance.now();
 const result = await runBenchmark({
   ...options,
+  backend: 'wasm', // webgpu ran above
   command,
   onProgress: (done, total, what) => {
     const s = ((performance.now() - started) / 1000).toFixed(0);
