@@ -46,10 +46,15 @@ export function tensor(values: Float32Array | Int32Array | ArrayLike<number> | N
   const dtype = options.dtype ?? (values instanceof Int32Array ? 'i32' : 'f32');
   const data = dtype === 'i32' ? Int32Array.from(flat) : Float32Array.from(flat);
   const t = empty(finalShape, dtype);
-  t.backend.upload(t.storageOf('tensor'), data);
-  if (dtype === 'i32') t.intRange = data.length ? [Math.min(...(data as Int32Array)), Math.max(...(data as Int32Array))] : [0, 0];
+  upload('tensor', t, data);
   t.requiresGrad = options.requiresGrad ?? false;
   return t;
+}
+
+/** Writes host values into a fresh tensor, recording an i32 tensor's range (for label checks without readback). */
+function upload(op: string, t: Tensor, data: Float32Array | Int32Array): void {
+  t.backend.upload(t.storageOf(op), data);
+  if (data instanceof Int32Array) t.intRange = data.length ? [Math.min(...data), Math.max(...data)] : [0, 0];
 }
 
 /** A tensor filled with one value. */
@@ -101,7 +106,7 @@ function sampled(op: string, shape: Shape, options: RandomOptions, draw: (rng: R
   const rng = options.rng ?? defaultRng;
   const data = new Float32Array(t.size);
   for (let i = 0; i < data.length; i++) data[i] = draw(rng);
-  t.backend.upload(t.storageOf(op), t.dtype === 'i32' ? Int32Array.from(data) : data);
+  upload(op, t, t.dtype === 'i32' ? Int32Array.from(data) : data);
   t.requiresGrad = options.requiresGrad ?? false;
   return t;
 }
