@@ -18,17 +18,17 @@ describe('inference worker crash', () => {
 
     const spawned: SpawnedWorker[] = [];
     let crashNext = false;
-    // Workers whose predict can be made to die right after the call has been posted to them.
+    // Workers whose predict can be made to die with the call in flight: termination starts before the
+    // call is posted, so the worker can never answer it first (no race with a fast worker).
     const client = new InferenceClient({ bytes, backend: 'js' }, async () => {
       const w = await spawnInferenceWorker();
       spawned.push(w);
       const api = {
         load: w.api.load,
         predict: (...args: Parameters<typeof w.api.predict>) => {
-          const answer = w.api.predict(...args);
-          if (crashNext) w.terminate(); // the worker dies mid-call
+          if (crashNext) w.terminate();
           crashNext = false;
-          return answer;
+          return w.api.predict(...args);
         },
       } as unknown as SpawnedWorker['api'];
       return { ...w, api };
