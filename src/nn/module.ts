@@ -1,8 +1,8 @@
 // Module: parameters found by walking fields, PyTorch-style dotted state-dict keys, moving between backends.
 import { getBackend } from '../runtime.ts';
 import type { BackendName } from '../backend/backend.ts';
-import { formatShape, type Tensor } from '../tensor.ts';
-import { Tensor as TensorClass } from '../tensor.ts';
+import { stridesOf } from '../ops/core.ts';
+import { formatShape, type Tensor, Tensor as TensorClass } from '../tensor.ts';
 
 /** A state-dict value: a tensor, or host values with their shape (e.g. read from a file). */
 export type StateValue = Tensor | { shape: readonly number[]; data: Float32Array };
@@ -62,14 +62,21 @@ export abstract class Module {
         problems.push(`${key}: checkpoint ${formatShape(value.shape)} vs model ${formatShape(param.shape)}`);
       } else if (value && !(value instanceof TensorClass) && value.data.length !== param.size) {
         problems.push(`${key} has ${value.data.length} values for ${param.size} elements`);
+      } else if (value instanceof TensorClass && value.backend !== param.backend && !value.backend.downloadSync) {
+        problems.push(`${key} lives on ${value.backend.name} and the model on ${param.backend.name}: pass host values or move one of them first`);
       }
     }
     if (problems.length) throw new Error(`loadStateDict: ${problems.join('; ')}`);
     for (const [key, param] of own) {
       const value = state[key];
       if (!value) continue;
-      const data = value instanceof TensorClass ? value.dataSync() : value.data;
-      param.backend.upload(param.storageOf('loadStateDict'), data);
+      const target = param.storageOf('loadStateDict');
+      if (value instanceof TensorClass && value.backend === param.backend) {
+        const strides = stridesOf([value.size]);
+        param.backend.copyStrided(value.storageOf('loadStateDict'), target, [value.size], strides, 0, strides, 0); // on the device
+      } else {
+        param.backend.upload(target, value instanceof TensorClass ? value.dataSync() : value.data);
+      }
     }
   }
 
