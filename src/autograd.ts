@@ -52,7 +52,7 @@ export function backwardFrom(root: Tensor, seed?: Tensor): void {
 
 function runBackward(root: Tensor, seed: Tensor | undefined, order: Tensor[]): void {
   const grads = new Map<Tensor, Tensor>();
-  grads.set(root, seed ? add(seed, 0) : onesLike(root));
+  grads.set(root, seed ? seed.view(seed.shape) : onesLike(root)); // a view: the walk disposes what it holds, never the caller's seed
   try {
     for (let k = order.length - 1; k >= 0; k--) {
       const t = order[k];
