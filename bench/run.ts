@@ -1,15 +1,15 @@
-// npm run bench -- --backend wasm [--threads 1,2] [--quick]
-// Prints the tables (progress on stderr), writes bench/results/<backend>.json and its BENCHMARKS.md section.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { runBenchmark } from './lib/benchmark.ts';
-import { writeBenchmarksMd } from './lib/markdown.ts';
+// npm run bench [-- --quick] [--threads 1,2] [--webgpu-full]: everything this machine can run: the wasm
+// grid, whole training steps, and the WebGPU grid where an adapter exists (on a software adapter such as
+// SwiftShader its quick subset, labelled CPU timings, unless --webgpu-full). `--backend wasm|webgpu` runs
+// that grid only. Progress on stderr; tables on stdout; results, charts and BENCHMARKS.md (see output.ts).
+import { probeAdapter } from './lib/adapter.ts';
+import { writeSection } from './lib/markdown.ts';
 import { parseOptions } from './lib/options.ts';
-import { memoryTable, scalingTable, threadTable } from './lib/report.ts';
-import { renderText } from './lib/table.ts';
-import { targetsTable } from './lib/targets.ts';
-
-const root = (path: string): string => fileURLToPath(new URL(`../${path}`, import.meta.url));
+import { outputFor } from './lib/output.ts';
+import { overviewSection } from './lib/overview.ts';
+import { benchTraining } from './training.ts';
+import { benchWasm } from './wasm.ts';
+import { benchWebGPU } from './webgpu.ts';
 
 let options;
 try {
@@ -18,32 +18,25 @@ try {
   console.error((e as Error).message);
   process.exit(2);
 }
-const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
-if (options.backend === 'webgpu') {
-  await (await import('./webgpu.ts')).benchWebGPU(options.quick, command);
-  process.exit(0); // Dawn keeps the process alive while a device lives
+const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+const out = outputFor(options.quick);
+
+if (options.backend === 'webgpu') await benchWebGPU(options.quick, command, out);
+else if (options.backend === 'wasm') await benchWasm(options, command, out);
+else {
+  const adapter = await probeAdapter();
+  const wasm = await benchWasm(options, command, out);
+  const training = await benchTraining({ ...options, adapter }, out);
+  const charts = [...wasm.charts, training.chart];
+  let webgpuScope: string;
+  if (adapter.kind === 'none') webgpuScope = `not run: no WebGPU adapter (${adapter.reason})`;
+  else {
+    const quick = options.quick || (adapter.kind === 'software' && !options.webgpuFull);
+    webgpuScope = adapter.kind === 'software'
+      ? `${quick ? 'the quick subset' : 'the whole grid (--webgpu-full)'} on a software adapter: SwiftShader (CPU), not a GPU figure`
+      : `the ${quick ? 'quick subset' : 'whole grid'} on ${adapter.adapter}`;
+    charts.push((await benchWebGPU(quick, command, out)).chart);
+  }
+  if (out.markdown) writeSection(out.markdown, 'overview', overviewSection({ command, wasm: wasm.result, training: training.result, adapter, webgpuScope, charts, dir: out.dir }));
 }
-const started = performance.now();
-const result = await runBenchmark({
-  ...options,
-  backend: 'wasm', // webgpu ran above
-  command,
-  onProgress: (done, total, what) => {
-    const s = ((performance.now() - started) / 1000).toFixed(0);
-    process.stderr.write(`\r[${done}/${total}] ${s}s ${what}`.padEnd(60));
-    if (done === total) process.stderr.write('\n');
-  },
-});
-
-const threads = options.threads;
-for (const t of threads) console.log(`\n${renderText(threadTable(result, t))}`);
-if (threads.length > 1) console.log(`\n${renderText(scalingTable(result, threads[0], threads[threads.length - 1]))}`);
-console.log(`\n${renderText(memoryTable(result))}`);
-console.log(`\n${renderText(targetsTable(result))}`);
-for (const a of result.absent) console.log(`absent: ${a.strategy} at ${a.threads} thread(s): ${a.reason}`);
-
-mkdirSync(root('bench/results'), { recursive: true });
-writeFileSync(root(`bench/results/${result.backend}.json`), `${JSON.stringify(result, null, 2)}\n`);
-writeBenchmarksMd(root('BENCHMARKS.md'), result);
-console.log(`\nwrote bench/results/${result.backend}.json and the ${result.backend} section of BENCHMARKS.md`);
-process.exit(0); // the peers' worker pools must not keep the process alive
+process.exit(0); // the peers' worker pools and Dawn's device must not keep the process alive

@@ -1,28 +1,20 @@
-// npm run bench -- --backend webgpu [--quick]: the WebGPU grid, bench/results/webgpu.json and its BENCHMARKS.md section.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// The WebGPU grid of `npm run bench`: prints its table, writes <results>/webgpu.json, its chart and (full
+// run) the webgpu section of BENCHMARKS.md.
+import { chartLinks, webgpuChart, type Chart } from './lib/charts.ts';
 import { writeSection } from './lib/markdown.ts';
+import { repoPath, writeJson, type Output } from './lib/output.ts';
+import { progressBar } from './lib/progress.ts';
 import { renderText } from './lib/table.ts';
-import { runWebGPUBenchmark } from './lib/webgpu-benchmark.ts';
+import { runWebGPUBenchmark, type WebGPUBenchResult } from './lib/webgpu-benchmark.ts';
 import { adapterLine, webgpuSection, webgpuTable } from './lib/webgpu-report.ts';
 
-const root = (path: string): string => fileURLToPath(new URL(`../${path}`, import.meta.url));
-
-export async function benchWebGPU(quick: boolean, command: string): Promise<void> {
-  const started = performance.now();
-  const result = await runWebGPUBenchmark({
-    quick,
-    command,
-    onProgress: (done, total, what) => {
-      const s = ((performance.now() - started) / 1000).toFixed(0);
-      process.stderr.write(`\r[${done}/${total}] ${s}s ${what}`.padEnd(60));
-      if (done === total) process.stderr.write('\n');
-    },
-  });
+export async function benchWebGPU(quick: boolean, command: string, out: Output): Promise<{ result: WebGPUBenchResult; chart: Chart }> {
+  const result = await runWebGPUBenchmark({ quick, command, onProgress: progressBar('webgpu grid') });
   console.log(`\n${adapterLine(result)}\n\n${renderText(webgpuTable(result))}`);
   for (const a of result.absent) console.log(`absent: ${a.strategy}: ${a.reason}`);
-  mkdirSync(root('bench/results'), { recursive: true });
-  writeFileSync(root('bench/results/webgpu.json'), `${JSON.stringify(result, null, 2)}\n`);
-  writeSection(root('BENCHMARKS.md'), 'webgpu', webgpuSection(result));
-  console.log('\nwrote bench/results/webgpu.json and the webgpu section of BENCHMARKS.md');
+  writeJson(out, 'webgpu.json', result);
+  const chart = webgpuChart(result, repoPath(out.dir));
+  if (out.markdown) writeSection(out.markdown, 'webgpu', `${webgpuSection(result)}${chartLinks([chart], out.dir).join('\n')}\n\n`);
+  console.log(`\nwrote ${out.dir}/webgpu.json, ${out.dir}/${chart.file}${out.markdown ? ' and the webgpu section of BENCHMARKS.md' : ''}`);
+  return { result, chart };
 }

@@ -1,8 +1,10 @@
 // Runs the benchmark grid: for each point and thread count (interleaved, so both see the same machine
 // load), this engine's strategies, the peers (tfjs, onnxruntime-web), the PyTorch reference and the peak.
 import * as bg from '../../src/index.ts';
+import { measureBandwidth } from './bandwidth.ts';
 import { engineStrategies, engineWorkload, type Workload } from './engine-strategies.ts';
 import { gflops, gridPoints, label, usefulFlops } from './grid.ts';
+import { jaxWorkload, loadJax, type JaxPeer } from './jax.ts';
 import { describeMachine } from './machine.ts';
 import { runOrt } from './ort.ts';
 import { PeakProbe, type Peak } from './peak.ts';
@@ -69,10 +71,13 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
   const pytorch: BenchResult['pytorch'] = [];
   const probe = await PeakProbe.start();
   const tfjs: TfjsPeer | Error = await loadTfjs().catch((e: unknown) => new Error(`tfjs could not start: ${reason(e)}`));
+  const jax: JaxPeer | Error = await loadJax().catch((e: unknown) => new Error(`jax-js could not start: ${reason(e)}`));
   const noTorch = torchUnavailable();
   for (const t of options.threads) {
     if (tfjs instanceof Error) c.miss('tfjs', t, tfjs.message);
     else if (tfjs.threads !== t) c.miss('tfjs', t, `tfjs-backend-wasm runs ${tfjs.threads} thread(s) in Node (its threaded build is browser-only), so it is measured at ${tfjs.threads} only`);
+    if (jax instanceof Error) c.miss('jax', t, jax.message);
+    else if (jax.threads !== t) c.miss('jax', t, `jax-js ${jax.version} runs ${jax.threads} thread(s) in Node (its wasm worker pool needs the Web Worker global, absent in Node), so it is measured at ${jax.threads} only`);
     if (noTorch) c.miss('pytorch', t, noTorch);
   }
 
@@ -84,7 +89,8 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
       await bg.init({ backend: options.backend, threads: t });
       for (const s of engineStrategies) await timePasses(c, engineWorkload(s, p), p, t, s, passes, timing);
       await probe.measure(timing);
-      if (!c.isMissing('tfjs', t) && !(tfjs instanceof Error)) await timeTfjs(c, tfjs, p, t, timing);
+      if (!c.isMissing('tfjs', t) && !(tfjs instanceof Error)) await timePeer(c, 'tfjs', () => tfjsWorkload(tfjs, p), p, t, timing);
+      if (!c.isMissing('jax', t) && !(jax instanceof Error)) await timePeer(c, 'jax', () => jaxWorkload(jax, p), p, t, timing);
       if (!c.isMissing('ort', t)) await timeOrt(c, p, t, timing);
       if (!c.isMissing('pytorch', t)) {
         try {
@@ -98,13 +104,15 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
   const peak = probe.result();
   for (const p of points) for (const t of options.threads) addPeak(c, p, t, peak);
   options.onProgress?.(total, total, 'done');
-  await bg.init({ backend: options.backend, threads: Math.max(...options.threads) });
+  const maxThreads = Math.max(...options.threads);
+  await bg.init({ backend: options.backend, threads: maxThreads });
+  const bandwidth = { GBs: await measureBandwidth(timing), threads: maxThreads };
   return {
     backend: options.backend,
     command: options.command,
     quick: options.quick,
     runs: timing.runs,
-    machine: describeMachine(bg.backendInfo().details, peak),
+    machine: describeMachine(bg.backendInfo().details, peak, bandwidth),
     rows: c.rows,
     memory: c.memory,
     absent: c.absent,
@@ -112,11 +120,11 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
   };
 }
 
-async function timeTfjs(c: Collector, tfjs: TfjsPeer, p: Point, t: number, timing: TimingOptions): Promise<void> {
+async function timePeer(c: Collector, peer: 'tfjs' | 'jax', workload: () => Workload, p: Point, t: number, timing: TimingOptions): Promise<void> {
   try {
-    await timePasses(c, tfjsWorkload(tfjs, p), p, t, 'tfjs', passes, timing);
+    await timePasses(c, workload(), p, t, peer, passes, timing);
   } catch (e) {
-    c.miss('tfjs', t, `tfjs failed: ${reason(e)}`);
+    c.miss(peer, t, `${peer} failed at ${label(p)}: ${reason(e)}`);
   }
 }
 

@@ -10,7 +10,7 @@ export type EngineStrategy = (typeof engineStrategies)[number];
 
 export interface Workload {
   /** One step of the pass: forward, or forward then backward (gradients of x, the weights and the biases). */
-  step(pass: Pass): void;
+  step(pass: Pass): void | Promise<void>;
   dispose(): void;
   /** Bytes the backend holds at the fullest moment of a forward+backward step (parameters included). */
   peakBytes?(): number;

@@ -10,6 +10,11 @@ export function gridPoints(isQuick: boolean): Point[] {
   return (isQuick ? quick : full).map(([M, F]) => ({ M, F, B }));
 }
 
+/** The WebGPU grid: its quick subset is one point (a software adapter runs the seed's dense strategies at ~0.02 GFLOP/s). */
+export function webgpuGridPoints(isQuick: boolean): Point[] {
+  return gridPoints(isQuick).slice(0, isQuick ? 1 : undefined);
+}
+
 /** Useful FLOPs only: forward 2·B·M·F², forward+backward three times that. */
 export function usefulFlops(p: Point, pass: Pass): number {
   const forward = 2 * p.B * p.M * p.F * p.F;

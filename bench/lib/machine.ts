@@ -14,7 +14,7 @@ function cpuModel(): string {
   return os.cpus()[0]?.model ?? 'unknown';
 }
 
-export function describeMachine(backend: Record<string, string | number | boolean>, peak: Peak): Machine {
+export function describeMachine(backend: Record<string, string | number | boolean>, peak: Peak, bandwidth: { GBs: number; threads: number }): Machine {
   return {
     cpu: cpuModel(),
     cores: os.availableParallelism(),
@@ -25,5 +25,7 @@ export function describeMachine(backend: Record<string, string | number | boolea
     backend,
     peakPerCoreGflops: Number(peak.gflops.toFixed(2)),
     peakFlavour: peak.flavour,
+    bandwidthGBs: Number(bandwidth.GBs.toFixed(2)),
+    bandwidthThreads: bandwidth.threads,
   };
 }

@@ -2,6 +2,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { renderMarkdown } from './table.ts';
 import { memoryTable, scalingTable, threadTable } from './report.ts';
+import { fastestTable } from './fastest.ts';
+import { rooflineTable } from './roofline.ts';
 import { targetsTable } from './targets.ts';
 import type { BenchResult } from './types.ts';
 
@@ -10,11 +12,11 @@ const HEADER = `# Benchmarks
 The block-diagonal linear layer on the grid of DESIGN §6: batch B = 128, M blocks of F × F (square,
 I = O = F), forward and forward+backward (gradients of x, the weight and the bias). GFLOP/s count
 only useful FLOPs: forward 2·B·M·F², forward+backward 3× that. Each figure is the median of the runs
-after a warm-up; every ratio compares figures from the same run. One section per backend, each
-rewritten by \`npm run bench -- --backend <name>\`.
+after a warm-up; every ratio compares figures from the same run. \`npm run bench\` rewrites every section
+(\`--backend <name>\` one grid only; \`--quick\` writes bench/results/quick/ and leaves this file alone).
 `;
 
-function section(r: BenchResult): string {
+function section(r: BenchResult, charts: string[]): string {
   const m = r.machine;
   const threads = [...new Set(r.rows.map((x) => x.threads))].sort((a, b) => a - b);
   const absent = r.absent.map((a) => `- **${a.strategy}** at ${a.threads} thread(s): ${a.reason}`);
@@ -30,13 +32,19 @@ function section(r: BenchResult): string {
     'Strategies: **blockLinear** this engine\'s op through autograd inside `tidy` (forward under `noGrad`); the seed\'s strategies written with',
     'this engine: **mask** (dense [M·F, M·F] weight times a block mask each step, then `linear`), **loop** (M `linear`s on `slice`s, then',
     '`concat`), **blockDiag** (block-diagonal matrix materialised from the packed weight each step, then `linear`); **tfjs** (tfjs-backend-wasm,',
-    'batched `matMul`, gradients by `tf.grads`); **ort** (onnxruntime-web wasm, a batched MatMul ONNX graph written by `src/io/onnx`, forward,',
+    'batched `matMul`, gradients by `tf.grads`); **jax** (jax-js, wasm device, `jit` of the batched `matmul` and `jit(grad(...))`);',
+    '**ort** (onnxruntime-web wasm, a batched MatMul ONNX graph written by `src/io/onnx`, forward,',
     'in a child process per thread count); **PyTorch** (`../shared/ref/torch_blockdiag_bench.py`, forward+backward, best of the seed\'s',
     'strategies for_loop / grouped_conv1d / masked_dense / block_diag, and its bmm); **peak**.',
     '',
+    ...charts.flatMap((c) => [c, '']),
     ...threads.flatMap((t) => [renderMarkdown(threadTable(r, t)), '']),
     ...(threads.length > 1 ? [renderMarkdown(scalingTable(r, threads[0], threads[threads.length - 1])), ''] : []),
+    renderMarkdown(rooflineTable(r)),
+    '',
     renderMarkdown(memoryTable(r)),
+    '',
+    renderMarkdown(fastestTable(r)),
     '',
     renderMarkdown(targetsTable(r)),
     '',
@@ -44,9 +52,9 @@ function section(r: BenchResult): string {
   ].join('\n');
 }
 
-/** Replaces (or appends) this backend's section of BENCHMARKS.md. */
-export function writeBenchmarksMd(path: string, r: BenchResult): void {
-  writeSection(path, r.backend, section(r));
+/** Replaces (or appends) this backend's section of BENCHMARKS.md, with markdown links to its charts. */
+export function writeBenchmarksMd(path: string, r: BenchResult, charts: string[]): void {
+  writeSection(path, r.backend, section(r, charts));
 }
 
 /** Replaces (or appends) the section of `backend` in BENCHMARKS.md with `body`. */

@@ -1,17 +1,20 @@
-// Command-line options of `npm run bench`: --backend wasm|webgpu, --threads 1,2 (wasm), --quick.
+// Command-line options of `npm run bench`: no --backend runs everything this machine can run (wasm grid,
+// training steps, WebGPU grid where an adapter exists); --backend wasm|webgpu one grid only; --threads 1,2
+// (wasm); --quick the small subset; --webgpu-full the whole WebGPU grid even on a software adapter.
 import os from 'node:os';
 
 export interface CliOptions {
-  backend: 'wasm' | 'webgpu';
+  backend: 'all' | 'wasm' | 'webgpu';
   threads: number[];
   quick: boolean;
+  webgpuFull: boolean;
 }
 
-export const usage = 'usage: npm run bench -- --backend wasm|webgpu [--threads 1,2] [--quick]';
+export const usage = 'usage: npm run bench -- [--backend wasm|webgpu] [--threads 1,2] [--quick] [--webgpu-full]';
 
 export function parseOptions(argv: string[]): CliOptions {
   const cores = os.availableParallelism();
-  const options: CliOptions = { backend: 'wasm', threads: [...new Set([1, cores])], quick: false };
+  const options: CliOptions = { backend: 'all', threads: [...new Set([1, cores])], quick: false, webgpuFull: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -20,6 +23,7 @@ export function parseOptions(argv: string[]): CliOptions {
       return v;
     };
     if (arg === '--quick') options.quick = true;
+    else if (arg === '--webgpu-full') options.webgpuFull = true;
     else if (arg === '--backend') {
       const b = value();
       if (b !== 'wasm' && b !== 'webgpu') throw new Error(`--backend ${b}: 'wasm' or 'webgpu'\n${usage}`);

@@ -6,7 +6,7 @@ import { bestTorch, torchRow } from './torch.ts';
 import type { BenchResult, Pass, Point, Strategy } from './types.ts';
 
 export const passes: Pass[] = ['forward', 'forward+backward'];
-const shown: Strategy[] = ['blockLinear', 'mask', 'loop', 'blockDiag', 'tfjs', 'ort', 'peak'];
+const shown: Strategy[] = ['blockLinear', 'mask', 'loop', 'blockDiag', 'tfjs', 'jax', 'ort', 'peak'];
 
 /** GFLOP/s of the median run, or of the fastest one. */
 export type Figure = 'gflops' | 'bestGflops';
@@ -19,15 +19,18 @@ const num = (v: number | undefined): string => (v === undefined ? '—' : v.toFi
 const ratio = (a: number | undefined, b: number | undefined, unit = 'x'): string =>
   a === undefined || b === undefined ? '—' : unit === '%' ? `${((100 * a) / b).toFixed(0)}%` : `${(a / b).toFixed(2)}x`;
 
+/** The one thread count a single-threaded peer (tfjs, jax-js in Node) was measured at. */
+export const peerThreads = (r: BenchResult, s: Strategy): number | undefined => r.rows.find((x) => x.strategy === s)?.threads;
+
 export function threadTable(r: BenchResult, t: number): Table {
-  const tfjsThreads = r.rows.find((x) => x.strategy === 'tfjs')?.threads;
+  const tfjsThreads = peerThreads(r, 'tfjs'), jaxThreads = peerThreads(r, 'jax');
   const rows = gridPoints(r.quick).flatMap((p) =>
     passes.map((pass) => {
       const g = (s: Strategy): number | undefined => gflopsOf(r, p, t, s, pass);
       const bl = g('blockLinear');
       const torch = pass === 'forward+backward' ? bestTorch(r.pytorch, p, t) : undefined;
       const bmm = pass === 'forward+backward' ? torchRow(r.pytorch, p, t, 'bmm') : undefined;
-      const tfjsRef = tfjsThreads === undefined ? undefined : gflopsOf(r, p, tfjsThreads, 'tfjs', pass);
+      const peer = (s: Strategy, at: number | undefined): number | undefined => (at === undefined ? undefined : gflopsOf(r, p, at, s, pass));
       return [
         label(p),
         pass,
@@ -36,27 +39,38 @@ export function threadTable(r: BenchResult, t: number): Table {
         num(bmm?.gflops),
         ratio(bl, g('peak'), '%'),
         ratio(bl, g('ort')),
-        ratio(bl, tfjsRef),
+        ratio(bl, peer('tfjs', tfjsThreads)),
+        ratio(bl, peer('jax', jaxThreads)),
         ratio(bl, torch?.gflops),
       ];
     }));
   return {
     title: `${t} thread${t > 1 ? 's' : ''}: GFLOP/s (useful FLOPs, median of ${r.runs}), B = 128`,
-    headers: ['(M, F)', 'pass', ...shown, 'PyTorch best seed', 'PyTorch bmm', 'bL / peak', 'bL / ort', `bL / tfjs ${tfjsThreads ?? '?'}T`, 'bL / PyTorch'],
+    headers: ['(M, F)', 'pass', ...shown, 'PyTorch best seed', 'PyTorch bmm', 'bL / peak', 'bL / ort', `bL / tfjs ${tfjsThreads ?? '?'}T`, `bL / jax ${jaxThreads ?? '?'}T`, 'bL / PyTorch'],
     rows,
   };
 }
 
+/** Bytes of the packed parameters (weight [M, F, F] and bias [M·F]) in f32. */
+export const paramBytes = (p: Point): number => 4 * (p.M * p.F * p.F + p.M * p.F);
+
+/** What one forward+backward step needs at least: parameters, their gradients, x, dx, y, dy. */
+export const layerBudgetBytes = (p: Point): number => 2 * paramBytes(p) + 4 * 4 * p.B * p.M * p.F;
+
 export function memoryTable(r: BenchResult): Table {
   const strategies = [...new Set(r.memory.map((m) => m.strategy))];
-  const rows = gridPoints(r.quick).map((p) => [
-    label(p),
-    ...strategies.map((s) => {
-      const m = r.memory.find((x) => x.M === p.M && x.F === p.F && x.strategy === s);
-      return m ? (m.bytes / 2 ** 20).toFixed(1) : '—';
-    }),
-  ]);
-  return { title: 'Peak memory of one forward+backward step through the engine (MiB, parameters included)', headers: ['(M, F)', ...strategies], rows, labels: 1 };
+  const mib = (bytes: number | undefined): string => (bytes === undefined ? '—' : (bytes / 2 ** 20).toFixed(1));
+  const rows = gridPoints(r.quick).map((p) => {
+    const bytes = (s: Strategy): number | undefined => r.memory.find((x) => x.M === p.M && x.F === p.F && x.strategy === s)?.bytes;
+    const bl = bytes('blockLinear');
+    return [label(p), mib(paramBytes(p)), mib(layerBudgetBytes(p)), ...strategies.map((s) => mib(bytes(s))), bl === undefined ? '—' : bl <= layerBudgetBytes(p) ? 'met' : 'MISSED'];
+  });
+  return {
+    title: 'Peak memory of one forward+backward step through the engine (MiB, everything the backend holds: parameters, gradients, x, dy and the graph)',
+    headers: ['(M, F)', 'packed params', 'budget (params + grads + x, dx, y, dy)', ...strategies, 'blockLinear <= budget'],
+    rows,
+    labels: 1,
+  };
 }
 
 export function scalingTable(r: BenchResult, from: number, to: number): Table {

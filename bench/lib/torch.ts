@@ -5,12 +5,17 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Point, TorchRow } from './types.ts';
 
-const PYTHON = '/usr/bin/python3';
+export const PYTHON = '/usr/bin/python3';
 const script = fileURLToPath(new URL('../../../shared/ref/torch_blockdiag_bench.py', import.meta.url));
 
 /** Null when the reference can run here, else why not. */
 export function torchUnavailable(): string | null {
   if (!existsSync(script)) return `${script} is missing`;
+  return torchMissing();
+}
+
+/** Null when torch imports in /usr/bin/python3, else why not and how to install it. */
+export function torchMissing(): string | null {
   const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
   if (probe.error) return `${PYTHON} cannot run: ${probe.error.message}`;
   if (probe.status !== 0) return `${PYTHON} cannot import torch (apt-get install -y python3-torch libopenblas0-pthread)`;

@@ -1,6 +1,6 @@
 // The shapes of benchmark results (bench/results/<backend>.json).
 
-export type Strategy = 'blockLinear' | 'mask' | 'loop' | 'blockDiag' | 'tfjs' | 'ort' | 'peak';
+export type Strategy = 'blockLinear' | 'mask' | 'loop' | 'blockDiag' | 'tfjs' | 'jax' | 'ort' | 'peak';
 export type Pass = 'forward' | 'forward+backward';
 
 export interface Point {
@@ -53,6 +53,10 @@ export interface Machine {
   /** Measured register-resident wasm SIMD GFLOP/s of one core. */
   peakPerCoreGflops: number;
   peakFlavour: string;
+  /** Measured streaming bandwidth (GB/s) through the backend at the largest thread count. */
+  bandwidthGBs: number;
+  /** The thread count of that measurement. */
+  bandwidthThreads: number;
 }
 
 export interface BenchResult {

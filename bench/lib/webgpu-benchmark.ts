@@ -5,7 +5,7 @@ import os from 'node:os';
 import * as bg from '../../src/index.ts';
 import type { Precision } from '../../src/backend/backend.ts';
 import { engineStrategies, engineWorkload, type Workload } from './engine-strategies.ts';
-import { gflops, gridPoints, label } from './grid.ts';
+import { gflops, label, webgpuGridPoints } from './grid.ts';
 import { tfjsWorkload } from './tfjs.ts';
 import { loadTfjsWebGPU } from './tfjs-webgpu.ts';
 import { timeMs, type TimingOptions } from './timing.ts';
@@ -57,7 +57,7 @@ export async function runWebGPUBenchmark(options: {
   const absent: WebGPUBenchResult['absent'] = [];
   const tfjs = await loadTfjsWebGPU().catch((e: unknown) => new Error(`tfjs-backend-webgpu could not start in Node: ${reason(e)}`));
   if (tfjs instanceof Error) absent.push({ strategy: 'tfjs-webgpu', reason: tfjs.message });
-  const points = gridPoints(options.quick);
+  const points = webgpuGridPoints(options.quick);
   let done = 0;
   for (const p of points) {
     for (const strategy of webgpuStrategies) {

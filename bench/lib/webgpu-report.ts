@@ -1,5 +1,5 @@
 // The WebGPU tables (stdout and BENCHMARKS.md): GFLOP/s per strategy and the ratios of the targets.
-import { gridPoints, label } from './grid.ts';
+import { label, webgpuGridPoints } from './grid.ts';
 import { renderMarkdown, type Table } from './table.ts';
 import type { Pass } from './types.ts';
 import { type WebGPUBenchResult, type WebGPUStrategy, webgpuStrategies } from './webgpu-benchmark.ts';
@@ -20,7 +20,7 @@ export function adapterLine(r: WebGPUBenchResult): string {
 }
 
 export function webgpuTable(r: WebGPUBenchResult): Table {
-  const rows = gridPoints(r.quick).flatMap(({ M, F }) =>
+  const rows = webgpuGridPoints(r.quick).flatMap(({ M, F }) =>
     passes.map((pass) => {
       const g = (s: WebGPUStrategy) => gflopsOf(r, M, F, s, pass);
       return [label({ M, F, B: 128 }), pass, ...webgpuStrategies.map((s) => num(g(s))), ratio(g('blockLinear'), g('tfjs-webgpu')), ratio(g('blockLinear f16'), g('blockLinear'))];

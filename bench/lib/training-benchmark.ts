@@ -1,0 +1,118 @@
+// Whole training steps of the Packed-Ensembles MLPs (training-model.ts) with Adam: this engine on js
+// (the small model only), wasm at each thread count and WebGPU (when an adapter is there; on a software
+// one the small model only), against tfjs (wasm), jax-js (wasm) and PyTorch (CPU, when torch imports).
+import * as bg from '../../src/index.ts';
+import type { AdapterKind } from './adapter.ts';
+import { loadJax } from './jax.ts';
+import type { OnProgress } from './progress.ts';
+import { loadTfjs } from './tfjs.ts';
+import { timeRuns, type Timing, type TimingOptions } from './timing.ts';
+import { engineTraining, type TrainingWorkload } from './training-engine.ts';
+import { jaxTraining } from './training-jax.ts';
+import { parameterCount, trainingBudgetBytes, trainingModels, type TrainingModel } from './training-model.ts';
+import { tfjsTraining } from './training-tfjs.ts';
+import { torchTraining } from './training-torch.ts';
+import { torchMissing } from './torch.ts';
+
+export type Library = 'blockgrad' | 'tfjs' | 'jax-js' | 'PyTorch';
+
+export interface TrainingRow {
+  model: TrainingModel['name'];
+  library: Library;
+  backend: string;
+  threads: number;
+  /** Median ms per step, and the fastest run's. */
+  ms: number;
+  bestMs: number;
+  stepsPerSecond: number;
+  /** This engine only: bytes the backend holds at the fullest moment of a step. */
+  peakBytes?: number;
+}
+
+export interface TrainingResult {
+  quick: boolean;
+  runs: number;
+  models: (TrainingModel & { parameters: number; budgetBytes: number })[];
+  rows: TrainingRow[];
+  absent: { runner: string; reason: string }[];
+}
+
+export interface TrainingOptions {
+  quick: boolean;
+  threads: number[];
+  adapter: AdapterKind;
+  onProgress?: OnProgress;
+}
+
+const reason = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+export async function runTrainingBenchmark(options: TrainingOptions): Promise<TrainingResult> {
+  const models = options.quick ? [trainingModels.digits] : [trainingModels.digits, trainingModels.wide];
+  const timing: TimingOptions = options.quick ? { runs: 3, minMs: 5 } : { runs: 5, minMs: 200 };
+  const rows: TrainingRow[] = [];
+  const absent: TrainingResult['absent'] = [];
+  const engineBackends: [bg.BackendName, number][] = [['js', 1], ...options.threads.map((t): [bg.BackendName, number] => ['wasm', t])];
+  if (options.adapter.kind === 'none') absent.push({ runner: 'blockgrad webgpu', reason: options.adapter.reason });
+  else engineBackends.push(['webgpu', 1]);
+  const engineJobs = engineBackends.flatMap(([backend, threads]) =>
+    models
+      .filter((m) => m.name === 'digits' || (backend !== 'js' && !(backend === 'webgpu' && options.adapter.kind === 'software'))) // js, and WebGPU on a CPU adapter: the small model only
+      .map((m) => ({ backend, threads, m })));
+  const noTorch = torchMissing();
+  const total = engineJobs.length + 2 * models.length + (noTorch ? 0 : options.threads.length);
+  let done = 0;
+  const progress = (what: string): void => options.onProgress?.(done++, total, what);
+  const record = async (m: TrainingModel, library: Library, backend: string, threads: number, make: () => TrainingWorkload): Promise<void> => {
+    progress(`${m.name}: ${library} ${backend} ${threads}T`);
+    let w: TrainingWorkload | undefined;
+    try {
+      w = make();
+      const t = await timeRuns(() => w?.step(), timing);
+      rows.push({ ...row(m, library, backend, threads, t), ...(w.peakBytes ? { peakBytes: await w.peakBytes() } : {}) });
+    } catch (e) {
+      absent.push({ runner: `${library} ${backend} (${m.name})`, reason: reason(e) });
+    } finally {
+      w?.dispose();
+    }
+  };
+
+  for (const { backend, threads, m } of engineJobs) {
+    await bg.init({ backend, threads });
+    await record(m, 'blockgrad', backend, threads, () => engineTraining(m));
+  }
+
+  const tfjs = await loadTfjs().catch((e: unknown) => new Error(`tfjs could not start: ${reason(e)}`));
+  const jax = await loadJax().catch((e: unknown) => new Error(`jax-js could not start: ${reason(e)}`));
+  for (const m of models) {
+    if (tfjs instanceof Error) absent.push({ runner: 'tfjs wasm', reason: tfjs.message });
+    else await record(m, 'tfjs', 'wasm', tfjs.threads, () => tfjsTraining(tfjs, m));
+    if (jax instanceof Error) absent.push({ runner: 'jax-js wasm', reason: jax.message });
+    else await record(m, 'jax-js', 'wasm', jax.threads, () => jaxTraining(jax, m));
+  }
+
+  if (noTorch) absent.push({ runner: 'PyTorch cpu', reason: noTorch });
+  else {
+    for (const t of options.threads) {
+      progress(`PyTorch cpu ${t}T`);
+      try {
+        torchTraining(models, t, timing).forEach((timing, k) => rows.push(row(models[k], 'PyTorch', 'cpu', t, timing)));
+      } catch (e) {
+        absent.push({ runner: `PyTorch cpu ${t}T`, reason: reason(e) });
+      }
+    }
+  }
+  options.onProgress?.(total, total, 'done');
+  return {
+    quick: options.quick,
+    runs: timing.runs,
+    models: models.map((m) => ({ ...m, parameters: parameterCount(m), budgetBytes: trainingBudgetBytes(m) })),
+    rows,
+    absent: dedupe(absent),
+  };
+}
+
+function row(m: TrainingModel, library: Library, backend: string, threads: number, t: Timing): TrainingRow {
+  return { model: m.name, library, backend, threads, ms: t.median, bestMs: t.fastest, stepsPerSecond: 1000 / t.median };
+}
+
+const dedupe = <T extends { runner: string }>(xs: T[]): T[] => xs.filter((x, i) => xs.findIndex((y) => y.runner === x.runner) === i);

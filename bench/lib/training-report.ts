@@ -1,0 +1,65 @@
+// The training tables (stdout and BENCHMARKS.md): steps per second of every runner, this engine's lead over
+// each peer at the same thread count, and this engine's peak memory against the least a step can hold.
+import { renderMarkdown, type Table } from './table.ts';
+import type { TrainingResult, TrainingRow } from './training-benchmark.ts';
+
+export const runnerLabel = (r: Pick<TrainingRow, 'library' | 'backend' | 'threads'>): string => `${r.library} ${r.backend}${r.backend === 'webgpu' ? '' : ` ${r.threads}T`}`;
+const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(2);
+const describe = (m: TrainingResult['models'][number]): string => `${m.name} (in ${m.inFeatures}, hidden [${m.hidden.join(', ')}], M ${m.numEstimators}, alpha ${m.alpha}, C ${m.classes}, batch ${m.batch})`;
+
+export function stepsTable(r: TrainingResult): Table {
+  const runners = [...new Set(r.rows.map(runnerLabel))];
+  const rows = r.models.map((m) => [
+    describe(m),
+    m.parameters.toLocaleString('en-US'),
+    ...runners.map((label) => r.rows.find((x) => x.model === m.name && runnerLabel(x) === label)?.stepsPerSecond.toFixed(1) ?? '—'),
+  ]);
+  return { title: `Adam training steps per second (median of ${r.runs} runs; each step ends with the loss read back)`, headers: ['model', 'parameters', ...runners], rows };
+}
+
+/** blockgrad on wasm at the same thread count as each peer, over that peer. */
+export function leadTable(r: TrainingResult): Table {
+  const rows = r.models.flatMap((m) =>
+    r.rows
+      .filter((x) => x.model === m.name && x.library !== 'blockgrad')
+      .map((peer) => {
+        const ours = r.rows.find((x) => x.model === m.name && x.library === 'blockgrad' && x.backend === 'wasm' && x.threads === peer.threads);
+        const lead = ours ? ours.stepsPerSecond / peer.stepsPerSecond : undefined;
+        return [m.name, runnerLabel(peer), peer.stepsPerSecond.toFixed(1), ours ? ours.stepsPerSecond.toFixed(1) : '—', lead === undefined ? '—' : `${lead.toFixed(2)}x`, lead === undefined ? '—' : lead > 1 ? 'met' : 'MISSED'];
+      }));
+  return { title: 'blockgrad wasm against each peer at the same thread count (steps/s, median runs)', headers: ['model', 'peer', 'peer steps/s', 'blockgrad wasm steps/s', 'blockgrad / peer', 'faster'], rows };
+}
+
+export function trainingMemoryTable(r: TrainingResult): Table {
+  const ours = r.rows.filter((x) => x.peakBytes !== undefined);
+  const runners = [...new Set(ours.map(runnerLabel))];
+  const rows = r.models.map((m) => {
+    const peaks = runners.map((label) => ours.find((x) => x.model === m.name && runnerLabel(x) === label)?.peakBytes);
+    const measured = peaks.filter((b): b is number => b !== undefined);
+    return [m.name, mib(4 * m.parameters), mib(m.budgetBytes), ...peaks.map((b) => (b === undefined ? '—' : mib(b))), measured.length ? (Math.max(...measured) <= m.budgetBytes ? 'met' : 'MISSED') : '—'];
+  });
+  return {
+    title: 'blockgrad peak memory of one training step (MiB, after backward: parameters, gradients, Adam moments, graph)',
+    headers: ['model', 'parameters (f32)', 'budget: 4 × parameters + activations and their gradients', ...runners, 'within budget'],
+    rows,
+  };
+}
+
+export function trainingSection(r: TrainingResult): string {
+  return [
+    '## training',
+    '',
+    'Whole Adam steps (lr 1e-3) of a Packed-Ensembles MLP on one fixed synthetic batch: **blockgrad** (`nn.PackedMLP`, `crossEntropy` of',
+    'every estimator, `optim.Adam`; js for the small model only); **tfjs** (tfjs-core ops on its wasm backend: a batched `matMul` per',
+    'layer, relu, log-softmax cross-entropy, `tf.train.adam`); **jax-js** (`jit` of `valueAndGrad` and Adam written out, wasm device);',
+    '**PyTorch** (`bench/torch_packed_mlp.py`: `bmm` per layer, `torch.optim.Adam`). Every step ends with the loss read back.',
+    '',
+    renderMarkdown(stepsTable(r)),
+    '',
+    renderMarkdown(leadTable(r)),
+    '',
+    renderMarkdown(trainingMemoryTable(r)),
+    '',
+    ...(r.absent.length ? ['Absent:', '', ...r.absent.map((a) => `- **${a.runner}**: ${a.reason}`), ''] : []),
+  ].join('\n');
+}
