@@ -1,17 +1,48 @@
-// The quick benchmark on the wasm backend, run programmatically: results are well-formed (never timed).
+// The quick benchmark (wasm grid, training steps, charts), run programmatically: results are well-formed
+// (never timed).
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBenchmark } from '../bench/lib/benchmark.ts';
+import { trainingChart, wasmCharts } from '../bench/lib/charts.ts';
+import { fastestTable } from '../bench/lib/fastest.ts';
+import { headlines } from '../bench/lib/overview.ts';
+import { rooflineTable } from '../bench/lib/roofline.ts';
+import { runTrainingBenchmark } from '../bench/lib/training-benchmark.ts';
+import { leadTable, stepsTable, trainingMemoryTable } from '../bench/lib/training-report.ts';
 import { engineStrategies } from '../bench/lib/engine-strategies.ts';
 import { gridPoints } from '../bench/lib/grid.ts';
 import { renderMarkdown, renderText } from '../bench/lib/table.ts';
 import { memoryTable, scalingTable, threadTable } from '../bench/lib/report.ts';
 import { targetsTable } from '../bench/lib/targets.ts';
-import type { Absent, Row } from '../bench/lib/types.ts';
+import type { Table } from '../bench/lib/table.ts';
+import type { Absent, BenchResult, Row } from '../bench/lib/types.ts';
 
 const positive = (v: number): boolean => Number.isFinite(v) && v > 0;
 const threads = [1, 2];
 
-describe('npm run bench -- --backend wasm --quick', () => {
+function expectWellFormed(table: Table): void {
+  expect(table.rows.length).toBeGreaterThan(0);
+  for (const row of table.rows) expect(row.length).toBe(table.headers.length);
+  expect(renderText(table)).toContain(table.headers[0]);
+  expect(renderMarkdown(table)).toContain(`| ${table.headers.join(' | ')} |`);
+}
+
+/** Charts written to a fresh folder: each file an SVG with at least one bar. */
+function expectCharts(files: string[], dir: string): void {
+  expect(files.length).toBeGreaterThan(0);
+  for (const f of files) {
+    const svg = readFileSync(join(dir, f), 'utf8');
+    expect(svg.startsWith('<svg'), f).toBe(true);
+    expect(svg, f).toContain('<rect x=');
+    expect(svg, f).not.toContain('NaN');
+  }
+}
+
+let wasm: BenchResult | undefined;
+
+describe('npm run bench -- --quick', () => {
   it('measures every strategy on every quick point and thread count, or says why a peer is absent', async () => {
     const progress: number[] = [];
     const r = await runBenchmark({ backend: 'wasm', threads, quick: true, command: 'test', onProgress: (done) => progress.push(done) });
@@ -20,7 +51,7 @@ describe('npm run bench -- --backend wasm --quick', () => {
     expect(progress.at(-1)).toBe(points.length * threads.length);
 
     for (const row of r.rows) {
-      expect(['blockLinear', 'mask', 'loop', 'blockDiag', 'tfjs', 'ort', 'peak']).toContain(row.strategy);
+      expect(['blockLinear', 'mask', 'loop', 'blockDiag', 'tfjs', 'jax', 'ort', 'peak']).toContain(row.strategy);
       expect(['forward', 'forward+backward']).toContain(row.pass);
       expect(threads).toContain(row.threads);
       expect(row.B).toBe(128);
@@ -37,6 +68,7 @@ describe('npm run bench -- --backend wasm --quick', () => {
         }
         expect(find(p, t, 'ort', 'forward') ?? absentAt('ort', t), `ort ${t}T`).toBeDefined();
         expect(find(p, t, 'tfjs', 'forward+backward') ?? absentAt('tfjs', t), `tfjs ${t}T`).toBeDefined();
+        expect(find(p, t, 'jax', 'forward+backward') ?? absentAt('jax', t), `jax-js ${t}T`).toBeDefined();
         expect(r.pytorch.some((x) => x.M === p.M && x.F === p.F && x.threads === t) || absentAt('pytorch', t), `PyTorch ${t}T`).toBeTruthy();
       }
     }
@@ -48,12 +80,29 @@ describe('npm run bench -- --backend wasm --quick', () => {
 
     expect(r.machine.cores).toBeGreaterThan(0);
     expect(positive(r.machine.peakPerCoreGflops)).toBe(true);
+    expect(positive(r.machine.bandwidthGBs)).toBe(true);
     expect(r.machine.backend.threads).toBe(2);
-    for (const table of [threadTable(r, 1), threadTable(r, 2), scalingTable(r, 1, 2), memoryTable(r), targetsTable(r)]) {
-      expect(table.rows.length).toBeGreaterThan(0);
-      for (const row of table.rows) expect(row.length).toBe(table.headers.length);
-      expect(renderText(table)).toContain(table.headers[0]);
-      expect(renderMarkdown(table)).toContain(`| ${table.headers.join(' | ')} |`);
-    }
+    for (const table of [threadTable(r, 1), threadTable(r, 2), scalingTable(r, 1, 2), memoryTable(r), rooflineTable(r), fastestTable(r), targetsTable(r)]) expectWellFormed(table);
+    const dir = mkdtempSync(join(tmpdir(), 'bench-charts-'));
+    expectCharts(wasmCharts(r, dir).map((c) => c.file), dir);
+    wasm = r;
   }, 300_000);
+
+  it('times a whole Adam step of the digits-sized model on every runner, or says why one is absent', async () => {
+    const r = await runTrainingBenchmark({ quick: true, threads, adapter: { kind: 'none', reason: 'not probed in this test' } });
+    expect(r.models.map((m) => m.name)).toEqual(['digits']);
+    expect(r.models[0].parameters).toBeGreaterThan(0);
+    for (const row of r.rows) expect([row.ms, row.bestMs, row.stepsPerSecond].every(positive), JSON.stringify(row)).toBe(true);
+    const ours = r.rows.filter((x) => x.library === 'blockgrad');
+    expect(ours.map((x) => `${x.backend} ${x.threads}`)).toEqual(['js 1', 'wasm 1', 'wasm 2']);
+    for (const x of ours) expect(positive(x.peakBytes ?? 0)).toBe(true);
+    for (const [library, runner] of [['tfjs', 'tfjs wasm'], ['jax-js', 'jax-js wasm'], ['PyTorch', 'PyTorch cpu']]) {
+      expect(r.rows.some((x) => x.library === library) || r.absent.some((a) => a.runner.startsWith(runner)), library).toBe(true);
+    }
+    expect(r.absent.find((a) => a.runner === 'blockgrad webgpu')?.reason).toBe('not probed in this test');
+    for (const table of [stepsTable(r), leadTable(r), trainingMemoryTable(r)]) expectWellFormed(table);
+    const dir = mkdtempSync(join(tmpdir(), 'bench-charts-'));
+    expectCharts([trainingChart(r, dir).file], dir);
+    if (wasm) expect(headlines({ wasm, training: r }).length).toBeGreaterThan(0);
+  }, 120_000);
 });

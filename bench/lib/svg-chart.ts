@@ -20,11 +20,12 @@ const [W, H, LEFT, RIGHT, TOP, BOTTOM] = [820, 380, 64, 170, 36, 48];
 const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const fmt = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 1 ? String(Number(v.toFixed(1))) : String(Number(v.toPrecision(2))));
 
-/** Axis ticks: powers of ten on a log axis, about five round steps on a linear one. */
+/** Axis ticks: 1-2-5 steps on a log axis (powers of ten only past three decades), about five round steps on a linear one. */
 function ticks(lo: number, hi: number, log: boolean): number[] {
   if (log) {
+    const steps = Math.log10(hi / lo) > 3 ? [1] : [1, 2, 5];
     const out: number[] = [];
-    for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) out.push(10 ** e);
+    for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) out.push(...steps.map((k) => k * 10 ** e));
     return out;
   }
   const step = 10 ** Math.floor(Math.log10(hi / 5 || 1));
