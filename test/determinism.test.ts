@@ -6,7 +6,7 @@ import * as bg from '../src/index.ts';
 import type { Backend } from '../src/backend/backend.ts';
 import { createWasmBackend } from '../src/backend/wasm/index.ts';
 import { engine } from '../src/engine.ts';
-import { disposeRun, maxRelativeDifference, trainingRun } from './helpers/training-run.ts';
+import { disposeRun, maxRelativeDifference, threadedHidden, trainingRun } from './helpers/training-run.ts';
 
 const steps = 15;
 const created: Backend[] = [];
@@ -19,7 +19,7 @@ afterAll(async () => {
 /** Parameters after `steps` steps from seed 7 on `backend`. */
 async function trained(backend: Backend): Promise<Float32Array[]> {
   engine.backend = backend;
-  const run = trainingRun(7);
+  const run = trainingRun(7, threadedHidden);
   for (let i = 0; i < steps; i++) run.step(i);
   const params = await run.parameters();
   disposeRun(run);

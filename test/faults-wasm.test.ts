@@ -7,7 +7,7 @@ import type { Backend } from '../src/backend/backend.ts';
 import { createWasmBackend } from '../src/backend/wasm/index.ts';
 import type { Pool } from '../src/backend/wasm/pool.ts';
 import { engine } from '../src/engine.ts';
-import { disposeRun, maxRelativeDifference, trainingRun } from './helpers/training-run.ts';
+import { disposeRun, maxRelativeDifference, threadedHidden, trainingRun } from './helpers/training-run.ts';
 
 const threads = 3;
 const steps = 12;
@@ -30,15 +30,13 @@ async function restarted(pool: Pool, count: number): Promise<void> {
   await pool.settled();
 }
 
-/** Trains `steps` steps on a fresh wasm backend; `fault(i)` runs between the backward and the update of step i. */
+/** Trains `steps` steps on a fresh wasm backend; `fault(i)` runs before step i. */
 async function train(fault: (pool: Pool, i: number) => Promise<void> | void): Promise<{ params: Float32Array[]; pool: Pool }> {
   const { pool } = await freshWasm();
-  const run = trainingRun(3);
+  const run = trainingRun(3, threadedHidden);
   for (let i = 0; i < steps; i++) {
-    run.backward(i);
     await fault(pool, i);
-    run.optimizer.step();
-    run.optimizer.zeroGrad();
+    run.step(i);
   }
   const params = await run.parameters();
   disposeRun(run);
@@ -50,9 +48,9 @@ describe('wasm kernel workers that die mid-step', () => {
   it('an uninterrupted run (the baseline) matches the js reference', async () => {
     ({ params: clean } = await train(() => {}));
     await bg.init({ backend: 'js' });
-    const run = trainingRun(3);
+    const run = trainingRun(3, threadedHidden);
     for (let i = 0; i < steps; i++) run.step(i);
-    expect(maxRelativeDifference(clean, await run.parameters())).toBeLessThan(1e-4);
+    expect(maxRelativeDifference(clean, await run.parameters())).toBeLessThan(5e-4); // f32 sums in another order
     disposeRun(run);
   });
 
@@ -69,7 +67,7 @@ describe('wasm kernel workers that die mid-step', () => {
 
   it('a worker dying with a task in hand: the job is redone and nothing is lost', async () => {
     const { params, pool } = await train((p, i) => {
-      if (i === 3 || i === 8) p.crashDuringNextJob(1 + (i % 2)); // it dies in the update or the next step's first GEMM
+      if (i === 3 || i === 8) p.crashDuringNextJob(1 + (i % 2)); // it dies in the step's first GEMM split over the threads
     });
     expect(pool.lostTasks).toBe(2);
     await restarted(pool, 2);

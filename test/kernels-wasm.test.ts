@@ -58,6 +58,15 @@ describe('wasm backend, kernels large enough to be split over threads', () => {
       b.binary('sub', a, c, o, [300, 1000], [0, 1], [1, 0]);
       b.copyStrided(o, t, [1000, 300], [1, 1000], 0, [300, 1], 0);
     }));
+  it('the three block GEMMs, odd sizes above the serial threshold', () => {
+    const shape = { B: 129, G: 3, I: 77, O: 131 }; // 3.9M multiply-adds per GEMM
+    const { B, G, I, O } = shape;
+    return compare([data(B * G * I), data(G * O * I), data(G * O), data(B * G * O), new Float32Array(B * G * O), new Float32Array(B * G * I), new Float32Array(G * O * I), new Float32Array(G * O)], (b, [xs, w, bias, dy, y, dx, dw, db]) => {
+      b.blockLinear(xs, w, bias, y, shape, 'relu');
+      b.blockLinearInputGrad(dy, w, dx, shape);
+      b.blockLinearWeightGrad(dy, xs, dw, db, shape);
+    });
+  });
   it('softmax over many rows', () =>
     compare([x.subarray(0, 2000 * 50), new Float32Array(2000 * 50)], (b, [a, o]) => b.softmax(a, o, 2000, 50, true)));
   it('sgdStep and adamStep', () =>

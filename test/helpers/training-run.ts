@@ -25,14 +25,20 @@ export interface TrainingRun {
   parameters(): Promise<Float32Array[]>;
 }
 
+/**
+ * Hidden widths whose block GEMMs are large enough for the wasm backend to split them over its threads
+ * (small ones stay on the calling thread): for tests of thread faults and of determinism across threads.
+ */
+export const threadedHidden = [512, 512];
+
 /** A model, an optimizer and seeded batches on the backend current now. */
-export function trainingRun(seed: number): TrainingRun {
+export function trainingRun(seed: number, hiddenFeatures = config.hiddenFeatures): TrainingRun {
   const rng = new bg.Rng(seed);
   const batches = Array.from({ length: distinctBatches }, () => ({
     x: Float32Array.from({ length: batchSize * config.inFeatures }, () => rng.normal()),
     y: Int32Array.from({ length: batchSize }, () => rng.int(config.numClasses)),
   }));
-  const model = new bg.nn.PackedMLP({ ...config, rng: new bg.Rng(seed + 1) });
+  const model = new bg.nn.PackedMLP({ ...config, hiddenFeatures, rng: new bg.Rng(seed + 1) });
   const optimizer = new bg.optim.Adam(model.parameters(), { lr: 0.01 });
   const lossOf = (i: number): bg.Tensor =>
     bg.tidy(() => {

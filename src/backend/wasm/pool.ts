@@ -62,10 +62,10 @@ export class Pool {
     return this.start.ctrl >> 2;
   }
 
-  /** Runs `tasks` tasks of the job already written in the descriptor; returns when all are done. */
-  run(tasks: number): void {
+  /** Runs `tasks` tasks of the job already written in the descriptor (on this thread alone unless `parallel`); returns when all are done. */
+  run(tasks: number, parallel = true): void {
     if (tasks <= 0) return;
-    while (!this.runOnce(tasks)) {
+    while (!this.runOnce(tasks, parallel)) {
       const kind = this.words()[this.base + DESC_WORD];
       if (kind === Kind.sgd || kind === Kind.adam) {
         throw new Error('wasm backend: a kernel worker died during an in-place optimizer update, which cannot be redone; restore the parameters from a snapshot');
@@ -74,15 +74,15 @@ export class Pool {
   }
 
   /** One run of the job; false when a dying worker abandoned a task (every other task has then finished). */
-  private runOnce(tasks: number): boolean {
+  private runOnce(tasks: number, parallel: boolean): boolean {
     const w = this.words(), b = this.base;
     this.generation = (this.generation + 1) & 0xffff;
     const tag = this.generation << 16;
     const lostBefore = Atomics.load(w, b + LOST);
-    const helpers = Math.min(this.workers.length, tasks - 1);
+    const helpers = parallel ? Math.min(this.workers.length, tasks - 1) : 0;
     // Test hook: task 0 goes to the doomed worker, which dies holding it (it must be woken: all helpers are).
     const doomed = helpers === this.workers.length && this.workers[this.doomed - 1] ? this.doomed : 0;
-    this.doomed = 0;
+    if (doomed) this.doomed = 0; // a job on fewer threads leaves the crash for the next one
     Atomics.store(w, b + CRASH, doomed);
     Atomics.store(w, b + DONE, 0);
     Atomics.store(w, b + JOB, tag | tasks);

@@ -14,6 +14,8 @@ import { viewWords } from './view.ts';
 
 /** Elementwise kernels below this many elements stay on the calling thread: waking workers costs more. */
 const PARALLEL_MIN = 1 << 16;
+/** Multiply-adds below which a GEMM stays on the calling thread: waking the workers costs more than it saves. */
+const GEMM_PARALLEL_MIN = 1 << 21;
 
 class WasmStorage implements Storage {
   constructor(readonly backend: WasmBackend, readonly ptr: number, readonly size: number, readonly dtype: DType) {}
@@ -180,7 +182,8 @@ export class WasmBackend implements Backend {
 
   private gemm(g: Gemm): void {
     if (g.M === 0 || g.N === 0) return;
-    const threads = this.pool.threads;
+    const parallel = g.G * g.M * g.N * g.K >= GEMM_PARALLEL_MIN;
+    const threads = parallel ? this.pool.threads : 1;
     const t = tile(g, threads);
     const panel = scratchBytes(g, t);
     if (panel * threads > this.scratch.bytes) {
@@ -198,7 +201,7 @@ export class WasmBackend implements Backend {
         g.c + 4 * g0 * g.cG, g.cG * 4, g.crs, g.bias && g.bias + 4 * g0 * g.biasG, g.biasG * 4, g.relu ? 1 : 0,
         this.scratch.ptr, panel,
       ]);
-      this.pool.run(blocks * perBlock);
+      this.pool.run(blocks * perBlock, parallel);
     }
   }
 
