@@ -11,3 +11,6 @@ export * as optim from './optim/index.ts';
 export * as metrics from './metrics.ts';
 export * as io from './io/index.ts';
 export * from './inference/index.ts';
+export { TrainingGuard, type GuardOptions } from './resilience.ts';
+export { trainPackedMLP, evaluate, predictEstimators, defaultTrainConfig } from './training.ts';
+export type { TrainConfig, TrainCallbacks, TrainProgress, EpochReport, Evaluation } from './training.ts';

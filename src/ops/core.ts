@@ -9,7 +9,7 @@ export function backendOf(op: string, ...inputs: Tensor[]): Backend {
   for (const t of inputs) {
     const b = t.storageOf(op).backend;
     if (b !== backend) {
-      throw new Error(`${op}: inputs live on different backends (${backend.name} and ${b.name}); move them with model.to() or toBackend()`);
+      throw new Error(`${op}: inputs live on different backends (${backend.name} and ${b.name}): create inputs on the model's backend (init({ backend })) or move the model with model.to()`);
     }
   }
   return backend;
