@@ -25,16 +25,36 @@ export function torchMissing(): string | null {
 // B=128 M=16 F=64 for_loop           1.23 ms     40.1 GFLOP/s
 const LINE = /^B=(\d+) M=(\d+) F=(\d+) (\S+)\s+([\d.]+) ms\s+([\d.]+) GFLOP\/s/;
 
+/**
+ * How PyTorch may use `threads` cores: OpenBLAS's own pthreads (libopenblas0-pthread ignores
+ * torch.set_num_threads) under one torch thread, or torch's threads over single-threaded OpenBLAS. Both
+ * pools are always capped: left alone, OpenBLAS takes every core even at torch.set_num_threads(1), and
+ * both pools at once oversubscribe the cores.
+ */
+export function torchLaunches(threads: number): { torchThreads: number; env: NodeJS.ProcessEnv }[] {
+  const launch = (blas: number, torchThreads: number) => ({ torchThreads, env: { ...process.env, OPENBLAS_NUM_THREADS: String(blas), OMP_NUM_THREADS: String(torchThreads) } });
+  return threads === 1 ? [launch(1, 1)] : [launch(threads, 1), launch(1, threads)];
+}
+
+/** The reference at `threads` cores: per point and method, the faster of torchLaunches(threads). */
 export function runTorch(points: Point[], threads: number): TorchRow[] {
   const configs = JSON.stringify(points.map((p) => [p.B, p.M, p.F]));
-  const run = spawnSync(PYTHON, [script, String(threads), configs], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (run.status !== 0) throw new Error(`the PyTorch reference failed: ${(run.stderr || run.error?.message || '').trim().split('\n').pop()}`);
-  return run.stdout.split('\n').flatMap((line) => {
-    const m = LINE.exec(line.trim());
-    if (!m) return [];
-    const [B, M, F] = [m[1], m[2], m[3]].map(Number);
-    return [{ B, M, F, threads, method: m[4], ms: Number(m[5]), gflops: Number(m[6]) }];
+  const rows = torchLaunches(threads).flatMap(({ torchThreads, env }) => {
+    const run = spawnSync(PYTHON, [script, String(torchThreads), configs], { encoding: 'utf8', maxBuffer: 1 << 24, env });
+    if (run.status !== 0) throw new Error(`the PyTorch reference failed: ${(run.stderr || run.error?.message || '').trim().split('\n').pop()}`);
+    return run.stdout.split('\n').flatMap((line) => {
+      const m = LINE.exec(line.trim());
+      if (!m) return [];
+      const [B, M, F] = [m[1], m[2], m[3]].map(Number);
+      return [{ B, M, F, threads, method: m[4], ms: Number(m[5]), gflops: Number(m[6]) }];
+    });
   });
+  const fastest = new Map<string, TorchRow>();
+  for (const r of rows) {
+    const key = `${r.M} ${r.F} ${r.method}`, kept = fastest.get(key);
+    if (!kept || r.ms < kept.ms) fastest.set(key, r);
+  }
+  return [...fastest.values()];
 }
 
 /** The seed's own strategies in the reference script (its `bmm` is this engine's approach, not the seed's). */

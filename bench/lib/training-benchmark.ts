@@ -78,7 +78,8 @@ export async function runTrainingBenchmark(options: TrainingOptions): Promise<Tr
 
   for (const { backend, threads, m } of engineJobs) {
     await bg.init({ backend, threads });
-    await record(m, 'blockgrad', backend, threads, () => engineTraining(m));
+    const shown = backend === 'webgpu' && options.adapter.kind === 'software' ? 'webgpu-swiftshader' : backend;
+    await record(m, 'blockgrad', shown, threads, () => engineTraining(m));
   }
 
   const tfjs = await loadTfjs().catch((e: unknown) => new Error(`tfjs could not start: ${reason(e)}`));

@@ -3,7 +3,7 @@
 import { renderMarkdown, type Table } from './table.ts';
 import type { TrainingResult, TrainingRow } from './training-benchmark.ts';
 
-export const runnerLabel = (r: Pick<TrainingRow, 'library' | 'backend' | 'threads'>): string => `${r.library} ${r.backend}${r.backend === 'webgpu' ? '' : ` ${r.threads}T`}`;
+export const runnerLabel = (r: Pick<TrainingRow, 'library' | 'backend' | 'threads'>): string => `${r.library} ${r.backend}${r.backend.startsWith('webgpu') ? '' : ` ${r.threads}T`}`;
 const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(2);
 const describe = (m: TrainingResult['models'][number]): string => `${m.name} (in ${m.inFeatures}, hidden [${m.hidden.join(', ')}], M ${m.numEstimators}, alpha ${m.alpha}, C ${m.classes}, batch ${m.batch})`;
 
@@ -52,7 +52,8 @@ export function trainingSection(r: TrainingResult): string {
     'Whole Adam steps (lr 1e-3) of a Packed-Ensembles MLP on one fixed synthetic batch: **blockgrad** (`nn.PackedMLP`, `crossEntropy` of',
     'every estimator, `optim.Adam`; js for the small model only); **tfjs** (tfjs-core ops on its wasm backend: a batched `matMul` per',
     'layer, relu, log-softmax cross-entropy, `tf.train.adam`); **jax-js** (`jit` of `valueAndGrad` and Adam written out, wasm device);',
-    '**PyTorch** (`bench/torch_packed_mlp.py`: `bmm` per layer, `torch.optim.Adam`). Every step ends with the loss read back.',
+    '**PyTorch** (`bench/torch_packed_mlp.py`: `bmm` per layer, `torch.optim.Adam`; threads as in the grid above). Every step ends with the',
+    'loss read back. **webgpu-swiftshader**: SwiftShader, a software adapter on the CPU: CPU timings, not a GPU figure.',
     '',
     renderMarkdown(stepsTable(r)),
     '',
