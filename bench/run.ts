@@ -27,7 +27,7 @@ else {
   const adapter = await probeAdapter();
   const wasm = await benchWasm(options, command, out);
   const training = await benchTraining({ ...options, adapter }, out);
-  const charts = [...wasm.charts, training.chart];
+  const charts = [wasm.charts[0], training.chart]; // the headline ones; each section links all of its own
   let webgpuScope: string;
   if (adapter.kind === 'none') webgpuScope = `not run: no WebGPU adapter (${adapter.reason})`;
   else {
@@ -35,7 +35,7 @@ else {
     webgpuScope = adapter.kind === 'software'
       ? `${quick ? 'the quick subset' : 'the whole grid (--webgpu-full)'} on a software adapter: SwiftShader (CPU), not a GPU figure`
       : `the ${quick ? 'quick subset' : 'whole grid'} on ${adapter.adapter}`;
-    charts.push((await benchWebGPU(quick, command, out)).chart);
+    await benchWebGPU(quick, command, out);
   }
   if (out.markdown) writeSection(out.markdown, 'overview', overviewSection({ command, wasm: wasm.result, training: training.result, adapter, webgpuScope, charts, dir: out.dir }));
 }

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gridPoints, label, webgpuGridPoints } from './grid.ts';
 import { gflopsOf } from './report.ts';
-import { barChart, type BarChart } from './svg-chart.ts';
+import { barChart, PALETTE, type BarChart } from './svg-chart.ts';
 import { bestTorch, torchRow } from './torch.ts';
 import type { TrainingResult } from './training-benchmark.ts';
 import { runnerLabel } from './training-report.ts';
@@ -18,6 +18,9 @@ export interface Chart {
 }
 
 const strategies: Strategy[] = ['blockLinear', 'mask', 'loop', 'blockDiag', 'tfjs', 'jax', 'ort'];
+/** One colour per strategy across the grid charts, whichever of them a chart shows. */
+const colours = [...strategies, 'PyTorch best seed', 'PyTorch bmm'];
+const withColour = (series: BarChart['series']): BarChart['series'] => series.map((s) => ({ ...s, color: PALETTE[colours.indexOf(s.name) % PALETTE.length] }));
 const GRID_AXIS = '(M, F), B = 128';
 
 function save(dir: string, file: string, chart: BarChart): Chart {
@@ -47,7 +50,7 @@ export function wasmCharts(r: BenchResult, dir: string): Chart[] {
         unit: 'GFLOP/s',
         categoryLabel: GRID_AXIS,
         categories,
-        series: gridSeries(r, points, t, pass),
+        series: withColour(gridSeries(r, points, t, pass)),
         log: true,
       })));
   const speedups = (pass: Pass): BarChart['series'] =>

@@ -15,6 +15,7 @@ export interface Overview {
   adapter: AdapterKind;
   /** Why the WebGPU grid ran as it did (full, quick subset on a software adapter, or not at all). */
   webgpuScope: string;
+  /** The headline charts (the sections below hold all of them). */
   charts: Chart[];
   dir: string;
 }
@@ -55,5 +56,7 @@ export function overviewSection(o: Overview): string {
     ...headlines(o).map((h) => `- ${h}`),
     '',
     ...chartLinks(o.charts, o.dir).flatMap((link) => [link, '']),
+    'Every chart and table of the run is in its section below.',
+    '',
   ].join('\n');
 }

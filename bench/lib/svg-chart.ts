@@ -8,15 +8,17 @@ export interface BarChart {
   /** The category axis's label. */
   categoryLabel: string;
   categories: string[];
-  series: { name: string; values: (number | undefined)[] }[];
+  /** Each series' bars; a series without a colour takes the palette's colour of its position. */
+  series: { name: string; values: (number | undefined)[]; color?: string }[];
   log?: boolean;
   /** A horizontal reference line (e.g. 1x on a speed-up chart). */
   reference?: number;
 }
 
-const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+export const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 const [W, H, LEFT, RIGHT, TOP, BOTTOM] = [820, 380, 64, 170, 36, 48];
 
+const colour = (s: BarChart['series'][number], k: number): string => s.color ?? PALETTE[k % PALETTE.length];
 const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const fmt = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 1 ? String(Number(v.toFixed(1))) : String(Number(v.toPrecision(2))));
 
@@ -53,11 +55,11 @@ export function barChart(c: BarChart): string {
       s.values.flatMap((v, i) => {
         if (v === undefined || !(v > 0)) return [];
         const x = LEFT + groupW * i + groupW * 0.1 + barW * k, yTop = y(Math.min(v, top)), base = log ? y(bottom) : y(0);
-        return [`<rect x="${x.toFixed(1)}" y="${yTop.toFixed(1)}" width="${(barW - 1).toFixed(1)}" height="${(base - yTop).toFixed(1)}" fill="${PALETTE[k % PALETTE.length]}"><title>${escape(`${s.name} ${c.categories[i]}: ${fmt(v)}`)}</title></rect>`];
+        return [`<rect x="${x.toFixed(1)}" y="${yTop.toFixed(1)}" width="${(barW - 1).toFixed(1)}" height="${(base - yTop).toFixed(1)}" fill="${colour(s, k)}"><title>${escape(`${s.name} ${c.categories[i]}: ${fmt(v)}`)}</title></rect>`];
       })),
     ...(c.reference === undefined ? [] : [`<line x1="${LEFT}" x2="${LEFT + plotW}" y1="${y(c.reference).toFixed(1)}" y2="${y(c.reference).toFixed(1)}" stroke="black" stroke-dasharray="4 3"/>`]),
     `<line x1="${LEFT}" x2="${LEFT}" y1="${TOP}" y2="${TOP + plotH}" stroke="black"/><line x1="${LEFT}" x2="${LEFT + plotW}" y1="${TOP + plotH}" y2="${TOP + plotH}" stroke="black"/>`,
-    ...c.series.map((s, k) => `<rect x="${W - RIGHT + 14}" y="${TOP + 18 * k}" width="12" height="12" fill="${PALETTE[k % PALETTE.length]}"/><text x="${W - RIGHT + 32}" y="${TOP + 18 * k + 10}">${escape(s.name)}</text>`),
+    ...c.series.map((s, k) => `<rect x="${W - RIGHT + 14}" y="${TOP + 18 * k}" width="12" height="12" fill="${colour(s, k)}"/><text x="${W - RIGHT + 32}" y="${TOP + 18 * k + 10}">${escape(s.name)}</text>`),
     `<text x="${LEFT + plotW / 2}" y="${H - 8}" text-anchor="middle">${escape(c.categoryLabel)}</text>`,
     '</svg>',
   ];
