@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BlockShape } from '../src/backend/backend.ts';
 import { JsBackend } from '../src/backend/js/index.ts';
 import { Rng } from '../src/random.ts';
-import type { GemmCase, GemmResult } from './browser-webgpu-gemm.page.ts';
+import type { GemmResult } from './browser-webgpu-gemm.page.ts';
+import { type GemmCase, runGemmCase } from './helpers/gemm-case.ts';
 import { launchChromium, reportPageErrors } from './browser/helpers/chromium.ts';
 import { serveStatic, type StaticServer } from './browser/helpers/server.ts';
 
@@ -31,24 +32,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** The reference's y = relu(x·Wᵀ + b), dx, dW and db for a case. */
-function reference({ shape, x, w, bias, dy }: GemmCase): Record<'y' | 'dx' | 'dw' | 'db', Float32Array> {
-  const js = new JsBackend();
-  const { B, G, I, O } = shape;
-  const [xs, ws, bs, dys] = [x, w, bias, dy].map((v) => {
-    const s = js.alloc(v.length, 'f32');
-    js.upload(s, Float32Array.from(v));
-    return s;
-  });
-  const [y, dx, dw, db] = [B * G * O, B * G * I, G * O * I, G * O].map((n) => js.alloc(n, 'f32'));
-  js.blockLinear(xs, ws, bs, y, shape, 'relu');
-  js.blockLinearInputGrad(dys, ws, dx, shape);
-  js.blockLinearWeightGrad(dys, xs, dw, db, shape);
-  const read = (s: typeof y) => js.downloadSync(s) as Float32Array;
-  return { y: read(y), dx: read(dx), dw: read(dw), db: read(db) };
-}
-
-function expectClose(got: number[], want: Float32Array, tol: number, what: string): void {
+function expectClose(got: number[], want: number[], tol: number, what: string): void {
   expect(got.length, what).toBe(want.length);
   want.forEach((w, i) => {
     if (!(Math.abs(got[i] - w) <= tol * (1 + Math.abs(w)))) throw new Error(`${what}[${i}]: got ${got[i]}, want ${w}`);
@@ -73,15 +57,15 @@ describe('block GEMMs in headless Chromium on WebGPU', () => {
     const results = await page.evaluate((c) => (globalThis as unknown as { runGemms(c: GemmCase[]): Promise<GemmResult[]> }).runGemms(c), cases);
     expect(errors).toEqual([]);
     expect(results[0].adapter).not.toBe('');
-    cases.forEach((c, k) => {
-      const want = reference(c), got = results[k];
+    for (const [k, c] of cases.entries()) {
+      const want = await runGemmCase(new JsBackend(), c), got = results[k];
       const label = `${JSON.stringify(c.shape)}`;
       const { B, I, O } = c.shape;
       expectClose(got.y, want.y, 2e-5 * Math.sqrt(I), `${label} y`);
       expectClose(got.dx, want.dx, 2e-5 * Math.sqrt(O), `${label} dx`);
       expectClose(got.dw, want.dw, 2e-5 * Math.sqrt(B), `${label} dW`);
       expectClose(got.db, want.db, 2e-5 * Math.sqrt(B), `${label} db`);
-    });
+    }
     await page.close();
   });
 });

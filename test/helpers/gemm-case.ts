@@ -1,0 +1,35 @@
+// One run of the three block GEMMs on any backend, on plain arrays (so it crosses into a browser page).
+import type { Backend, BlockShape } from '../../src/backend/backend.ts';
+
+export interface GemmCase {
+  shape: BlockShape;
+  /** x [B, G*I], w [G, O, I], bias [G*O], dy [B, G*O] */
+  x: number[];
+  w: number[];
+  bias: number[];
+  dy: number[];
+}
+
+export interface GemmOutputs {
+  y: number[];
+  dx: number[];
+  dw: number[];
+  db: number[];
+}
+
+/** y = relu(x·Wᵀ + b), dx, dW and db of one case on backend b. */
+export async function runGemmCase(b: Backend, { shape, x, w, bias, dy }: GemmCase): Promise<GemmOutputs> {
+  const { B, G, I, O } = shape;
+  const [xs, ws, bs, dys] = [x, w, bias, dy].map((values) => {
+    const s = b.alloc(values.length, 'f32');
+    b.upload(s, Float32Array.from(values));
+    return s;
+  });
+  const [y, dx, dw, db] = [B * G * O, B * G * I, G * O * I, G * O].map((n) => b.alloc(n, 'f32'));
+  b.blockLinear(xs, ws, bs, y, shape, 'relu');
+  b.blockLinearInputGrad(dys, ws, dx, shape);
+  b.blockLinearWeightGrad(dys, xs, dw, db, shape);
+  const [yv, dxv, dwv, dbv] = await Promise.all([y, dx, dw, db].map(async (s) => [...(await b.download(s))]));
+  [xs, ws, bs, dys, y, dx, dw, db].forEach((s) => b.free(s));
+  return { y: yv, dx: dxv, dw: dwv, db: dbv };
+}
