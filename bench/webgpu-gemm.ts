@@ -5,9 +5,8 @@
 // Without a GPU the adapter is SwiftShader, which runs on the CPU: its figures say nothing about GPUs.
 import type { Backend, BlockShape, Storage } from '../src/backend/backend.ts';
 import { createWebGPUBackend } from '../src/backend/webgpu/index.ts';
+import { B, gridPoints } from './lib/grid.ts';
 
-const B = 128;
-const grid: [number, number][] = [[16, 64], [4, 256], [16, 256], [8, 512], [4, 1024], [2, 4096]];
 const RUNS = 5;
 
 function median(xs: number[]): number {
@@ -61,7 +60,7 @@ console.log(`adapter: ${adapter}`);
 if (software) console.log('*** SwiftShader / software adapter: these are CPU timings, NOT GPU figures ***');
 console.log(`\nB = ${B}, GFLOP/s (median of ${RUNS}), useful flops 2·B·M·F² per GEMM`);
 console.log('(M, F)      |    fwd |     dX | dW(+db) |    f+b');
-for (const [M, F] of grid) {
+for (const { M, F } of gridPoints(false)) {
   const cells = (await measure(be, M, F)).map((v) => v.toFixed(2).padStart(6));
   console.log(`(${M}, ${F})`.padEnd(11), '|', cells[0], '|', cells[1], '|', cells[2].padStart(7), '|', cells[3]);
 }
