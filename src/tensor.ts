@@ -175,5 +175,3 @@ export class Tensor {
   }
 }
 
-/** @internal The shared-storage type, for backends moving tensors. */
-export type { SharedStorage };

@@ -1,6 +1,5 @@
 // Creating tensors from values, constants and the seedable RNG.
 import type { DType } from '../backend/backend.ts';
-import { engine } from '../engine.ts';
 import { Rng } from '../random.ts';
 import { formatShape, type Shape, sizeOf, type Tensor } from '../tensor.ts';
 import { empty } from './core.ts';
@@ -82,9 +81,6 @@ let defaultRng = new Rng(0);
 export function seed(value: number): void {
   defaultRng = new Rng(value);
 }
-export function globalRng(): Rng {
-  return defaultRng;
-}
 
 export interface RandomOptions extends CreateOptions {
   rng?: Rng;
@@ -109,9 +105,4 @@ function sampled(op: string, shape: Shape, options: RandomOptions, draw: (rng: R
   upload(op, t, t.dtype === 'i32' ? Int32Array.from(data) : data);
   t.requiresGrad = options.requiresGrad ?? false;
   return t;
-}
-
-/** The backend new tensors are created on. */
-export function currentBackend() {
-  return engine.backend;
 }

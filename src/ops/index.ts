@@ -1,4 +1,4 @@
-export { tensor, full, zeros, ones, zerosLike, onesLike, randn, rand, seed, globalRng } from './create.ts';
+export { tensor, full, zeros, ones, zerosLike, onesLike, randn, rand, seed } from './create.ts';
 export type { CreateOptions, RandomOptions } from './create.ts';
 export { add, sub, mul, div, pow, maximum, minimum, greater, equal, neg, exp, log, sqrt, tanh, sigmoid, relu, abs } from './elementwise.ts';
 export { sum, mean, max, sumTo } from './reduce.ts';
