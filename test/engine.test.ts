@@ -14,6 +14,13 @@ describe('tensors', () => {
     expect(await bg.tensor([7]).item()).toBe(7);
   });
 
+  it('records the range of a large i32 tensor (labels) without overflowing the stack', () => {
+    const labels = Int32Array.from({ length: 300_000 }, (_, i) => i % 7);
+    const t = bg.tensor(labels);
+    expect(t.intRange).toEqual([0, 6]);
+    expect(() => bg.oneHot(t, 6)).toThrow(/labels must be in \[0, 5\], found values in \[0, 6\]/);
+  });
+
   it('reshape is a view over the same storage (no copy)', () => {
     const before = bg.memory().bytes;
     const t = bg.zeros([4, 6]);

@@ -66,3 +66,14 @@ export function normAxis(op: string, axis: number, rank: number): number {
   if (!Number.isInteger(a) || a < 0 || a >= rank) throw new Error(`${op}: axis ${axis} is out of range for rank ${rank}`);
   return a;
 }
+
+/** [min, max] of integer values ([0, 0] when empty), by a loop: spreading a large array into Math.min overflows the stack. */
+export function valueRange(values: ArrayLike<number>): [number, number] {
+  if (values.length === 0) return [0, 0];
+  let lo = values[0], hi = values[0];
+  for (let i = 1; i < values.length; i++) {
+    if (values[i] < lo) lo = values[i];
+    else if (values[i] > hi) hi = values[i];
+  }
+  return [lo, hi];
+}

@@ -2,7 +2,7 @@
 import type { DType } from '../backend/backend.ts';
 import { Rng } from '../random.ts';
 import { formatShape, type Shape, sizeOf, type Tensor } from '../tensor.ts';
-import { empty } from './core.ts';
+import { empty, valueRange } from './core.ts';
 
 export interface CreateOptions {
   dtype?: DType;
@@ -53,7 +53,7 @@ export function tensor(values: Float32Array | Int32Array | ArrayLike<number> | N
 /** Writes host values into a fresh tensor, recording an i32 tensor's range (for label checks without readback). */
 function upload(op: string, t: Tensor, data: Float32Array | Int32Array): void {
   t.backend.upload(t.storageOf(op), data);
-  if (data instanceof Int32Array) t.intRange = data.length ? [Math.min(...data), Math.max(...data)] : [0, 0];
+  if (data instanceof Int32Array) t.intRange = valueRange(data);
 }
 
 /** A tensor filled with one value. */

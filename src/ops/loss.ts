@@ -1,7 +1,7 @@
 // Losses, composed from primitives (their gradients come from the parts).
 import { engine } from '../engine.ts';
 import { formatShape, type Tensor } from '../tensor.ts';
-import { backendOf, compute, expectDType } from './core.ts';
+import { backendOf, compute, expectDType, valueRange } from './core.ts';
 import { mul, neg, sub } from './elementwise.ts';
 import { mean, sum } from './reduce.ts';
 import { logSoftmax } from './softmax.ts';
@@ -20,8 +20,7 @@ function checkLabelRange(op: string, labels: Tensor, classes: number): void {
   if (!range) {
     const backend = backendOf(op, labels);
     if (!backend.downloadSync) return; // checked when the labels were made (tensor()/concat keep the range)
-    const values = labels.dataSync();
-    range = values.length ? [Math.min(...values), Math.max(...values)] : [0, 0];
+    range = valueRange(labels.dataSync());
     labels.intRange = range;
   }
   if (range[0] < 0 || range[1] >= classes) {
