@@ -20,3 +20,8 @@ export function renderMarkdown(t: Table): string {
   const align = t.headers.map((_, i) => (i < (t.labels ?? 2) ? ':--' : '--:'));
   return [`**${t.title}**`, '', line(t.headers), line(align), ...t.rows.map(line)].join('\n');
 }
+
+/** The markdown lines listing what a section could not measure (none when nothing is absent). */
+export function absentSection(items: string[]): string[] {
+  return items.length ? ['Absent:', '', ...items.map((item) => `- ${item}`), ''] : [];
+}

@@ -1,6 +1,6 @@
 // The training tables (stdout and BENCHMARKS.md): steps per second of every runner, this engine's lead over
 // each peer at the same thread count, and this engine's peak memory against the least a step can hold.
-import { renderMarkdown, type Table } from './table.ts';
+import { absentSection, renderMarkdown, type Table } from './table.ts';
 import type { TrainingResult, TrainingRow } from './training-benchmark.ts';
 
 export const runnerLabel = (r: Pick<TrainingRow, 'library' | 'backend' | 'threads'>): string => `${r.library} ${r.backend}${r.backend.startsWith('webgpu') ? '' : ` ${r.threads}T`}`;
@@ -61,6 +61,6 @@ export function trainingSection(r: TrainingResult): string {
     '',
     renderMarkdown(trainingMemoryTable(r)),
     '',
-    ...(r.absent.length ? ['Absent:', '', ...r.absent.map((a) => `- **${a.runner}**: ${a.reason}`), ''] : []),
+    ...absentSection(r.absent.map((a) => `**${a.runner}**: ${a.reason}`)),
   ].join('\n');
 }

@@ -1,6 +1,6 @@
 // The WebGPU tables (stdout and BENCHMARKS.md): GFLOP/s per strategy and the ratios of the issue's targets.
 import { label, webgpuGridPoints } from './grid.ts';
-import { renderMarkdown, type Table } from './table.ts';
+import { absentSection, renderMarkdown, type Table } from './table.ts';
 import type { Pass } from './types.ts';
 import { type WebGPUBenchResult, type WebGPUStrategy, webgpuStrategies } from './webgpu-benchmark.ts';
 
@@ -48,6 +48,6 @@ export function webgpuSection(r: WebGPUBenchResult): string {
     '',
     renderMarkdown(webgpuTable(r)),
     '',
-    ...(r.absent.length ? ['Absent:', '', ...r.absent.map((a) => `- **${a.strategy}**: ${a.reason}`), ''] : []),
+    ...absentSection(r.absent.map((a) => `**${a.strategy}**: ${a.reason}`)),
   ].join('\n');
 }
