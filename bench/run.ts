@@ -7,6 +7,7 @@ import { writeSection } from './lib/markdown.ts';
 import { parseOptions } from './lib/options.ts';
 import { outputFor } from './lib/output.ts';
 import { overviewSection } from './lib/overview.ts';
+import { enableRelaxedSimd } from './lib/relaxed-simd.ts';
 import { benchTraining } from './training.ts';
 import { benchWasm } from './wasm.ts';
 import { benchWebGPU } from './webgpu.ts';
@@ -20,6 +21,7 @@ try {
 }
 const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
 const out = outputFor(options.quick);
+await enableRelaxedSimd(); // before any kernel module compiles
 
 if (options.backend === 'webgpu') await benchWebGPU(options.quick, command, out);
 else if (options.backend === 'wasm') await benchWasm(options, command, out);

@@ -9,6 +9,11 @@ export interface InitOptions {
   backend?: BackendChoice;
   /** Kernel worker threads for the wasm backend (default: the number of cores). */
   threads?: number;
+  /**
+   * wasm backend: use the relaxed-SIMD build (fused multiply-add) where the host validates it (default
+   * true; Chrome ≥ 114 and Node ≥ 22 do). false forces the plain-SIMD build every host runs.
+   */
+  relaxedSimd?: boolean;
 }
 
 /** Chooses the backend new tensors are created on; 'auto' prefers WebGPU, then wasm. Returns its name. */
@@ -19,7 +24,7 @@ export async function init(options: InitOptions = {}): Promise<BackendName> {
 
 /** The backend of that name (created once and cached), without making it the current one. */
 export async function getBackend(choice: BackendChoice, options: InitOptions = {}): Promise<Backend> {
-  return createBackend(choice, { threads: options.threads });
+  return createBackend(choice, { threads: options.threads, relaxedSimd: options.relaxedSimd });
 }
 
 /** Name of the backend in use. */

@@ -51,7 +51,7 @@ describe('npm run bench -- --quick', () => {
     expect(progress.at(-1)).toBe(points.length * threads.length);
 
     for (const row of r.rows) {
-      expect(['blockLinear', 'mask', 'loop', 'blockDiag', 'tfjs', 'jax', 'ort', 'peak']).toContain(row.strategy);
+      expect(['blockLinear', 'blockLinearSimd', 'mask', 'loop', 'blockDiag', 'tfjs', 'jax', 'ort', 'peak']).toContain(row.strategy);
       expect(['forward', 'forward+backward']).toContain(row.pass);
       expect(threads).toContain(row.threads);
       expect(row.B).toBe(128);
@@ -63,7 +63,8 @@ describe('npm run bench -- --quick', () => {
     const absentAt = (s: Absent['strategy'], t: number): Absent | undefined => r.absent.find((a) => a.strategy === s && a.threads === t);
     for (const p of points) {
       for (const t of threads) {
-        for (const s of [...engineStrategies, 'peak']) {
+        // the benchmark turns relaxed SIMD on, so the plain-SIMD build is measured beside it
+        for (const s of [...engineStrategies, 'blockLinearSimd', 'peak']) {
           for (const pass of ['forward', 'forward+backward']) expect(find(p, t, s, pass), `${s} ${pass} ${t}T`).toBeDefined();
         }
         expect(find(p, t, 'ort', 'forward') ?? absentAt('ort', t), `ort ${t}T`).toBeDefined();
@@ -78,6 +79,8 @@ describe('npm run bench -- --quick', () => {
       for (const s of engineStrategies) expect(positive(r.memory.find((m) => m.M === p.M && m.F === p.F && m.strategy === s)?.bytes ?? 0), `${s} memory`).toBe(true);
     }
 
+    expect(r.machine.peakFlavour).toBe('relaxed-simd');
+    expect(r.machine.simdBuild).toMatch(/^relaxed SIMD/);
     expect(r.machine.cores).toBeGreaterThan(0);
     expect(positive(r.machine.peakPerCoreGflops)).toBe(true);
     expect(positive(r.machine.bandwidthGBs)).toBe(true);

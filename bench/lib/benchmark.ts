@@ -10,6 +10,7 @@ import { runOrt } from './ort.ts';
 import { PeakProbe, type Peak } from './peak.ts';
 import { loadTfjs, tfjsWorkload, type TfjsPeer } from './tfjs.ts';
 import { timeRuns, type Timing, type TimingOptions } from './timing.ts';
+import { enableRelaxedSimd } from './relaxed-simd.ts';
 import { runTorch, torchUnavailable } from './torch.ts';
 import type { Absent, BenchResult, MemoryRow, Pass, Point, Row, Strategy } from './types.ts';
 
@@ -69,6 +70,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
   const timing: TimingOptions = options.quick ? { runs: 3, minMs: 5 } : { runs: 5, minMs: 50 };
   const c = new Collector();
   const pytorch: BenchResult['pytorch'] = [];
+  const simdBuild = await enableRelaxedSimd();
   const probe = await PeakProbe.start();
   const tfjs: TfjsPeer | Error = await loadTfjs().catch((e: unknown) => new Error(`tfjs could not start: ${reason(e)}`));
   const jax: JaxPeer | Error = await loadJax().catch((e: unknown) => new Error(`jax-js could not start: ${reason(e)}`));
@@ -88,6 +90,10 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
       options.onProgress?.(done++, total, `${label(p)} ${t} thread(s)`);
       await bg.init({ backend: options.backend, threads: t });
       for (const s of engineStrategies) await timePasses(c, engineWorkload(s, p), p, t, s, passes, timing);
+      if (probe.flavour === 'relaxed-simd') {
+        await bg.init({ backend: options.backend, threads: t, relaxedSimd: false });
+        await timePasses(c, engineWorkload('blockLinear', p), p, t, 'blockLinearSimd', passes, timing);
+      }
       await probe.measure(timing);
       if (!c.isMissing('tfjs', t) && !(tfjs instanceof Error)) await timePeer(c, 'tfjs', () => tfjsWorkload(tfjs, p), p, t, timing);
       if (!c.isMissing('jax', t) && !(jax instanceof Error)) await timePeer(c, 'jax', () => jaxWorkload(jax, p), p, t, timing);
@@ -112,7 +118,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
     command: options.command,
     quick: options.quick,
     runs: timing.runs,
-    machine: describeMachine(bg.backendInfo().details, peak, bandwidth),
+    machine: describeMachine(bg.backendInfo().details, peak, bandwidth, simdBuild),
     rows: c.rows,
     memory: c.memory,
     absent: c.absent,

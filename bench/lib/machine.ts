@@ -14,7 +14,7 @@ function cpuModel(): string {
   return os.cpus()[0]?.model ?? 'unknown';
 }
 
-export function describeMachine(backend: Record<string, string | number | boolean>, peak: Peak, bandwidth: { GBs: number; threads: number }): Machine {
+export function describeMachine(backend: Record<string, string | number | boolean>, peak: Peak, bandwidth: { GBs: number; threads: number }, simdBuild: string): Machine {
   return {
     cpu: cpuModel(),
     cores: os.availableParallelism(),
@@ -25,6 +25,7 @@ export function describeMachine(backend: Record<string, string | number | boolea
     backend,
     peakPerCoreGflops: Number(peak.gflops.toFixed(2)),
     peakFlavour: peak.flavour,
+    simdBuild,
     bandwidthGBs: Number(bandwidth.GBs.toFixed(2)),
     bandwidthThreads: bandwidth.threads,
   };

@@ -26,9 +26,10 @@ function section(r: BenchResult, charts: string[]): string {
     '',
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.platform}, Node ${m.node}; load average at the end ${m.loadAverage.join(', ')}` +
       ` (a shared machine: other processes ran during the measurement). Backend: ${Object.entries(m.backend).map(([k, v]) => `${k} ${v}`).join(', ')}.` +
-      ` Measured register-resident wasm SIMD peak (${m.peakFlavour}): ${m.peakPerCoreGflops} GFLOP/s per core; the peak column is threads × that.`,
+      ` Kernels: ${m.simdBuild}. Measured register-resident wasm SIMD peak (${m.peakFlavour}): ${m.peakPerCoreGflops} GFLOP/s per core; the peak column is threads × that.`,
     '',
-    'Strategies: **blockLinear** this engine\'s op through autograd inside `tidy` (forward under `noGrad`); the seed\'s strategies written with',
+    'Strategies: **blockLinear** this engine\'s op through autograd inside `tidy` (forward under `noGrad`); **blockLinearSimd** the same on the',
+    'plain-SIMD build (what Firefox, Safari and Node < 22 run; measured when the relaxed build runs); the seed\'s strategies written with',
     'this engine: **mask** (dense [M·F, M·F] weight times a block mask each step, then `linear`), **loop** (M `linear`s on `slice`s, then',
     '`concat`), **blockDiag** (block-diagonal matrix materialised from the packed weight each step, then `linear`); **tfjs** (tfjs-backend-wasm,',
     'batched `matMul`, gradients by `tf.grads`); **jax** (jax-js, wasm device, `jit` of the batched `matmul` and `jit(grad(...))`);',
@@ -36,7 +37,7 @@ function section(r: BenchResult, charts: string[]): string {
     'in a child process per thread count); **PyTorch** (`../shared/ref/torch_blockdiag_bench.py`, forward+backward, best of the seed\'s',
     'strategies for_loop / grouped_conv1d / masked_dense / block_diag, and its bmm; at T threads the faster of OpenBLAS on T threads under one',
     'torch thread and T torch threads over single-threaded OpenBLAS); **peak**. PyTorch runs native AVX2/FMA code, whose per-core peak is about',
-    'twice the wasm SIMD peak measured here (128-bit vectors, no fused multiply-add): where PyTorch passes the peak column, no wasm kernel can follow.',
+    'twice the wasm SIMD peak measured here (128-bit vectors; FMA only in the relaxed build): where PyTorch passes the peak column, no wasm kernel can follow.',
     '',
     ...charts.flatMap((c) => [c, '']),
     ...threads.flatMap((t) => [renderMarkdown(threadTable(r, t)), '']),

@@ -1,6 +1,7 @@
 // Runs bench/ort-child.ts in a child process for one thread count and reads its timings.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { childNodeFlags } from './relaxed-simd.ts';
 import type { Timing, TimingOptions } from './timing.ts';
 import type { Point } from './types.ts';
 
@@ -24,7 +25,7 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 /** Resolves with the child's report, or rejects with its error output. */
 export function runOrt(job: OrtJob): Promise<OrtReport> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, JSON.stringify(job)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [...childNodeFlags(), '--import', 'tsx', child, JSON.stringify(job)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '', err = '';
     proc.stdout.on('data', (d: Buffer) => (out += d));
     proc.stderr.on('data', (d: Buffer) => (err += d));

@@ -6,7 +6,7 @@ import { bestTorch, torchRow } from './torch.ts';
 import type { BenchResult, Pass, Point, Strategy } from './types.ts';
 
 export const passes: Pass[] = ['forward', 'forward+backward'];
-const shown: Strategy[] = ['blockLinear', 'mask', 'loop', 'blockDiag', 'tfjs', 'jax', 'ort', 'peak'];
+const shown: Strategy[] = ['blockLinear', 'blockLinearSimd', 'mask', 'loop', 'blockDiag', 'tfjs', 'jax', 'ort', 'peak'];
 
 /** GFLOP/s of the median run, or of the fastest one. */
 export type Figure = 'gflops' | 'bestGflops';

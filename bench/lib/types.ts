@@ -1,6 +1,7 @@
 // The shapes of benchmark results (bench/results/<backend>.json).
 
-export type Strategy = 'blockLinear' | 'mask' | 'loop' | 'blockDiag' | 'tfjs' | 'jax' | 'ort' | 'peak';
+/** blockLinearSimd: blockLinear on the plain-SIMD build (hosts without relaxed SIMD: Firefox, Safari, Node < 22). */
+export type Strategy = 'blockLinear' | 'blockLinearSimd' | 'mask' | 'loop' | 'blockDiag' | 'tfjs' | 'jax' | 'ort' | 'peak';
 export type Pass = 'forward' | 'forward+backward';
 
 export interface Point {
@@ -53,6 +54,8 @@ export interface Machine {
   /** Measured register-resident wasm SIMD GFLOP/s of one core. */
   peakPerCoreGflops: number;
   peakFlavour: string;
+  /** Which SIMD build the process runs, and how it came to. */
+  simdBuild: string;
   /** Measured streaming bandwidth (GB/s) through the backend at the largest thread count. */
   bandwidthGBs: number;
   /** The thread count of that measurement. */

@@ -5,6 +5,8 @@ import { referenceBackend } from './js/index.ts';
 export interface BackendOptions {
   /** Kernel threads of the wasm backend (default: every core). */
   threads?: number;
+  /** wasm backend: false forces the plain-SIMD build (default: relaxed SIMD where the host validates it). */
+  relaxedSimd?: boolean;
 }
 
 const created = new Map<string, Promise<Backend>>();
@@ -14,7 +16,7 @@ async function make(name: BackendName, options: BackendOptions): Promise<Backend
     case 'js':
       return referenceBackend;
     case 'wasm':
-      return (await import('./wasm/index.ts')).createWasmBackend({ threads: options.threads });
+      return (await import('./wasm/index.ts')).createWasmBackend({ threads: options.threads, relaxedSimd: options.relaxedSimd });
     case 'webgpu':
       return (await import('./webgpu/index.ts')).createWebGPUBackend();
   }
@@ -40,7 +42,7 @@ export async function createBackend(choice: BackendName | 'auto', options: Backe
     }
   }
   if (!['js', 'wasm', 'webgpu'].includes(choice)) throw new Error(`init: unknown backend '${choice}' (use 'auto', 'webgpu', 'wasm' or 'js')`);
-  const key = choice === 'wasm' ? `wasm:${options.threads ?? 'all'}` : choice;
+  const key = choice === 'wasm' ? `wasm:${options.threads ?? 'all'}${options.relaxedSimd === false ? ':simd' : ''}` : choice;
   let backend = created.get(key);
   if (!backend) {
     backend = make(choice, options);

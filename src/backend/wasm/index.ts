@@ -10,6 +10,8 @@ import { WasmBackend } from './wasm-backend.ts';
 export interface WasmBackendOptions {
   /** Threads including the calling one; defaults to the number of cores. */
   threads?: number;
+  /** false forces the plain-SIMD build; by default the relaxed-SIMD one runs where the host validates it. */
+  relaxedSimd?: boolean;
 }
 
 const INITIAL_PAGES = 256; // 16 MiB
@@ -20,7 +22,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   const cores = await coreCount();
   const wanted = Math.max(1, Math.floor(options.threads ?? cores));
   const threads = blocker ? 1 : wanted;
-  const { module, flavour } = await compileKernels(!blocker);
+  const { module, flavour, relaxedOff } = await compileKernels(!blocker, options.relaxedSimd ?? true);
   const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: !blocker });
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   const kernels = instance.exports as unknown as Kernels;
@@ -34,7 +36,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     threads,
     cores,
     simd: flavour,
-    ...(flavour === 'simd' ? { relaxedSimdOff: 'this host does not validate relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd)' } : {}),
+    ...(relaxedOff ? { relaxedSimdOff: relaxedOff } : {}),
     sharedMemory: !blocker,
     ...(singleReason ? { singleThreadedBecause: singleReason } : {}),
   });

@@ -35,13 +35,19 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
 export interface KernelModule {
   module: WebAssembly.Module;
   flavour: Flavour;
+  /** Why the plain-SIMD build runs instead of the relaxed one (absent when relaxed SIMD runs). */
+  relaxedOff?: string;
 }
 
-/** Compiles the fastest build the host validates, shared-memory or not. */
-export async function compileKernels(shared: boolean): Promise<KernelModule> {
-  const relaxed = decode(shared ? builds.relaxedWasm : builds.relaxedUnsharedWasm);
-  if (WebAssembly.validate(relaxed)) return { module: await WebAssembly.compile(relaxed), flavour: 'relaxed-simd' };
+/** Compiles the fastest build the host validates (plain SIMD when `relaxed` is false), shared-memory or not. */
+export async function compileKernels(shared: boolean, relaxed = true): Promise<KernelModule> {
+  let relaxedOff = 'relaxedSimd: false was requested';
+  if (relaxed) {
+    const bytes = decode(shared ? builds.relaxedWasm : builds.relaxedUnsharedWasm);
+    if (WebAssembly.validate(bytes)) return { module: await WebAssembly.compile(bytes), flavour: 'relaxed-simd' };
+    relaxedOff = 'this host does not validate relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd)';
+  }
   const simd = decode(shared ? builds.simdWasm : builds.simdUnsharedWasm);
   if (!WebAssembly.validate(simd)) throw new Error('wasm backend: this host does not support WebAssembly SIMD');
-  return { module: await WebAssembly.compile(simd), flavour: 'simd' };
+  return { module: await WebAssembly.compile(simd), flavour: 'simd', relaxedOff };
 }

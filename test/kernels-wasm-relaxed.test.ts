@@ -1,0 +1,41 @@
+// The relaxed-SIMD build (fused multiply-add: what Chrome and Node ≥ 22 run) through the same kernel and op
+// suites as the plain one. Node 20 validates it only behind a V8 flag, which this file sets for its own
+// process before the first module compiles; the other suites keep the plain-SIMD build.
+import { setFlagsFromString } from 'node:v8';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Backend } from '../src/backend/backend.ts';
+import { createWasmBackend } from '../src/backend/wasm/index.ts';
+import { init } from '../src/index.ts';
+import { kernelSuite } from './helpers/kernel-suite.ts';
+import { opSuite } from './helpers/op-suite.ts';
+
+setFlagsFromString('--experimental-wasm-relaxed-simd');
+
+const created: Backend[] = [];
+async function make(threads: number, relaxedSimd?: boolean): Promise<Backend> {
+  const b = await createWasmBackend({ threads, relaxedSimd });
+  created.push(b);
+  return b;
+}
+afterAll(() => {
+  for (const b of created) b.dispose();
+});
+
+describe('wasm build selection', () => {
+  it('runs the relaxed-SIMD build where the host validates it', async () => {
+    const { details } = (await make(2)).info();
+    expect(details.simd).toBe('relaxed-simd');
+    expect(details.relaxedSimdOff).toBeUndefined();
+  });
+  it('runs the plain-SIMD build when relaxedSimd: false is asked for, and says so', async () => {
+    const { details } = (await make(1, false)).info();
+    expect(details.simd).toBe('simd');
+    expect(details.relaxedSimdOff).toMatch(/relaxedSimd: false/);
+  });
+});
+
+for (const threads of [1, 2]) kernelSuite(`wasm relaxed SIMD, ${threads} thread${threads > 1 ? 's' : ''}`, () => make(threads));
+
+opSuite('wasm relaxed SIMD, 2 threads', async () => {
+  await init({ backend: 'wasm', threads: 2 });
+});
