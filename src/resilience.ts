@@ -3,6 +3,7 @@
 import type { Backend, BackendName } from './backend/backend.ts';
 import { engine } from './engine.ts';
 import type { Module } from './nn/module.ts';
+import type { GradScaler, GradScalerState } from './optim/grad-scaler.ts';
 import type { Optimizer, OptimizerState } from './optim/optimizer.ts';
 import { getBackend } from './runtime.ts';
 
@@ -11,6 +12,8 @@ export interface GuardOptions {
   snapshotEvery?: number;
   /** Backend to continue on when the device is lost. Default 'wasm'. */
   fallback?: BackendName;
+  /** The loss scaler of an f16 (AMP) run: its scale is snapshotted too, so a replayed step skips or grows as it did. */
+  scaler?: GradScaler;
   /** Told when training moves to the fallback backend, with the number of steps replayed there. */
   onFallback?: (reason: string, replayedSteps: number) => void;
 }
@@ -18,6 +21,7 @@ export interface GuardOptions {
 interface Snapshot {
   params: Float32Array[];
   optimizer: OptimizerState;
+  scaler?: GradScalerState;
 }
 
 /** Why the step failed if the device is gone (rather than a bug), else null. */
@@ -76,7 +80,7 @@ export class TrainingGuard<B> {
 
   private async takeSnapshot(): Promise<void> {
     const params = await Promise.all(this.model.parameters().map(async (p) => (await p.data()) as Float32Array));
-    this.snapshot = { params, optimizer: await this.optimizer.exportState() };
+    this.snapshot = { params, optimizer: await this.optimizer.exportState(), scaler: this.options.scaler?.state() };
     this.log = [];
   }
 
@@ -92,6 +96,7 @@ export class TrainingGuard<B> {
     });
     const lr = this.optimizer.lr;
     this.optimizer.importState(snap.optimizer);
+    if (snap.scaler) this.options.scaler!.loadState(snap.scaler);
     this.options.onFallback?.(reason, this.log.length);
     for (const { batch, lr: stepLr } of this.log) {
       this.optimizer.lr = stepLr;

@@ -137,6 +137,7 @@ export async function trainPackedMLP(
   let summedSteps = 0;
   const guard = new TrainingGuard<number[]>(model, optimizer, {
     snapshotEvery: config.snapshotEvery,
+    ...(scaler ? { scaler } : {}),
     onFallback: (reason) => {
       lossSum?.dispose(); // it lived on the lost device
       lossSum = null;

@@ -74,6 +74,22 @@ describe('GradScaler', () => {
     expect(() => new optim.GradScaler({ backoffFactor: 2 })).toThrow(/backoffFactor/);
   });
 
+  it('state() and loadState() carry the scale and growth count; a bad state is refused, nothing changed', async () => {
+    const { model, loss } = setup(3);
+    const optimizer = new optim.SGD(model.parameters(), { lr: 0.1 });
+    const scaler = new optim.GradScaler({ initScale: 1024, growthInterval: 3 });
+    bg.tidy(() => scaler.scale(loss()).backward());
+    await scaler.step(optimizer);
+    scaler.update();
+    expect(scaler.state()).toEqual({ scale: 1024, growthTracker: 1 });
+    const other = new optim.GradScaler({ growthInterval: 3 });
+    other.loadState(scaler.state());
+    expect(other.state()).toEqual({ scale: 1024, growthTracker: 1 });
+    expect(() => other.loadState({ scale: 0, growthTracker: 0 })).toThrow(/scale must be > 0, got 0/);
+    expect(() => other.loadState({ scale: 8, growthTracker: 3 })).toThrow(/growthTracker must be an integer in \[0, 3\), got 3/);
+    expect(other.state()).toEqual({ scale: 1024, growthTracker: 1 });
+  });
+
   for (const backend of ['js', 'webgpu'] as const) {
     it(`skips the step and halves the scale when f16 overflows (an inf/NaN gradient), on ${backend}`, async () => {
       await bg.init({ backend });

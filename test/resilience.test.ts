@@ -26,7 +26,7 @@ interface Batch {
   y: Int32Array;
 }
 
-function makeRun(steps: number) {
+function makeRun(steps: number, scaler?: bg.optim.GradScaler) {
   const rng = new bg.Rng(11);
   const batches: Batch[] = Array.from({ length: steps }, () => ({
     x: Float32Array.from({ length: 8 * 6 }, () => rng.normal()),
@@ -34,12 +34,15 @@ function makeRun(steps: number) {
   }));
   const model = new bg.nn.PackedMLP({ inFeatures: 6, hiddenFeatures: [4], numClasses: 3, numEstimators: 2, rng: new bg.Rng(5) });
   const optimizer = new bg.optim.Adam(model.parameters(), { lr: 0.01 });
-  const run = (b: Batch) => {
+  const run = async (b: Batch) => {
     bg.tidy(() => {
       const loss = bg.crossEntropy(model.estimatorLogits(bg.tensor(b.x, [8, 6])), bg.repeat(bg.tensor(b.y, [8]), 2));
-      loss.backward();
+      (scaler ? scaler.scale(loss) : loss).backward();
     });
-    optimizer.step();
+    if (scaler) {
+      await scaler.step(optimizer);
+      scaler.update();
+    } else optimizer.step();
     optimizer.zeroGrad();
   };
   return { batches, model, optimizer, run };
@@ -52,10 +55,10 @@ describe('device loss during training', () => {
       if (i === 5) r.optimizer.lr = 0.02; // a schedule step: the replay must use each step's own lr
     };
     const reference = makeRun(12);
-    reference.batches.forEach((b, i) => {
-      reference.run(b);
+    for (const [i, b] of reference.batches.entries()) {
+      await reference.run(b);
       changeLr(reference, i);
-    });
+    }
 
     const device = new LosableBackend();
     engine.backend = device;
@@ -72,6 +75,35 @@ describe('device loss during training', () => {
     // steps since the last snapshot that succeeded (the one due at step 7 fails with the device)
     expect(replays).toEqual([(6 % snapshotEvery) + 1]);
     expect(run.model.parameters().map((p) => [...p.dataSync()])).toEqual(reference.model.parameters().map((p) => [...p.dataSync()]));
+  });
+
+  it('restores the loss scaler with the snapshot, so replayed steps skip and back off as they did', async () => {
+    await bg.init({ backend: 'js' });
+    // A scale so large that steps overflow: each is skipped and halves the scale, and the
+    // lost steps fall among them. growthInterval 2 makes the scale grow again inside the run.
+    const newScaler = () => new bg.optim.GradScaler({ initScale: 2 ** 129, growthInterval: 2 });
+    const referenceScaler = newScaler();
+    const ref = makeRun(12, referenceScaler);
+    const scales = new Set<number>();
+    for (const b of ref.batches) {
+      await ref.run(b);
+      scales.add(referenceScaler.getScale());
+    }
+    expect(scales.size).toBeGreaterThan(1); // the scale moved (down and up) during the run
+
+    const device = new LosableBackend();
+    engine.backend = device;
+    const scaler = newScaler();
+    const run = makeRun(12, scaler);
+    const guard = new TrainingGuard<Batch>(run.model, run.optimizer, { snapshotEvery: 5, fallback: 'js', scaler });
+    for (const [i, b] of run.batches.entries()) {
+      if (i === 7) device.lostReason = 'destroyed by the test';
+      await guard.step(b, run.run);
+    }
+    expect(bg.backendName()).toBe('js');
+    expect(guard.replayed).toBe(2);
+    expect(scaler.state()).toEqual(referenceScaler.state());
+    expect(run.model.parameters().map((p) => [...p.dataSync()])).toEqual(ref.model.parameters().map((p) => [...p.dataSync()]));
   });
 
   it('a bug that is not a device loss is thrown, not hidden', async () => {

@@ -15,6 +15,13 @@ export interface GradScalerOptions {
   growthInterval?: number;
 }
 
+/** What a GradScaler carries from step to step (for snapshots: see TrainingGuard's `scaler`). */
+export interface GradScalerState {
+  scale: number;
+  /** Clean steps since the last growth or overflow. */
+  growthTracker: number;
+}
+
 /**
  * Scales the loss so that small gradients survive binary16, unscales the gradients before the step,
  * skips the step when a gradient is inf or NaN, and adapts the scale:
@@ -51,6 +58,22 @@ export class GradScaler {
   /** The current scale. */
   getScale(): number {
     return this.current;
+  }
+
+  /** The scale and growth count, a plain copy. */
+  state(): GradScalerState {
+    return { scale: this.current, growthTracker: this.growthTracker };
+  }
+
+  /** Restores a state() taken earlier; a step in progress (unscaled, not yet updated) is forgotten. */
+  loadState(state: GradScalerState): void {
+    if (!(state.scale > 0)) throw new Error(`GradScaler.loadState: scale must be > 0, got ${state.scale}`);
+    if (!(Number.isInteger(state.growthTracker) && state.growthTracker >= 0 && state.growthTracker < this.growthInterval)) {
+      throw new Error(`GradScaler.loadState: growthTracker must be an integer in [0, ${this.growthInterval}), got ${state.growthTracker}`);
+    }
+    this.current = state.scale;
+    this.growthTracker = state.growthTracker;
+    this.foundInf = null;
   }
 
   /** loss × scale (backpropagate this instead of the loss). */

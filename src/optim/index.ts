@@ -3,4 +3,4 @@ export { SGD, type SGDOptions } from './sgd.ts';
 export { Adam, AdamW, type AdamOptions } from './adam.ts';
 export { StepLR, CosineAnnealingLR } from './schedule.ts';
 export { clipGradNorm } from './clip.ts';
-export { GradScaler, type GradScalerOptions } from './grad-scaler.ts';
+export { GradScaler, type GradScalerOptions, type GradScalerState } from './grad-scaler.ts';
