@@ -21,7 +21,7 @@ export function smallestLead(r: BenchResult, M: number, F: number, t: number, pa
   if (bl === undefined) return undefined;
   const rivals: [string, number | undefined][] = others.map((s) => [s, gflopsOf(r, p, t, s, pass)]);
   if (pass === 'forward+backward') {
-    for (const x of r.pytorch) if (x.M === M && x.F === F && x.threads === t) rivals.push([`PyTorch ${x.method}`, x.gflops]);
+    for (const x of r.pytorch) if (x.M === M && x.F === F && x.threads === t) rivals.push([`PyTorch ${x.method}${x.launch === 'as shipped' ? ' (as shipped)' : ''}`, x.gflops]);
   }
   return rivals.reduce<Margin | undefined>((m, [s, g]) => (g === undefined || (m && m.ratio <= bl / g) ? m : { closest: s, ratio: bl / g }), undefined);
 }

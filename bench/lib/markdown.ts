@@ -36,7 +36,7 @@ function section(r: BenchResult, charts: string[]): string {
     '**ort** (onnxruntime-web wasm, a batched MatMul ONNX graph written by `src/io/onnx`, forward,',
     'in a child process per thread count); **PyTorch** (`../shared/ref/torch_blockdiag_bench.py`, forward+backward, best of the seed\'s',
     'strategies for_loop / grouped_conv1d / masked_dense / block_diag, and its bmm; at T threads the faster of OpenBLAS on T threads under one',
-    'torch thread and T torch threads over single-threaded OpenBLAS); **peak**. PyTorch runs native AVX2/FMA code, whose per-core peak is about',
+    'torch thread and T torch threads over single-threaded OpenBLAS; at every core also **ref as shipped**: the script run as is, with no thread variables); **peak**. PyTorch runs native AVX2/FMA code, whose per-core peak is about',
     'twice the wasm SIMD peak measured here (128-bit vectors; FMA only in the relaxed build): where PyTorch passes the peak column, no wasm kernel can follow.',
     '',
     ...charts.flatMap((c) => [c, '']),

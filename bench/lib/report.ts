@@ -30,6 +30,7 @@ export function threadTable(r: BenchResult, t: number): Table {
       const bl = g('blockLinear');
       const torch = pass === 'forward+backward' ? bestTorch(r.pytorch, p, t) : undefined;
       const bmm = pass === 'forward+backward' ? torchRow(r.pytorch, p, t, 'bmm') : undefined;
+      const shipped = pass === 'forward+backward' ? bestTorch(r.pytorch, p, t, 'as shipped') : undefined;
       const peer = (s: Strategy, at: number | undefined): number | undefined => (at === undefined ? undefined : gflopsOf(r, p, at, s, pass));
       return [
         label(p),
@@ -37,16 +38,18 @@ export function threadTable(r: BenchResult, t: number): Table {
         ...shown.map((s) => num(g(s))),
         torch ? `${num(torch.gflops)} (${torch.method})` : '—',
         num(bmm?.gflops),
+        shipped ? `${num(shipped.gflops)} (${shipped.method})` : '—',
         ratio(bl, g('peak'), '%'),
         ratio(bl, g('ort')),
         ratio(bl, peer('tfjs', tfjsThreads)),
         ratio(bl, peer('jax', jaxThreads)),
         ratio(bl, torch?.gflops),
+        ratio(bl, shipped?.gflops),
       ];
     }));
   return {
     title: `${t} thread${t > 1 ? 's' : ''}: GFLOP/s (useful FLOPs, median of ${r.runs}), B = 128`,
-    headers: ['(M, F)', 'pass', ...shown, 'PyTorch best seed', 'PyTorch bmm', 'bL / peak', 'bL / ort', `bL / tfjs ${tfjsThreads ?? '?'}T`, `bL / jax ${jaxThreads ?? '?'}T`, 'bL / PyTorch'],
+    headers: ['(M, F)', 'pass', ...shown, 'PyTorch best seed', 'PyTorch bmm', 'ref as shipped: best seed', 'bL / peak', 'bL / ort', `bL / tfjs ${tfjsThreads ?? '?'}T`, `bL / jax ${jaxThreads ?? '?'}T`, 'bL / PyTorch', 'bL / as shipped'],
     rows,
   };
 }

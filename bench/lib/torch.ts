@@ -2,6 +2,7 @@
 // run with /usr/bin/python3 at a given thread count when torch imports there.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Point, TorchRow } from './types.ts';
 
@@ -36,36 +37,44 @@ export function torchLaunches(threads: number): { torchThreads: number; env: Nod
   return threads === 1 ? [launch(1, 1)] : [launch(threads, 1), launch(1, threads)];
 }
 
-/** The reference at `threads` cores: per point and method, the faster of torchLaunches(threads). */
-export function runTorch(points: Point[], threads: number): TorchRow[] {
+/** One run of the reference script; rows labelled with `threads` and `launch`. */
+function runScript(points: Point[], threads: number, launch: TorchRow['launch'], torchThreads: number, env: NodeJS.ProcessEnv): TorchRow[] {
   const configs = JSON.stringify(points.map((p) => [p.B, p.M, p.F]));
-  const rows = torchLaunches(threads).flatMap(({ torchThreads, env }) => {
-    const run = spawnSync(PYTHON, [script, String(torchThreads), configs], { encoding: 'utf8', maxBuffer: 1 << 24, env });
-    if (run.status !== 0) throw new Error(`the PyTorch reference failed: ${(run.stderr || run.error?.message || '').trim().split('\n').pop()}`);
-    return run.stdout.split('\n').flatMap((line) => {
-      const m = LINE.exec(line.trim());
-      if (!m) return [];
-      const [B, M, F] = [m[1], m[2], m[3]].map(Number);
-      return [{ B, M, F, threads, method: m[4], ms: Number(m[5]), gflops: Number(m[6]) }];
-    });
+  const run = spawnSync(PYTHON, [script, String(torchThreads), configs], { encoding: 'utf8', maxBuffer: 1 << 24, env });
+  if (run.status !== 0) throw new Error(`the PyTorch reference failed: ${(run.stderr || run.error?.message || '').trim().split('\n').pop()}`);
+  return run.stdout.split('\n').flatMap((line) => {
+    const m = LINE.exec(line.trim());
+    if (!m) return [];
+    const [B, M, F] = [m[1], m[2], m[3]].map(Number);
+    return [{ B, M, F, threads, launch, method: m[4], ms: Number(m[5]), gflops: Number(m[6]) }];
   });
+}
+
+/**
+ * The reference at `threads` cores: per point and method, the faster of torchLaunches(threads) ('tuned');
+ * at every core, also the script as shipped (no thread variables: what running the seed's code gives).
+ */
+export function runTorch(points: Point[], threads: number): TorchRow[] {
+  const rows = torchLaunches(threads).flatMap(({ torchThreads, env }) => runScript(points, threads, 'tuned', torchThreads, env));
   const fastest = new Map<string, TorchRow>();
   for (const r of rows) {
     const key = `${r.M} ${r.F} ${r.method}`, kept = fastest.get(key);
     if (!kept || r.ms < kept.ms) fastest.set(key, r);
   }
-  return [...fastest.values()];
+  if (threads !== os.availableParallelism()) return [...fastest.values()];
+  const { OPENBLAS_NUM_THREADS: _blas, OMP_NUM_THREADS: _omp, ...plain } = process.env;
+  return [...fastest.values(), ...runScript(points, threads, 'as shipped', threads, plain)];
 }
 
 /** The seed's own strategies in the reference script (its `bmm` is this engine's approach, not the seed's). */
 const SEED_METHODS = ['for_loop', 'grouped_conv1d', 'masked_dense', 'block_diag'];
 
-export function torchRow(rows: TorchRow[], p: Point, threads: number, method: string): TorchRow | undefined {
-  return rows.find((r) => r.M === p.M && r.F === p.F && r.B === p.B && r.threads === threads && r.method === method);
+export function torchRow(rows: TorchRow[], p: Point, threads: number, method: string, launch: TorchRow['launch'] = 'tuned'): TorchRow | undefined {
+  return rows.find((r) => r.M === p.M && r.F === p.F && r.B === p.B && r.threads === threads && r.method === method && r.launch === launch);
 }
 
 /** The best of the seed's strategies (the highest GFLOP/s) at a point. */
-export function bestTorch(rows: TorchRow[], p: Point, threads: number): TorchRow | undefined {
-  return SEED_METHODS.map((m) => torchRow(rows, p, threads, m))
+export function bestTorch(rows: TorchRow[], p: Point, threads: number, launch: TorchRow['launch'] = 'tuned'): TorchRow | undefined {
+  return SEED_METHODS.map((m) => torchRow(rows, p, threads, m, launch))
     .reduce<TorchRow | undefined>((best, r) => (r && (!best || r.gflops > best.gflops) ? r : best), undefined);
 }

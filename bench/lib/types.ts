@@ -38,6 +38,11 @@ export interface Absent {
 /** PyTorch CPU running the seed's strategies (../shared/ref/torch_blockdiag_bench.py), forward+backward. */
 export interface TorchRow extends Point {
   threads: number;
+  /**
+   * tuned: the faster of the capped thread pools (see torchLaunches); as shipped: the script run as the seed's
+   * author would, `python3 torch_blockdiag_bench.py T` with no thread variables (measured at T = every core).
+   */
+  launch: 'tuned' | 'as shipped';
   method: string;
   ms: number;
   gflops: number;
