@@ -1,0 +1,96 @@
+// The block GEMMs in a real browser (headless Chromium), against the reference computed here in Node: on
+// WebGPU (SwiftShader without a GPU) at f32 and f16, and on wasm both in a cross-origin isolated page
+// (threads, shared memory, the relaxed-SIMD build Chromium validates) and in a page that is not (one
+// thread on the unshared build, and backendInfo() says why). Reuses the server and launcher of test/browser/.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BlockShape } from '../src/backend/backend.ts';
+import { JsBackend } from '../src/backend/js/index.ts';
+import { Rng } from '../src/random.ts';
+import type { GemmRun } from './browser-gemm.page.ts';
+import { type GemmCase, runGemmCase } from './helpers/gemm-case.ts';
+import { launchChromium, reportPageErrors } from './browser/helpers/chromium.ts';
+import { serveStatic, type StaticServer } from './browser/helpers/server.ts';
+
+const entry = fileURLToPath(new URL('./browser-gemm.page.ts', import.meta.url));
+let dir: string, isolated: StaticServer, plain: StaticServer, browser: Browser;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'blockgrad-gemm-page-'));
+  await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', outfile: join(dir, 'gemm.js'), external: ['node:*'], logLevel: 'error' });
+  await writeFile(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>block GEMMs</title><link rel="icon" href="data:,"><script type="module" src="gemm.js"></script>');
+  [isolated, plain, browser] = await Promise.all([serveStatic(dir), serveStatic(dir, { isolated: false }), launchChromium()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all([isolated?.close(), plain?.close()]);
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+function expectClose(got: number[], want: number[], tol: number, what: string): void {
+  expect(got.length, what).toBe(want.length);
+  want.forEach((w, i) => {
+    if (!(Math.abs(got[i] - w) <= tol * (1 + Math.abs(w)))) throw new Error(`${what}[${i}]: got ${got[i]}, want ${w}`);
+  });
+}
+
+function makeCases(shapes: BlockShape[], seed: number): GemmCase[] {
+  const rng = new Rng(seed);
+  const data = (n: number) => Array.from({ length: n }, () => rng.normal());
+  return shapes.map((shape) => {
+    const { B, G, I, O } = shape;
+    return { shape, x: data(B * G * I), w: data(G * O * I), bias: data(G * O), dy: data(B * G * O) };
+  });
+}
+
+/** Runs the cases in a fresh page of `server`; checks every output against the Node reference; returns the backend's details. */
+async function runInPage(server: StaticServer, backend: 'webgpu' | 'wasm', cases: GemmCase[], threads?: number): Promise<GemmRun['details']> {
+  const page = await browser.newPage();
+  const errors = reportPageErrors(page);
+  await page.goto(server.url);
+  await page.waitForFunction(() => 'runGemms' in globalThis);
+  const run = await page.evaluate(
+    ([b, c, t]) => (globalThis as unknown as { runGemms(...a: unknown[]): Promise<GemmRun> }).runGemms(b, c, t),
+    [backend, cases, threads] as const,
+  );
+  expect(errors).toEqual([]);
+  for (const [k, c] of cases.entries()) {
+    const want = await runGemmCase(new JsBackend(), c), got = run.outputs[k];
+    const label = `${backend} ${JSON.stringify(c.shape)}`;
+    const { B, I, O } = c.shape;
+    expectClose(got.y, want.y, 2e-5 * Math.sqrt(I), `${label} y`);
+    expectClose(got.dx, want.dx, 2e-5 * Math.sqrt(O), `${label} dx`);
+    expectClose(got.dw, want.dw, 2e-5 * Math.sqrt(B), `${label} dW`);
+    expectClose(got.db, want.db, 2e-5 * Math.sqrt(B), `${label} db`);
+  }
+  await page.close();
+  return run.details;
+}
+
+describe('block GEMMs in headless Chromium', () => {
+  it('WebGPU: forward (bias, relu), input grad and weight grad match the Node reference at f32 and f16', async () => {
+    const shapes: BlockShape[] = [{ B: 33, G: 3, I: 17, O: 9 }, { B: 64, G: 2, I: 64, O: 32 }];
+    const details = await runInPage(isolated, 'webgpu', makeCases(shapes.flatMap((s) => (['f32', 'f16'] as const).map((precision) => ({ ...s, precision }))), 21));
+    expect(details.adapter).not.toBe('');
+  });
+
+  // the larger shape is above the size at which a GEMM is split over the threads
+  const wasmShapes: BlockShape[] = [{ B: 33, G: 3, I: 17, O: 9 }, { B: 129, G: 3, I: 77, O: 131 }];
+
+  it('wasm in a cross-origin isolated page: 2 threads on shared memory, the relaxed-SIMD build, matching the reference', async () => {
+    const details = await runInPage(isolated, 'wasm', makeCases(wasmShapes, 22), 2);
+    expect(details).toMatchObject({ threads: 2, sharedMemory: true, simd: 'relaxed-simd' });
+  });
+
+  it('wasm in a page that is not cross-origin isolated: one thread on the unshared build, saying why, matching the reference', async () => {
+    const details = await runInPage(plain, 'wasm', makeCases(wasmShapes, 23), 2);
+    expect(details).toMatchObject({ threads: 1, sharedMemory: false });
+    expect(details.singleThreadedBecause).toMatch(/cross-origin isolated/);
+  });
+});
