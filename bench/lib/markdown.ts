@@ -29,7 +29,7 @@ function section(r: BenchResult, charts: string[]): string {
       ` Kernels: ${m.simdBuild}. Measured register-resident wasm SIMD peak (${m.peakFlavour}): ${m.peakPerCoreGflops} GFLOP/s per core; the peak column is threads × that.`,
     '',
     'Strategies: **blockLinear** this engine\'s op through autograd inside `tidy` (forward under `noGrad`); **blockLinearSimd** the same on the',
-    'plain-SIMD build (what Firefox, Safari and Node < 22 run; measured when the relaxed build runs); the seed\'s strategies written with',
+    'plain-SIMD build (what hosts without relaxed SIMD run, Node < 22 among them; measured when the relaxed build runs); the seed\'s strategies written with',
     'this engine: **mask** (dense [M·F, M·F] weight times a block mask each step, then `linear`), **loop** (M `linear`s on `slice`s, then',
     '`concat`), **blockDiag** (block-diagonal matrix materialised from the packed weight each step, then `linear`); **tfjs** (tfjs-backend-wasm,',
     'batched `matMul`, gradients by `tf.grads`); **jax** (jax-js, wasm device, `jit` of the batched `matmul` and `jit(grad(...))`);',

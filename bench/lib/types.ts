@@ -1,6 +1,6 @@
 // The shapes of benchmark results (bench/results/<backend>.json).
 
-/** blockLinearSimd: blockLinear on the plain-SIMD build (hosts without relaxed SIMD: Firefox, Safari, Node < 22). */
+/** blockLinearSimd: blockLinear on the plain-SIMD build (what hosts without relaxed SIMD run, Node < 22 among them). */
 export type Strategy = 'blockLinear' | 'blockLinearSimd' | 'mask' | 'loop' | 'blockDiag' | 'tfjs' | 'jax' | 'ort' | 'peak';
 export type Pass = 'forward' | 'forward+backward';
 
