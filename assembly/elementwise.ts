@@ -1,6 +1,11 @@
-// Elementwise kernels on the work range [start, end) of the output.
+// Elementwise kernels on the work range [start, end) of the output: f32x4 over runs of 4, scalar tails.
+// Each exported kernel switches on the op once and calls an @inline loop with the op as a literal, so
+// that after inlining Binaryen folds the per-element switch away: one specialised loop per op.
 import { Binary, Unary } from './codes';
 import { rowOffset } from './strided';
+
+const ZERO = f32x4.splat(0);
+const ONE = f32x4.splat(1);
 
 export function fill(out: usize, value: f32, start: i32, end: i32): void {
   const v = f32x4.splat(value);
@@ -24,10 +29,42 @@ function unaryOne(op: i32, v: f32): f32 {
   }
 }
 
-export function unary(op: i32, x: usize, out: usize, start: i32, end: i32): void {
-  for (let i = start; i < end; i++) {
+/** The unary ops with a lane-wise SIMD instruction (the same IEEE result per lane); others run scalar. */
+@inline
+function unaryVec(op: i32, v: v128): v128 {
+  switch (op) {
+    case Unary.neg: return f32x4.neg(v);
+    case Unary.relu: return f32x4.max(v, ZERO); // f32x4.max keeps NaN, like f32.max
+    case Unary.sqrt: return f32x4.sqrt(v);
+    default: return f32x4.abs(v);
+  }
+}
+
+@inline
+function unaryRun(op: i32, vector: bool, x: usize, out: usize, start: i32, end: i32): void {
+  let i = start;
+  if (vector) {
+    for (; i + 4 <= end; i += 4) {
+      const o = <usize>i << 2;
+      v128.store(out + o, unaryVec(op, v128.load(x + o)));
+    }
+  }
+  for (; i < end; i++) {
     const o = <usize>i << 2;
     store<f32>(out + o, unaryOne(op, load<f32>(x + o)));
+  }
+}
+
+export function unary(op: i32, x: usize, out: usize, start: i32, end: i32): void {
+  switch (op) {
+    case Unary.neg: unaryRun(Unary.neg, true, x, out, start, end); break;
+    case Unary.exp: unaryRun(Unary.exp, false, x, out, start, end); break;
+    case Unary.log: unaryRun(Unary.log, false, x, out, start, end); break;
+    case Unary.tanh: unaryRun(Unary.tanh, false, x, out, start, end); break;
+    case Unary.sigmoid: unaryRun(Unary.sigmoid, false, x, out, start, end); break;
+    case Unary.relu: unaryRun(Unary.relu, true, x, out, start, end); break;
+    case Unary.sqrt: unaryRun(Unary.sqrt, true, x, out, start, end); break;
+    default: unaryRun(Unary.abs, true, x, out, start, end);
   }
 }
 
@@ -46,12 +83,61 @@ function binaryOne(op: i32, a: f32, b: f32): f32 {
   }
 }
 
+/** Every binary op but pow, lane-wise: the same IEEE result per lane as binaryOne. */
+@inline
+function binaryVec(op: i32, a: v128, b: v128): v128 {
+  switch (op) {
+    case Binary.add: return f32x4.add(a, b);
+    case Binary.sub: return f32x4.sub(a, b);
+    case Binary.mul: return f32x4.mul(a, b);
+    case Binary.div: return f32x4.div(a, b);
+    case Binary.max: return f32x4.max(a, b);
+    case Binary.min: return f32x4.min(a, b);
+    case Binary.gt: return v128.and(f32x4.gt(a, b), ONE); // all-ones lanes -> 1.0
+    default: return v128.and(f32x4.eq(a, b), ONE);
+  }
+}
+
+/**
+ * `count` outputs from a and b read with byte strides sa and sb (0: one value broadcast). With `sIsB`, b is
+ * the scalar s instead of memory. f32x4 where both strides are 4 or 0; pow is always scalar.
+ */
+@inline
+function binaryRun(op: i32, a: usize, sa: usize, b: usize, sb: usize, out: usize, count: i32, s: f32, sIsB: bool): void {
+  const av: f32 = sa ? 0 : load<f32>(a), bv: f32 = sIsB ? s : sb ? 0 : load<f32>(b);
+  let j = 0;
+  if (op != Binary.pow) {
+    const va = f32x4.splat(av), vb = f32x4.splat(bv);
+    if (sa == 4 && sb == 4) {
+      for (; j + 4 <= count; j += 4, a += 16, b += 16, out += 16) v128.store(out, binaryVec(op, v128.load(a), v128.load(b)));
+    } else if (sa == 4 && sb == 0) {
+      for (; j + 4 <= count; j += 4, a += 16, out += 16) v128.store(out, binaryVec(op, v128.load(a), vb));
+    } else if (sa == 0 && sb == 4) {
+      for (; j + 4 <= count; j += 4, b += 16, out += 16) v128.store(out, binaryVec(op, va, v128.load(b)));
+    }
+  }
+  for (; j < count; j++, a += sa, b += sb, out += 4) store<f32>(out, binaryOne(op, sa ? load<f32>(a) : av, sb ? load<f32>(b) : bv));
+}
+
+@inline
+function binaryRunOf(op: i32, a: usize, sa: usize, b: usize, sb: usize, out: usize, count: i32, s: f32, sIsB: bool): void {
+  switch (op) {
+    case Binary.add: binaryRun(Binary.add, a, sa, b, sb, out, count, s, sIsB); break;
+    case Binary.sub: binaryRun(Binary.sub, a, sa, b, sb, out, count, s, sIsB); break;
+    case Binary.mul: binaryRun(Binary.mul, a, sa, b, sb, out, count, s, sIsB); break;
+    case Binary.div: binaryRun(Binary.div, a, sa, b, sb, out, count, s, sIsB); break;
+    case Binary.max: binaryRun(Binary.max, a, sa, b, sb, out, count, s, sIsB); break;
+    case Binary.min: binaryRun(Binary.min, a, sa, b, sb, out, count, s, sIsB); break;
+    case Binary.pow: binaryRun(Binary.pow, a, sa, b, sb, out, count, s, sIsB); break;
+    case Binary.gt: binaryRun(Binary.gt, a, sa, b, sb, out, count, s, sIsB); break;
+    default: binaryRun(Binary.eq, a, sa, b, sb, out, count, s, sIsB);
+  }
+}
+
 /** out[i] = x[i] (op) s. */
 export function scalar(op: i32, x: usize, s: f32, out: usize, start: i32, end: i32): void {
-  for (let i = start; i < end; i++) {
-    const o = <usize>i << 2;
-    store<f32>(out + o, binaryOne(op, load<f32>(x + o), s));
-  }
+  const at = <usize>start << 2;
+  binaryRunOf(op, x + at, 4, 0, 0, out + at, end - start, s, true);
 }
 
 /** Broadcasting binary over a rank-6 view described at `view` (see strided.ts); out is contiguous. */
@@ -60,15 +146,11 @@ export function binary(op: i32, a: usize, b: usize, out: usize, view: usize, sta
   let i = start;
   while (i < end) {
     const row = i / n;
-    let col = i - row * n;
-    let pa = a + (<usize>rowOffset(view, row, 24) << 2) + <usize>col * sa;
-    let pb = b + (<usize>rowOffset(view, row, 48) << 2) + <usize>col * sb;
-    let po = out + (<usize>i << 2);
+    const col = i - row * n;
+    const pa = a + (<usize>rowOffset(view, row, 24) << 2) + <usize>col * sa;
+    const pb = b + (<usize>rowOffset(view, row, 48) << 2) + <usize>col * sb;
     const stop = min(end - i, n - col);
-    for (let j = 0; j < stop; j++) {
-      store<f32>(po, binaryOne(op, load<f32>(pa), load<f32>(pb)));
-      pa += sa; pb += sb; po += 4;
-    }
+    binaryRunOf(op, pa, sa, pb, sb, out + (<usize>i << 2), stop, 0, false);
     i += stop;
   }
 }
