@@ -80,6 +80,7 @@ describe('npm run bench -- --quick', () => {
     if (r.pytorch.some((x) => x.threads === cores)) expect(r.pytorch.some((x) => x.threads === cores && x.launch === 'as shipped')).toBe(true);
     for (const p of points) {
       for (const s of engineStrategies) expect(positive(r.memory.find((m) => m.M === p.M && m.F === p.F && m.strategy === s)?.bytes ?? 0), `${s} memory`).toBe(true);
+      if (r.rows.some((x) => x.strategy === 'tfjs')) expect(positive(r.memory.find((m) => m.M === p.M && m.F === p.F && m.strategy === 'tfjs')?.bytes ?? 0), 'tfjs memory').toBe(true);
     }
 
     expect(r.machine.peakFlavour).toBe('relaxed-simd');

@@ -49,7 +49,7 @@ async function timePasses(c: Collector, w: Workload, p: Point, threads: number, 
   try {
     for (const pass of which) c.add(p, threads, strategy, pass, await timeRuns(() => w.step(pass), timing));
     if (w.peakBytes && !c.memory.some((m) => m.M === p.M && m.F === p.F && m.strategy === strategy)) {
-      c.memory.push({ ...p, strategy, bytes: w.peakBytes() });
+      c.memory.push({ ...p, strategy, bytes: await w.peakBytes() });
     }
   } finally {
     w.dispose();

@@ -12,8 +12,8 @@ export interface Workload {
   /** One step of the pass: forward, or forward then backward (gradients of x, the weights and the biases). */
   step(pass: Pass): void | Promise<void>;
   dispose(): void;
-  /** Bytes the backend holds at the fullest moment of a forward+backward step (parameters included). */
-  peakBytes?(): number;
+  /** Bytes the backend (or the peer's engine) holds at the fullest moment of a forward+backward step (parameters included). */
+  peakBytes?(): number | Promise<number>;
 }
 
 /** The same layer as a forward function over its leaves (parameters that need gradients). */

@@ -69,7 +69,7 @@ export function memoryTable(r: BenchResult): Table {
     return [label(p), mib(paramBytes(p)), mib(layerBudgetBytes(p)), ...strategies.map((s) => mib(bytes(s))), bl === undefined ? '—' : bl <= layerBudgetBytes(p) ? 'met' : 'MISSED'];
   });
   return {
-    title: 'Peak memory of one forward+backward step through the engine (MiB, everything the backend holds: parameters, gradients, x, dy and the graph)',
+    title: 'Peak memory of one forward+backward step (MiB, everything the engine holds: parameters, gradients, x, dy and the graph; tfjs: its own engine\'s count, `tf.profile` peakBytes; jax-js and onnxruntime-web expose no such count)',
     headers: ['(M, F)', 'packed params', 'budget (params + grads + x, dx, y, dy)', ...strategies, 'blockLinear <= budget'],
     rows,
     labels: 1,

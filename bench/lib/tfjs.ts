@@ -46,6 +46,11 @@ export function tfjsWorkload({ tf }: Pick<TfjsPeer, 'tf'>, p: Point): Workload {
         else withGrads([x, w, bias], dy);
       });
     },
+    // tfjs's own count: the most bytes its engine held at any kernel of the step, inputs included
+    async peakBytes() {
+      const info = await tf.profile(() => tf.tidy(() => void withGrads([x, w, bias], dy)));
+      return info.peakBytes;
+    },
     dispose() {
       tf.dispose([x, w, bias, dy]);
     },
