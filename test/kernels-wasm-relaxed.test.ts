@@ -2,24 +2,16 @@
 // suites as the plain one. Node 20 validates it only behind a V8 flag, which this file sets for its own
 // process before the first module compiles; the other suites keep the plain-SIMD build.
 import { setFlagsFromString } from 'node:v8';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { Backend } from '../src/backend/backend.ts';
-import { createWasmBackend } from '../src/backend/wasm/index.ts';
+import { describe, expect, it } from 'vitest';
 import { init } from '../src/index.ts';
 import { kernelSuite } from './helpers/kernel-suite.ts';
 import { opSuite } from './helpers/op-suite.ts';
+import { wasmBackends } from './helpers/wasm-backends.ts';
 
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 
-const created: Backend[] = [];
-async function make(threads: number, relaxedSimd?: boolean): Promise<Backend> {
-  const b = await createWasmBackend({ threads, relaxedSimd });
-  created.push(b);
-  return b;
-}
-afterAll(() => {
-  for (const b of created) b.dispose();
-});
+const wasm = wasmBackends();
+const make = (threads: number, relaxedSimd?: boolean) => wasm({ threads, relaxedSimd });
 
 describe('wasm build selection', () => {
   it('runs the relaxed-SIMD build where the host validates it', async () => {

@@ -1,21 +1,13 @@
 // The wasm backend as a page without cross-origin isolation gets it: no SharedArrayBuffer, so the unshared
 // builds on one thread, with backendInfo() saying why. This file marks its own process as not isolated.
-import { afterAll, describe, expect, it } from 'vitest';
-import type { Backend } from '../src/backend/backend.ts';
-import { createWasmBackend } from '../src/backend/wasm/index.ts';
+import { describe, expect, it } from 'vitest';
 import { kernelSuite } from './helpers/kernel-suite.ts';
+import { wasmBackends } from './helpers/wasm-backends.ts';
 
 Object.defineProperty(globalThis, 'crossOriginIsolated', { value: false, configurable: true });
 
-const created: Backend[] = [];
-async function make(): Promise<Backend> {
-  const b = await createWasmBackend({ threads: 4 });
-  created.push(b);
-  return b;
-}
-afterAll(() => {
-  for (const b of created) b.dispose();
-});
+const wasm = wasmBackends();
+const make = () => wasm({ threads: 4 });
 
 describe('wasm backend without cross-origin isolation', () => {
   it('runs single-threaded on unshared memory and says why', async () => {

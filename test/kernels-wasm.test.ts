@@ -1,21 +1,14 @@
 // The wasm backend against the reference on 1, 2 and 3 threads (3 exercises uneven splits),
 // plus its allocator: exact live bytes, memory growth under live views, and the 4 GiB limit error.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Backend, Storage } from '../src/backend/backend.ts';
 import { JsBackend } from '../src/backend/js/index.ts';
-import { createWasmBackend } from '../src/backend/wasm/index.ts';
 import { Rng } from '../src/random.ts';
 import { kernelSuite } from './helpers/kernel-suite.ts';
+import { wasmBackends } from './helpers/wasm-backends.ts';
 
-const created: Backend[] = [];
-async function make(threads: number): Promise<Backend> {
-  const b = await createWasmBackend({ threads });
-  created.push(b);
-  return b;
-}
-afterAll(() => {
-  for (const b of created) b.dispose();
-});
+const wasm = wasmBackends();
+const make = (threads: number) => wasm({ threads });
 
 for (const threads of [1, 2, 3]) kernelSuite(`wasm ${threads} thread${threads > 1 ? 's' : ''}`, () => make(threads));
 
