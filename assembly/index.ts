@@ -4,6 +4,7 @@ export { fill, unary, scalar, binary } from './elementwise';
 export { copyStrided } from './strided';
 export { reduce, softmax, oneHot } from './reduce';
 export { sgdStep, adamStep } from './optim';
+export { roundHalf } from './half';
 export { runTasks } from './tasks';
 export { simdPeak } from './peak';
 

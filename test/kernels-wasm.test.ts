@@ -60,6 +60,15 @@ describe('wasm backend, kernels large enough to be split over threads', () => {
       b.blockLinearWeightGrad(dy, xs, dw, db, shape);
     });
   });
+  it('the three block GEMMs at f16, operands large enough for their rounding to binary16 to be split too', () => {
+    const shape = { B: 129, G: 3, I: 177, O: 131, precision: 'f16' as const }; // W and x hold over 2^16 values
+    const { B, G, I, O } = shape;
+    return compare([data(B * G * I), data(G * O * I), data(G * O), data(B * G * O), new Float32Array(B * G * O), new Float32Array(B * G * I), new Float32Array(G * O * I), new Float32Array(G * O)], (b, [xs, w, bias, dy, y, dx, dw, db]) => {
+      b.blockLinear(xs, w, bias, y, shape, 'none');
+      b.blockLinearInputGrad(dy, w, dx, shape);
+      b.blockLinearWeightGrad(dy, xs, dw, db, shape);
+    });
+  });
   it('softmax over many rows', () =>
     compare([x.subarray(0, 2000 * 50), new Float32Array(2000 * 50)], (b, [a, o]) => b.softmax(a, o, 2000, 50, true)));
   it('sgdStep and adamStep', () =>

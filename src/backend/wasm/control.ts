@@ -18,4 +18,4 @@ export const CONTROL_BYTES = 512;
 export const MAX_TASKS = 0xffff;
 
 /** Job kinds (the order of `Kind` in assembly/tasks.ts). */
-export const Kind = { gemm: 0, fill: 1, unary: 2, scalar: 3, binary: 4, copy: 5, sgd: 6, adam: 7, softmax: 8 } as const;
+export const Kind = { gemm: 0, fill: 1, unary: 2, scalar: 3, binary: 4, copy: 5, sgd: 6, adam: 7, softmax: 8, half: 9 } as const;

@@ -23,6 +23,7 @@ export interface Kernels {
   adamStep(p: number, g: number, m: number, v: number, lr: number, beta1: number, beta2: number, eps: number,
     weightDecay: number, decoupled: number, c1: number, c2: number, start: number, end: number): void;
   simdPeak(iterations: number, seed: number): number;
+  roundHalf(x: number, out: number, start: number, end: number): void;
 }
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {

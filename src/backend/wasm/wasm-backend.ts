@@ -3,7 +3,6 @@
 import type {
   Activation, AdamAttrs, Backend, BackendInfo, BinaryOp, BlockShape, DType, Precision, ReduceOp, SgdAttrs, Storage, UnaryOp,
 } from '../backend.ts';
-import { roundToHalf } from '../../io/half.ts';
 import type { Allocator } from './allocator.ts';
 import { binaryCode, reduceCode, unaryCode } from './codes.ts';
 import { DESC_WORD, Kind, MAX_TASKS, VIEW_WORD } from './control.ts';
@@ -146,7 +145,7 @@ export class WasmBackend implements Backend {
 
   /**
    * Runs a GEMM on the addresses of its operands as it reads them: at 'f16', copies rounded to binary16
-   * by a pre-pass on this thread (freed afterwards); the kernels themselves always compute in f32.
+   * by the roundHalf kernel (freed afterwards); the GEMM kernels themselves always compute in f32.
    */
   private atPrecision(precision: Precision = 'f32', operands: Storage[], run: (ptrs: number[]) => void): void {
     if (precision === 'f32') {
@@ -155,8 +154,10 @@ export class WasmBackend implements Backend {
     }
     const copies = operands.map((s) => this.heap.alloc(s.size * 4));
     try {
-      const view = this.f32(); // taken after the allocations, which may grow the memory
-      operands.forEach((s, k) => roundToHalf(view.subarray(at(s) >> 2, (at(s) >> 2) + s.size), view.subarray(copies[k] >> 2, (copies[k] >> 2) + s.size)));
+      operands.forEach((s, k) => {
+        const src = at(s), dst = copies[k];
+        this.elementwise(Kind.half, s.size, [src, dst], (start, end) => this.k.roundHalf(src, dst, start, end));
+      });
       run(copies);
     } finally {
       copies.forEach((p) => this.heap.free(p));
