@@ -36,11 +36,15 @@ export function softmax(x: usize, out: usize, cols: i32, log: bool, r0: i32, r1:
     let mx: f32 = -Infinity;
     for (let c = 0; c < cols; c++) mx = max(mx, load<f32>(a + (<usize>c << 2)));
     let sum: f64 = 0;
-    for (let c = 0; c < cols; c++) sum += Mathf.exp(load<f32>(a + (<usize>c << 2)) - mx);
+    for (let c = 0; c < cols; c++) {
+      const e = Mathf.exp(load<f32>(a + (<usize>c << 2)) - mx);
+      if (!log) store<f32>(o + (<usize>c << 2), e); // kept for the scaling below: one exp per element
+      sum += e;
+    }
     const logSum = <f32>Math.log(sum), inv = <f32>(1 / sum);
     for (let c = 0; c < cols; c++) {
-      const v = load<f32>(a + (<usize>c << 2)) - mx;
-      store<f32>(o + (<usize>c << 2), log ? v - logSum : Mathf.exp(v) * inv);
+      const p = <usize>c << 2;
+      store<f32>(o + p, log ? load<f32>(a + p) - mx - logSum : load<f32>(o + p) * inv);
     }
   }
 }
