@@ -7,14 +7,21 @@
 // Both operands are packed into `scratch` first: A in groups of 4 rows ([K, 4] each, read with one pointer and
 // constant offsets), B 8 columns at a time into a [K, 8] panel reused by every row group. Reading in place
 // would walk rows a few kB apart per k, which all land in the same L1 sets and pages.
+// The epilogue adds the bias, stores the pre-activation where GELU's gradient needs it (zoff: the byte offset
+// from C to that buffer, 0 for none) and applies the activation (act: 0 none, 1 ReLU, 2 GELU).
+import { gelu4 } from './gelu';
 import { madd } from './simd';
 
 const ZERO = f32x4.splat(0);
 
+/** Stores 4 values of C at c + off: act(v + bias), and v + bias at c + zoff + off when zoff is set. */
 @inline
-function epilogue(v: v128, bias: usize, off: usize, relu: bool): v128 {
+function emit(c: usize, off: usize, v: v128, bias: usize, act: i32, zoff: usize): void {
   if (bias) v = f32x4.add(v, v128.load(bias + off));
-  return relu ? f32x4.max(v, ZERO) : v; // max keeps NaN, like the reference relu
+  if (zoff) v128.store(c + zoff + off, v);
+  if (act == 1) v = f32x4.max(v, ZERO); // max keeps NaN, like the reference relu
+  else if (act == 2) v = gelu4(v);
+  v128.store(c + off, v);
 }
 
 /**
@@ -23,7 +30,7 @@ function epilogue(v: v128, bias: usize, off: usize, relu: bool): v128 {
  * The largest tile V8 keeps in x64 registers (a 5 × 8 tile spills two accumulators). k is not unrolled:
  * Binaryen would then regroup the steps per accumulator, which needs more than 16 registers and spills.
  */
-function tile4x8(a: usize, b: usize, K: i32, c: usize, crs: usize, rows: i32, bias: usize, relu: bool): void {
+function tile4x8(a: usize, b: usize, K: i32, c: usize, crs: usize, rows: i32, bias: usize, act: i32, zoff: usize): void {
   let c00 = ZERO, c01 = ZERO, c10 = ZERO, c11 = ZERO, c20 = ZERO, c21 = ZERO, c30 = ZERO, c31 = ZERO;
   for (const end = b + (<usize>K << 5); b < end; b += 32) {
     const b0 = v128.load(b), b1 = v128.load(b, 16);
@@ -33,20 +40,20 @@ function tile4x8(a: usize, b: usize, K: i32, c: usize, crs: usize, rows: i32, bi
     x = v128.load32_splat(a, 12); c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
     a += 16;
   }
-  v128.store(c, epilogue(c00, bias, 0, relu)); v128.store(c, epilogue(c01, bias, 16, relu), 16);
+  emit(c, 0, c00, bias, act, zoff); emit(c, 16, c01, bias, act, zoff);
   if (rows < 2) return;
   c += crs;
-  v128.store(c, epilogue(c10, bias, 0, relu)); v128.store(c, epilogue(c11, bias, 16, relu), 16);
+  emit(c, 0, c10, bias, act, zoff); emit(c, 16, c11, bias, act, zoff);
   if (rows < 3) return;
   c += crs;
-  v128.store(c, epilogue(c20, bias, 0, relu)); v128.store(c, epilogue(c21, bias, 16, relu), 16);
+  emit(c, 0, c20, bias, act, zoff); emit(c, 16, c21, bias, act, zoff);
   if (rows < 4) return;
   c += crs;
-  v128.store(c, epilogue(c30, bias, 0, relu)); v128.store(c, epilogue(c31, bias, 16, relu), 16);
+  emit(c, 0, c30, bias, act, zoff); emit(c, 16, c31, bias, act, zoff);
 }
 
 /** 4 rows × 4 columns over a [K, 4] B panel: the column tail of 4..7 columns. */
-function tile4x4(a: usize, b: usize, K: i32, c: usize, crs: usize, rows: i32, bias: usize, relu: bool): void {
+function tile4x4(a: usize, b: usize, K: i32, c: usize, crs: usize, rows: i32, bias: usize, act: i32, zoff: usize): void {
   let c0 = ZERO, c1 = ZERO, c2 = ZERO, c3 = ZERO;
   for (const end = b + (<usize>K << 4); b < end; b += 16) {
     const b0 = v128.load(b);
@@ -56,14 +63,14 @@ function tile4x4(a: usize, b: usize, K: i32, c: usize, crs: usize, rows: i32, bi
     c3 = madd(v128.load32_splat(a, 12), b0, c3);
     a += 16;
   }
-  v128.store(c, epilogue(c0, bias, 0, relu));
-  if (rows > 1) v128.store(c + crs, epilogue(c1, bias, 0, relu));
-  if (rows > 2) v128.store(c + 2 * crs, epilogue(c2, bias, 0, relu));
-  if (rows > 3) v128.store(c + 3 * crs, epilogue(c3, bias, 0, relu));
+  emit(c, 0, c0, bias, act, zoff);
+  if (rows > 1) emit(c + crs, 0, c1, bias, act, zoff);
+  if (rows > 2) emit(c + 2 * crs, 0, c2, bias, act, zoff);
+  if (rows > 3) emit(c + 3 * crs, 0, c3, bias, act, zoff);
 }
 
 /** Column n of C for rows [0, rows) of the packed A, scalar, for the last 0..3 columns; B is read in place. */
-function column(ap: usize, rows: i32, b: usize, brs: usize, K: i32, c: usize, crs: usize, bias: usize, relu: bool): void {
+function column(ap: usize, rows: i32, b: usize, brs: usize, K: i32, c: usize, crs: usize, bias: usize, act: i32, zoff: usize): void {
   for (let m = 0; m < rows; m++) {
     let acc: f32 = bias ? load<f32>(bias) : 0;
     let p = ap + <usize>(m >> 2) * (<usize>K << 4) + (<usize>(m & 3) << 2), bp = b;
@@ -71,7 +78,9 @@ function column(ap: usize, rows: i32, b: usize, brs: usize, K: i32, c: usize, cr
       acc += load<f32>(p) * load<f32>(bp);
       p += 16; bp += brs;
     }
-    store<f32>(c + <usize>m * crs, relu ? max(acc, <f32>0) : acc);
+    const at = c + <usize>m * crs;
+    if (zoff) store<f32>(at + zoff, acc);
+    store<f32>(at, act == 1 ? max(acc, <f32>0) : act == 2 ? f32x4.extract_lane(gelu4(f32x4.splat(acc)), 0) : acc);
   }
 }
 
@@ -133,7 +142,7 @@ function packA(a: usize, ars: usize, acs: usize, K: i32, rows: i32, dst: usize):
 
 /** `scratch` holds the [K, 8] B panel (32·K bytes), then A packed in groups of 4 rows (16·K bytes per group). */
 export function blockGemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, c: usize, crs: i32,
-  bias: usize, relu: bool, K: i32, m0: i32, m1: i32, n0: i32, n1: i32, scratch: usize): void {
+  bias: usize, act: i32, zoff: usize, K: i32, m0: i32, m1: i32, n0: i32, n1: i32, scratch: usize): void {
   if (m0 >= m1) return;
   const brsB = <usize>brs << 2, bcsB = <usize>bcs << 2, crsB = <usize>crs << 2, rows = m1 - m0;
   const packed = scratch + (<usize>K << 5), group = <usize>K << 4;
@@ -145,12 +154,12 @@ export function blockGemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs:
     const bn = bias ? bias + (<usize>n << 2) : 0;
     for (let m = 0; m < rows; m += 4) {
       const ap = packed + <usize>(m >> 2) * group, cp = c + <usize>(m0 + m) * crsB + (<usize>n << 2);
-      if (width == 8) tile4x8(ap, scratch, K, cp, crsB, rows - m, bn, relu);
-      else tile4x4(ap, scratch, K, cp, crsB, rows - m, bn, relu);
+      if (width == 8) tile4x8(ap, scratch, K, cp, crsB, rows - m, bn, act, zoff);
+      else tile4x4(ap, scratch, K, cp, crsB, rows - m, bn, act, zoff);
     }
     n += width;
   }
   for (; n < n1; n++) {
-    column(packed, rows, b + <usize>n * bcsB, brsB, K, c + <usize>m0 * crsB + (<usize>n << 2), crsB, bias ? bias + (<usize>n << 2) : 0, relu);
+    column(packed, rows, b + <usize>n * bcsB, brsB, K, c + <usize>m0 * crsB + (<usize>n << 2), crsB, bias ? bias + (<usize>n << 2) : 0, act, zoff);
   }
 }

@@ -35,7 +35,7 @@ function gemmTask(d: usize, t: i32, thread: i32): void {
     u(d, 8) + g * u(d, 9), i(d, 10), i(d, 11),
     u(d, 12) + g * u(d, 13), i(d, 14), i(d, 15),
     u(d, 16) + g * u(d, 17), i(d, 18),
-    bias ? bias + g * u(d, 20) : 0, i(d, 21) != 0, i(d, 7),
+    bias ? bias + g * u(d, 20) : 0, i(d, 21), u(d, 24), i(d, 7),
     m0, min(m0 + MT, i(d, 5)), n0, min(n0 + NT, i(d, 6)),
     u(d, 22) + <usize>thread * u(d, 23),
   );

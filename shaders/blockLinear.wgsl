@@ -8,6 +8,7 @@
 override CHECKED: bool = true; // false only when M, N and K are multiples of 32
 override HAS_BIAS: bool = false;
 override RELU: bool = false;
+override GELU: bool = false; // also writes the pre-activation to `pre`, which GELU's gradient reads
 
 struct Shape {
   B: u32,
@@ -20,6 +21,7 @@ struct Shape {
 @group(0) @binding(0) var<uniform> shape: Shape;
 @group(0) @binding(3) var<storage, read_write> dst: array<f32>;
 @group(0) @binding(4) var<storage, read> bias: array<f32>;
+@group(0) @binding(5) var<storage, read_write> pre: array<f32>;
 
 // Element (row, col) of an operand lives at base + row * rowStride + col * colStride.
 struct Operand {
@@ -128,7 +130,24 @@ fn blockLinear(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_
   if (RELU) {
     for (var r = 0u; r < 4u; r++) { acc[r] = select(vec4<f32>(), acc[r], (acc[r] > vec4<f32>()) | isNan4(acc[r])); }
   }
+  if (GELU) {
+    for (var r = 0u; r < 4u; r++) {
+      let m = at0.m0 + lid.y * 4u + r;
+      for (var c = 0u; c < 4u; c++) {
+        let n = at0.n0 + lid.x * 4u + c;
+        if (!CHECKED || (m < p.M && n < p.N)) { pre[at(p.c, m, n)] = acc[r][c]; }
+      }
+      acc[r] = gelu4(acc[r]);
+    }
+  }
   store(p, at0, lid, acc);
+}
+
+// 0.5·z·(1 + tanh(√(2/π)·(z + 0.044715·z³))); tanh's argument clamped because some drivers compute it
+// through exp and overflow to NaN (tanh(±10) is ±1 in f32).
+fn gelu4(z: vec4<f32>) -> vec4<f32> {
+  let u = 0.7978845608 * (z + 0.044715 * z * z * z);
+  return 0.5 * z * (1.0 + tanh(clamp(u, vec4<f32>(-10.0), vec4<f32>(10.0))));
 }
 
 // dx[b, g*I + i] = Σ_o dy[b, g*O + o] · W[g, o, i]: A = dy_g, B = W_g.

@@ -50,6 +50,27 @@ describe('blockLinear', () => {
     const x = bg.randn([4, 6], { rng }), w = bg.randn([2, 5, 3], { rng }), bias = bg.randn([10], { rng });
     close(bg.blockLinear(x, w, bias, { activation: 'relu' }).dataSync(), bg.relu(bg.blockLinear(x, w, bias)).dataSync(), 0);
   });
+
+  it('fused GELU equals gelu after the layer, values and every gradient, and frees its pre-activation', () => {
+    const rng = new bg.Rng(10);
+    const leaves = () => [bg.randn([5, 9], { rng }), bg.randn([3, 4, 3], { rng }), bg.randn([12], { rng })].map((t) => {
+      t.requiresGrad = true;
+      return t;
+    });
+    const [x, w, bias] = leaves();
+    const [x2, w2, bias2] = [x, w, bias].map((t) => {
+      const c = bg.tensor(t.dataSync(), t.shape);
+      c.requiresGrad = true;
+      return c;
+    });
+    const before = bg.memory().tensors;
+    bg.tidy(() => bg.sum(bg.blockLinear(x, w, bias, { activation: 'gelu' })).backward());
+    bg.tidy(() => bg.sum(bg.gelu(bg.blockLinear(x2, w2, bias2))).backward());
+    expect(bg.memory().tensors).toBe(before + 6); // the six gradients; no pre-activation left behind
+    bg.tidy(() => close(bg.blockLinear(x, w, bias, { activation: 'gelu' }).dataSync(), bg.gelu(bg.blockLinear(x2, w2, bias2)).dataSync(), 1e-6));
+    for (const [a, b] of [[x, x2], [w, w2], [bias, bias2]]) close(a.grad!.dataSync(), b.grad!.dataSync(), 1e-5);
+    expect(() => bg.blockLinear(x, w, bias, { activation: 'tanh' as 'gelu' })).toThrow(/activation must be 'none', 'relu' or 'gelu', got 'tanh'/);
+  });
 });
 
 /** Takes the diagonal blocks of a dense matrix, ignoring what lies off them. */

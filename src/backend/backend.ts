@@ -9,8 +9,12 @@ export type UnaryOp = 'neg' | 'exp' | 'log' | 'tanh' | 'sigmoid' | 'relu' | 'sqr
 /** Elementwise binary ops; comparisons (`gt`, `eq`) yield 1 or 0. */
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min' | 'pow' | 'gt' | 'eq';
 export type ReduceOp = 'sum' | 'max';
-/** Activation fused into the block-linear forward. */
-export type Activation = 'none' | 'relu';
+/** Activation fused into the block-linear forward; 'gelu' is PyTorch's GELU with approximate='tanh'. */
+export type Activation = 'none' | 'relu' | 'gelu';
+
+/** GELU's tanh approximation, 0.5·z·(1 + tanh(√(2/π)·(z + 0.044715·z³))): its two constants. */
+export const GELU_SCALE = Math.sqrt(2 / Math.PI);
+export const GELU_CUBIC = 0.044715;
 
 /** Opaque handle to `size` elements of `dtype` owned by one backend. */
 export interface Storage {
@@ -96,8 +100,11 @@ export interface Backend {
   /** out [n, classes] f32 = one-hot of i32 labels [n]. */
   oneHot(labels: Storage, out: Storage, n: number, classes: number): void;
 
-  /** y = act(x·Wᵀ + b) per block. */
-  blockLinear(x: Storage, w: Storage, bias: Storage | null, out: Storage, shape: BlockShape, activation: Activation): void;
+  /**
+   * y = act(x·Wᵀ + b) per block; `preActivation`, when given, also receives x·Wᵀ + b (GELU's gradient
+   * needs it; ReLU's reads y).
+   */
+  blockLinear(x: Storage, w: Storage, bias: Storage | null, out: Storage, shape: BlockShape, activation: Activation, preActivation?: Storage | null): void;
   /** dx = dy·W per block. */
   blockLinearInputGrad(dy: Storage, w: Storage, dx: Storage, shape: BlockShape): void;
   /** dW = dyᵀ·x per block and db = Σ_b dy (overwrites dw and db). */

@@ -2,12 +2,24 @@
 // packed layer is the writer's block-linear sequence (Reshape to [batch, G, I], one batched MatMul
 // with the weight as [G, I, O], back to [batch, G*O], Add bias): G small GEMMs in one node, which every
 // ONNX runtime and execution provider runs, rather than a grouped 1x1 Conv around Unsqueeze/Squeeze.
-import type { Activation } from '../backend/backend.ts';
+import { type Activation, GELU_CUBIC, GELU_SCALE } from '../backend/backend.ts';
 import type { PackedMLP } from '../nn/packed.ts';
 import { addBlockLinear, GraphBuilder } from './onnx/index.ts';
 
-/** The ONNX op of each fused activation (a new activation must be mapped here to compile). */
-const activationOps: Record<Activation, string | null> = { none: null, relu: 'Relu' };
+/** GELU (tanh approximation) from opset-17 ops: ONNX has no Gelu op before opset 20. */
+function addGelu(g: GraphBuilder, h: string, prefix: string): string {
+  const scalar = (name: string, v: number): string => g.constant(`${prefix}.${name}`, Float32Array.from([v]), []);
+  const cube = g.node('Mul', [g.node('Mul', [h, h]), h]);
+  const inner = g.node('Mul', [g.node('Add', [h, g.node('Mul', [cube, scalar('gelu_cubic', GELU_CUBIC)])]), scalar('gelu_scale', GELU_SCALE)]);
+  return g.node('Mul', [g.node('Mul', [h, scalar('half', 0.5)]), g.node('Add', [g.node('Tanh', [inner]), scalar('one', 1)])]);
+}
+
+/** How each fused activation is written after a layer (a new activation must be mapped here to compile). */
+const activationNodes: Record<Activation, (g: GraphBuilder, h: string, prefix: string) => string> = {
+  none: (_g, h) => h,
+  relu: (g, h) => g.node('Relu', [h]),
+  gelu: addGelu,
+};
 
 /** ReduceMean takes its axes as an attribute up to opset 17. */
 const OPSET = 17;
@@ -25,9 +37,7 @@ export async function exportOnnx(model: PackedMLP, docString = 'blockgrad Packed
     const [G, O, I] = layer.weight.shape;
     const weight = (await layer.weight.data()) as Float32Array;
     const bias = layer.bias ? ((await layer.bias.data()) as Float32Array) : null;
-    h = addBlockLinear(g, h, { weight, bias, G, O, I }, `layers.${k}`);
-    const op = activationOps[layer.activation];
-    if (op) h = g.node(op, [h]);
+    h = activationNodes[layer.activation](g, addBlockLinear(g, h, { weight, bias, G, O, I }, `layers.${k}`), `layers.${k}`);
   }
   const logits = g.node('Identity', [h], { output: 'logits' });
   const perEstimator = g.node('Reshape', [logits, g.constant('estimator_shape', BigInt64Array.from([-1n, BigInt(M), BigInt(C)]))]);

@@ -58,6 +58,7 @@ function expectClose(got: Float32Array, want: Float32Array, tol: number, what: s
   expect(got.length, what).toBe(want.length);
   for (let i = 0; i < want.length; i++) {
     const w = want[i], g = got[i];
+    if (g === w) continue; // exact, infinities included
     if (Number.isNaN(w)) {
       expect(Number.isNaN(g), `${what}[${i}] should be NaN, got ${g}`).toBe(true);
       continue;
@@ -80,15 +81,26 @@ export function kernelSuite(label: string, make: () => Promise<Backend>, tol = 2
       expect(dut.name).toBeTypeOf('string');
     });
 
-    it.each(blockShapes)('blockLinear forward, bias and relu, %o', async (shape) => {
+    it.each(blockShapes)('blockLinear forward, bias, relu and gelu (with its pre-activation), %o', async (shape) => {
       const { B, G, I, O } = shape;
-      for (const [bias, act] of [[true, 'none'], [false, 'none'], [true, 'relu']] as const) {
+      for (const [bias, act] of [[true, 'none'], [false, 'none'], [true, 'relu'], [true, 'gelu'], [false, 'gelu']] as const) {
         const ins = [randomData(rng, B * G * I), randomData(rng, G * O * I), randomData(rng, G * O)];
-        const [want, got] = await both(ref, dut, ins, [B * G * O], (b, [x, w, bs], [y]) =>
-          b.blockLinear(x, w, bias ? bs : null, y, shape, act),
+        const [want, got] = await both(ref, dut, ins, [B * G * O, B * G * O], (b, [x, w, bs], [y, z]) =>
+          b.blockLinear(x, w, bias ? bs : null, y, shape, act, act === 'gelu' ? z : null),
         );
         expectClose(got[3], want[3], tol * Math.sqrt(I), `blockLinear(${bias},${act}) y`);
+        if (act === 'gelu') expectClose(got[4], want[4], tol * Math.sqrt(I), `blockLinear(${bias},gelu) pre-activation`);
       }
+    });
+
+    it('fused gelu over the whole f32 range: tiny, huge, infinite and NaN pre-activations', async () => {
+      const z = Float32Array.from([-1e30, -100, -20, -9.5, -3, -0.5, -1e-8, 0, -0, 1e-8, 0.5, 3, 9.5, 20, 100, 1e30, Infinity, -Infinity, NaN, 1e-40]);
+      const shape = { B: z.length, G: 1, I: 1, O: 1 }; // y = gelu(z · 1)
+      const [want, got] = await both(ref, dut, [z, Float32Array.of(1)], [z.length, z.length], (b, [x, w], [y, pre]) =>
+        b.blockLinear(x, w, null, y, shape, 'gelu', pre),
+      );
+      expectClose(got[2], want[2], tol, 'gelu(z)');
+      expectClose(got[3], want[3], tol, 'pre-activation'); // not exact: GPUs may flush the subnormal to 0
     });
 
     it.each(blockShapes)('blockLinearInputGrad %o', async (shape) => {

@@ -43,6 +43,7 @@ export const opCases: Case[] = [
   ['rearrangeEstimators', (a) => bg.rearrangeEstimators(a, 3), [[5, 6]]],
   ['blockLinear', (x, w, b) => bg.blockLinear(x, w, b), [[5, 3 * 7], [3, 4, 7], [12]]],
   ['blockLinear relu', (x, w, b) => bg.blockLinear(x, w, b, { activation: 'relu' }), [[9, 2 * 5], [2, 3, 5], [6]]],
+  ['blockLinear gelu', (x, w, b) => bg.blockLinear(x, w, b, { activation: 'gelu' }), [[7, 3 * 5], [3, 4, 5], [12]]],
   ['blockLinear no bias', (x, w) => bg.blockLinear(x, w), [[4, 13], [1, 6, 13]]],
   ['linear', (x, w, b) => bg.linear(x, w, b), [[3, 5], [7, 5], [7]]],
   ['crossEntropy', (x) => bg.crossEntropy(x, labels7()), [[7, 5]]],

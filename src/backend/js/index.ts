@@ -2,6 +2,7 @@
 import type {
   Activation, AdamAttrs, Backend, BackendInfo, BinaryOp, BlockShape, DType, Precision, ReduceOp, SgdAttrs, Storage, UnaryOp,
 } from '../backend.ts';
+import { GELU_CUBIC, GELU_SCALE } from '../backend.ts';
 import { roundToHalf } from '../../io/half.ts';
 import { forEachIndex } from './strided.ts';
 
@@ -21,6 +22,12 @@ const unaryFns: Record<UnaryOp, (v: number) => number> = {
   relu: (v) => (v > 0 ? v : v === v ? 0 : v), // keeps NaN
   sqrt: Math.sqrt,
   abs: Math.abs,
+};
+
+const activations: Record<Activation, (v: number) => number> = {
+  none: (v) => v,
+  relu: unaryFns.relu,
+  gelu: (v) => 0.5 * v * (1 + Math.tanh(GELU_SCALE * (v + GELU_CUBIC * v * v * v))),
 };
 
 const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {
@@ -144,15 +151,18 @@ export class JsBackend implements Backend {
     for (let i = 0; i < n; i++) o[i * classes + l[i]] = 1;
   }
 
-  blockLinear(x: Storage, w: Storage, bias: Storage | null, out: Storage, { B, G, I, O, precision }: BlockShape, activation: Activation): void {
+  blockLinear(x: Storage, w: Storage, bias: Storage | null, out: Storage, { B, G, I, O, precision }: BlockShape, activation: Activation, preActivation: Storage | null = null): void {
     const xv = operand(x, precision), wv = operand(w, precision), bv = bias ? f32(bias) : null, y = f32(out);
+    const z = preActivation ? f32(preActivation) : null, act = activations[activation];
     for (let b = 0; b < B; b++) {
       for (let g = 0; g < G; g++) {
         for (let o = 0; o < O; o++) {
           let acc = bv ? bv[g * O + o] : 0;
           const xRow = b * G * I + g * I, wRow = (g * O + o) * I;
           for (let i = 0; i < I; i++) acc += xv[xRow + i] * wv[wRow + i];
-          y[b * G * O + g * O + o] = activation === 'relu' ? unaryFns.relu(acc) : acc;
+          const at = b * G * O + g * O + o;
+          if (z) z[at] = acc;
+          y[at] = act(acc);
         }
       }
     }

@@ -1,6 +1,6 @@
 // How one block GEMM is cut into tasks, and the strides that make blockGemm compute each of the three
 // block-linear products from the packed [G, O, I] weight (see assembly/gemm.ts).
-import type { BlockShape } from '../backend.ts';
+import type { Activation, BlockShape } from '../backend.ts';
 import { MAX_TASKS } from './control.ts';
 
 /** One block GEMM call for all G blocks: pointers in bytes, strides in elements, per-block offsets in elements. */
@@ -9,7 +9,9 @@ export interface Gemm {
   a: number; aG: number; ars: number; acs: number;
   b: number; bG: number; brs: number; bcs: number;
   c: number; cG: number; crs: number;
-  bias: number; biasG: number; relu: boolean;
+  bias: number; biasG: number;
+  /** Activation code of the epilogue (0 none, 1 ReLU, 2 GELU) and the byte offset from c to where the pre-activation goes (0: nowhere). */
+  act: number; zoff: number;
 }
 
 export interface Tiles {
@@ -43,14 +45,16 @@ export function tile({ G, M, N }: Gemm, threads: number): Tiles {
   return { tilesM: Math.ceil(M / MT), tilesN: Math.ceil(N / NT), MT, NT };
 }
 
-/** y = x·Wᵀ + b per block: A = x_g [B, I], B(k=i, n=o) = W[g, o, i] (packed into panels). */
-export function forward(x: number, w: number, bias: number, y: number, { B, G, I, O }: BlockShape, relu: boolean): Gemm {
+const activationCodes: Record<Activation, number> = { none: 0, relu: 1, gelu: 2 };
+
+/** y = act(x·Wᵀ + b) per block (z = x·Wᵀ + b too when z is not 0): A = x_g [B, I], B(k=i, n=o) = W[g, o, i] (packed into panels). */
+export function forward(x: number, w: number, bias: number, y: number, z: number, { B, G, I, O }: BlockShape, activation: Activation): Gemm {
   return {
     G, M: B, N: O, K: I,
     a: x, aG: I, ars: G * I, acs: 1,
     b: w, bG: O * I, brs: 1, bcs: I,
     c: y, cG: O, crs: G * O,
-    bias, biasG: O, relu,
+    bias, biasG: O, act: activationCodes[activation], zoff: z ? z - y : 0,
   };
 }
 
@@ -61,7 +65,7 @@ export function inputGrad(dy: number, w: number, dx: number, { B, G, I, O }: Blo
     a: dy, aG: O, ars: G * O, acs: 1,
     b: w, bG: O * I, brs: I, bcs: 1,
     c: dx, cG: I, crs: G * I,
-    bias: 0, biasG: 0, relu: false,
+    bias: 0, biasG: 0, act: 0, zoff: 0,
   };
 }
 
@@ -72,6 +76,6 @@ export function weightGrad(dy: number, x: number, dw: number, { B, G, I, O }: Bl
     a: dy, aG: O, ars: 1, acs: G * O,
     b: x, bG: I, brs: G * I, bcs: 1,
     c: dw, cG: O * I, crs: I,
-    bias: 0, biasG: 0, relu: false,
+    bias: 0, biasG: 0, act: 0, zoff: 0,
   };
 }

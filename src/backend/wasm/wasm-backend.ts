@@ -117,8 +117,9 @@ export class WasmBackend implements Backend {
     this.k.oneHot(at(labels), at(out), n, classes);
   }
 
-  blockLinear(x: Storage, w: Storage, bias: Storage | null, out: Storage, shape: BlockShape, activation: Activation): void {
-    this.atPrecision(shape.precision, [x, w], ([xp, wp]) => this.gemm(forward(xp, wp, bias ? at(bias) : 0, at(out), shape, activation === 'relu')));
+  blockLinear(x: Storage, w: Storage, bias: Storage | null, out: Storage, shape: BlockShape, activation: Activation, preActivation: Storage | null = null): void {
+    const z = preActivation ? at(preActivation) : 0;
+    this.atPrecision(shape.precision, [x, w], ([xp, wp]) => this.gemm(forward(xp, wp, bias ? at(bias) : 0, at(out), z, shape, activation)));
   }
   blockLinearInputGrad(dy: Storage, w: Storage, dx: Storage, shape: BlockShape): void {
     this.atPrecision(shape.precision, [dy, w], ([dyp, wp]) => this.gemm(inputGrad(dyp, wp, at(dx), shape)));
@@ -199,8 +200,8 @@ export class WasmBackend implements Backend {
       this.describe([
         Kind.gemm, t.tilesM, t.tilesN, t.MT, t.NT, g.M, g.N, g.K,
         g.a + 4 * g0 * g.aG, g.aG * 4, g.ars, g.acs, g.b + 4 * g0 * g.bG, g.bG * 4, g.brs, g.bcs,
-        g.c + 4 * g0 * g.cG, g.cG * 4, g.crs, g.bias && g.bias + 4 * g0 * g.biasG, g.biasG * 4, g.relu ? 1 : 0,
-        this.scratch.ptr, panel,
+        g.c + 4 * g0 * g.cG, g.cG * 4, g.crs, g.bias && g.bias + 4 * g0 * g.biasG, g.biasG * 4, g.act,
+        this.scratch.ptr, panel, g.zoff,
       ]);
       this.pool.run(blocks * perBlock, parallel);
     }

@@ -31,6 +31,8 @@ export class WebGPUBackend implements Backend {
   private readonly pipelines: Pipelines;
   /** Bound where a kernel's optional buffer (bias, momentum) is absent. */
   private readonly placeholder: PooledBuffer;
+  /** Bound where the pre-activation would go when nothing needs it (a writable binding may not share the read-only placeholder). */
+  private readonly prePlaceholder: PooledBuffer;
   private readonly maxBinding: number;
   private readonly maxGroups: number;
   private liveBytes = 0;
@@ -52,6 +54,7 @@ export class WebGPUBackend implements Backend {
     this.batch = new CommandBatch(device);
     this.pipelines = new Pipelines(device, this.batch.arena);
     this.placeholder = this.pool.acquire(4, GPUBufferUsage.STORAGE);
+    this.prePlaceholder = this.pool.acquire(4, GPUBufferUsage.STORAGE);
     device.addEventListener('uncapturederror', (e) => {
       this.failure ??= (e as GPUUncapturedErrorEvent).error.message;
     });
@@ -217,9 +220,10 @@ export class WebGPUBackend implements Backend {
     });
   }
 
-  blockLinear(x: Storage, w: Storage, bias: Storage | null, out: Storage, shape: BlockShape, activation: Activation): void {
-    const constants = { HAS_BIAS: bias ? 1 : 0, RELU: activation === 'relu' ? 1 : 0 };
-    this.gemm('blockLinear', [x, w, out, bias ?? this.placeholder], shape, [shape.B, shape.O, shape.I], constants);
+  blockLinear(x: Storage, w: Storage, bias: Storage | null, out: Storage, shape: BlockShape, activation: Activation, preActivation: Storage | null = null): void {
+    const constants = { HAS_BIAS: bias ? 1 : 0, RELU: activation === 'relu' ? 1 : 0, GELU: activation === 'gelu' ? 1 : 0 };
+    const pre = activation === 'gelu' && preActivation ? preActivation : this.prePlaceholder;
+    this.gemm('blockLinear', [x, w, out, bias ?? this.placeholder, pre], shape, [shape.B, shape.O, shape.I], constants);
   }
 
   blockLinearInputGrad(dy: Storage, w: Storage, dx: Storage, shape: BlockShape): void {

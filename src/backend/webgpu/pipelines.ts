@@ -20,7 +20,7 @@ export const kernels = {
   reduce: ['reduce', 'rw'],
   softmax: ['softmax', 'rw'],
   oneHot: ['oneHot', 'rw'],
-  blockLinear: ['blockLinear', 'rrwr'],
+  blockLinear: ['blockLinear', 'rrwrw'],
   blockLinearInputGrad: ['blockLinear', 'rrw'],
   blockLinearWeightGrad: ['blockLinear', 'rrw'],
   sgdStep: ['optimizer', 'wrw'],
