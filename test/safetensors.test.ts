@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import * as bg from '../src/index.ts';
 import { loadSafetensors, readSafetensors, saveSafetensors, writeSafetensors } from '../src/io/safetensors.ts';
+import { loadPackedMLP, packedMLPMetadata } from '../src/inference/index.ts';
 
 const { nn } = bg;
 
@@ -127,6 +128,20 @@ describe('model state dicts in safetensors', () => {
     expect(file.tensors['layers.1.weight'].shape).toEqual([2, 3, 6]);
     const x = bg.randn([4, 5]);
     expect([...b.forward(x).dataSync()]).toEqual([...a.forward(x).dataSync()]);
+  });
+
+  it('rebuilds a GELU model from its metadata as GELU (an older file without activation is ReLU); refuses an unknown one', async () => {
+    await bg.init({ backend: 'js' });
+    const config = { inFeatures: 5, hiddenFeatures: [6], numClasses: 3, numEstimators: 2, alpha: 2, gamma: 1 };
+    const x = bg.randn([4, 5], { rng: new bg.Rng(8) });
+    for (const activation of ['gelu', undefined] as const) {
+      const model = new nn.PackedMLP({ ...config, activation, rng: new bg.Rng(3) });
+      const { model: loaded, config: stored } = loadPackedMLP(await saveSafetensors(model, packedMLPMetadata({ ...config, ...(activation ? { activation } : {}) })));
+      expect(stored.activation).toBe(activation);
+      expect([...loaded.forward(x).dataSync()]).toEqual([...model.forward(x).dataSync()]);
+    }
+    expect(() => packedMLPMetadata({ ...config, activation: 'tanh' as 'gelu' })).toThrow(/activation of 'relu' or 'gelu'/);
+    expect(() => new nn.PackedMLP({ ...config, activation: 'tanh' as 'gelu' })).toThrow(/PackedMLP: activation must be 'relu' or 'gelu', got 'tanh'/);
   });
 
   it('names missing, unexpected and mis-shaped keys; non-strict loads the keys it has', async () => {

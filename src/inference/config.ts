@@ -2,8 +2,11 @@
 // is enough to rebuild the model that wrote it.
 import type { PackedMLPOptions } from '../nn/packed.ts';
 
-/** Everything needed to rebuild a PackedMLP (its options without the initialisation Rng). */
-export type PackedMLPConfig = Required<Omit<PackedMLPOptions, 'rng' | 'precision'>>; // precision is how it trains, not what it is
+/**
+ * Everything needed to rebuild a PackedMLP (its options without the initialisation Rng; precision is how it
+ * trains, not what it is). `activation` is absent from files written before GELU, which are ReLU models.
+ */
+export type PackedMLPConfig = Required<Omit<PackedMLPOptions, 'rng' | 'precision' | 'activation'>> & Pick<PackedMLPOptions, 'activation'>;
 
 /** The `__metadata__` key that holds the JSON of a PackedMLPConfig. */
 export const PACKED_MLP_METADATA_KEY = 'blockgrad.packed_mlp';
@@ -33,10 +36,11 @@ export function checkConfig(c: PackedMLPConfig): PackedMLPConfig {
   const ok = typeof c === 'object' && c !== null
     && isCount(c.inFeatures) && isCount(c.numClasses) && isCount(c.numEstimators) && isCount(c.gamma)
     && typeof c.alpha === 'number' && c.alpha > 0
-    && Array.isArray(c.hiddenFeatures) && c.hiddenFeatures.every(isCount);
+    && Array.isArray(c.hiddenFeatures) && c.hiddenFeatures.every(isCount)
+    && (c.activation === undefined || c.activation === 'relu' || c.activation === 'gelu');
   if (!ok) {
-    throw new Error(`PackedMLP config needs positive integers inFeatures, numClasses, numEstimators, gamma, hiddenFeatures[] and a positive alpha; got ${JSON.stringify(c)}`);
+    throw new Error(`PackedMLP config needs positive integers inFeatures, numClasses, numEstimators, gamma, hiddenFeatures[], a positive alpha and an activation of 'relu' or 'gelu' if any; got ${JSON.stringify(c)}`);
   }
-  const { inFeatures, hiddenFeatures, numClasses, numEstimators, alpha, gamma } = c;
-  return { inFeatures, hiddenFeatures: [...hiddenFeatures], numClasses, numEstimators, alpha, gamma };
+  const { inFeatures, hiddenFeatures, numClasses, numEstimators, alpha, gamma, activation } = c;
+  return { inFeatures, hiddenFeatures: [...hiddenFeatures], numClasses, numEstimators, alpha, gamma, ...(activation ? { activation } : {}) };
 }

@@ -50,21 +50,24 @@ export interface PackedMLPOptions {
   gamma?: number;
   /** Precision of every layer's block GEMMs. Default 'f32'. */
   precision?: Precision;
+  /** Activation fused into every layer but the last. Default 'relu'. */
+  activation?: 'relu' | 'gelu';
   rng?: Rng;
 }
 
-/** first -> hidden… -> last PackedLinear layers with ReLU fused between them. Output (B, M*C). */
+/** first -> hidden… -> last PackedLinear layers with ReLU (or GELU) fused between them. Output (B, M*C). */
 export class PackedMLP extends Module {
   layers: PackedLinear[];
   readonly numEstimators: number;
   readonly numClasses: number;
   constructor(options: PackedMLPOptions) {
     super();
-    const { inFeatures, hiddenFeatures, numClasses, numEstimators, alpha = 2, gamma = 1, precision, rng } = options;
+    const { inFeatures, hiddenFeatures, numClasses, numEstimators, alpha = 2, gamma = 1, precision, activation = 'relu', rng } = options;
+    if (activation !== 'relu' && activation !== 'gelu') throw new Error(`PackedMLP: activation must be 'relu' or 'gelu', got '${activation}'`);
     const widths = [inFeatures, ...hiddenFeatures, numClasses];
     this.layers = widths.slice(1).map((out, k) => {
       const first = k === 0, last = k === widths.length - 2;
-      return new PackedLinear(widths[k], out, { alpha, numEstimators, gamma, first, last, precision, rng, activation: last ? 'none' : 'relu' });
+      return new PackedLinear(widths[k], out, { alpha, numEstimators, gamma, first, last, precision, rng, activation: last ? 'none' : activation });
     });
     this.numEstimators = numEstimators;
     this.numClasses = numClasses;
