@@ -29,6 +29,8 @@ export interface TrainConfig {
   snapshotEvery?: number;
   /** 'f16': AMP, f16 block GEMMs with a GradScaler (one value read back per step). Default 'f32'. */
   precision?: Precision;
+  /** Activation fused into the hidden layers. Default 'relu'. */
+  activation?: 'relu' | 'gelu';
 }
 
 export const defaultTrainConfig: TrainConfig = {
@@ -124,6 +126,7 @@ export async function trainPackedMLP(
     alpha: config.alpha,
     gamma: config.gamma,
     precision: config.precision,
+    activation: config.activation,
     rng,
   });
   const optimizer = new Adam(model.parameters(), { lr: config.lr });

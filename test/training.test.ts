@@ -58,16 +58,18 @@ describe('npm start', () => {
     expect(result.test.accuracy).toBeGreaterThan(0.3);
   });
 
-  it('--json adds Brier, uncertainty and noise-image metrics; --save writes a model that loads back', async () => {
+  it('--json adds Brier, uncertainty and noise-image metrics; --save writes a model (GELU here) that loads back', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'blockgrad-')), 'model.safetensors');
-    const out = execFileSync(tsx[0], [tsx[1], '--epochs', '3', '--hidden', '32', '--backend', 'js', '--json', '--save', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync(tsx[0], [tsx[1], '--epochs', '3', '--hidden', '32', '--backend', 'js', '--activation', 'gelu', '--json', '--save', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     const result = JSON.parse(out.trim());
     for (const k of ['brier', 'entropy', 'mutualInformation', 'disagreement']) expect(result.test[k]).toBeTypeOf('number');
     for (const k of ['accuracy', 'nll', 'ece', 'brier']) expect(result.singleEstimator[k]).toBeTypeOf('number');
     expect(result.noise.entropy).toBeGreaterThan(result.test.entropy); // less sure on noise than on digits
     await init({ backend: 'js' });
     const bytes = readFileSync(file);
-    const model = new nn.PackedMLP(JSON.parse(readSafetensors(bytes).metadata.config));
+    const config = JSON.parse(readSafetensors(bytes).metadata.config);
+    expect(config.activation).toBe('gelu');
+    const model = new nn.PackedMLP(config);
     loadTorchUncertainty(model, bytes);
     const { test } = trainTestSplit(loadDigits(), 0.2, 42);
     expect((await evaluate(model, test)).accuracy).toBe(result.test.accuracy);
@@ -75,12 +77,15 @@ describe('npm start', () => {
 
   it('--help lists the options', () => {
     const out = execFileSync(tsx[0], [tsx[1], '--help'], { encoding: 'utf8' });
-    for (const opt of ['--epochs', '--estimators', '--batch-size', '--lr', '--seed', '--backend', '--json', '--save']) expect(out).toContain(opt);
+    for (const opt of ['--epochs', '--estimators', '--batch-size', '--lr', '--seed', '--backend', '--activation', '--json', '--save']) expect(out).toContain(opt);
   });
 
   it('rejects bad options with a clear message', () => {
     const r = spawnSync(tsx[0], [tsx[1], '--epochs', 'ten'], { encoding: 'utf8' });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("--epochs must be an integer >= 1, got 'ten'");
+    const a = spawnSync(tsx[0], [tsx[1], '--activation', 'tanh'], { encoding: 'utf8' });
+    expect(a.status).toBe(1);
+    expect(a.stderr).toContain("--activation must be relu or gelu, got 'tanh'");
   });
 });

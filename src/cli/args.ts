@@ -15,6 +15,7 @@ const options = {
   seed: { type: 'string', default: String(d.seed) },
   backend: { type: 'string', default: 'auto' },
   precision: { type: 'string', default: 'f32' },
+  activation: { type: 'string', default: 'relu' },
   threads: { type: 'string' },
   json: { type: 'boolean', default: false },
   save: { type: 'string' },
@@ -36,6 +37,7 @@ Trains a Packed-Ensembles MLP on the bundled digits data set and prints its test
   --seed S            seed for initialisation and shuffling (default ${d.seed})
   --backend NAME      auto | webgpu | wasm | js (default auto)
   --precision P       f32 | f16: f16 block GEMMs with f32 accumulation and dynamic loss scaling (default f32)
+  --activation A      relu | gelu: fused into the hidden layers (gelu: tanh approximation) (default relu)
   --threads N         kernel threads of the wasm backend (default: all cores)
   --json              print one JSON object with the results on stdout
   --save FILE         write the trained model as safetensors (TorchUncertainty's packed layout)
@@ -60,6 +62,8 @@ function read(values: Values): { config: TrainConfig; backend: BackendChoice; js
   if (values.threads !== undefined) number('threads', s('threads'), true, 1);
   const precision = s('precision');
   if (precision !== 'f32' && precision !== 'f16') throw new Error(`--precision must be f32 or f16, got '${precision}'`);
+  const activation = s('activation');
+  if (activation !== 'relu' && activation !== 'gelu') throw new Error(`--activation must be relu or gelu, got '${activation}'`);
   const config: TrainConfig = {
     epochs: number('epochs', s('epochs'), true, 1),
     numEstimators: number('estimators', s('estimators'), true, 1),
@@ -70,6 +74,7 @@ function read(values: Values): { config: TrainConfig; backend: BackendChoice; js
     lr: number('lr', s('lr'), false, 0),
     seed: number('seed', s('seed'), true, 0),
     precision,
+    activation,
   };
   if (values.save === '') throw new Error('--save needs a file name');
   return { config, backend: backend as BackendChoice, json: Boolean(values.json), save: values.save as string | undefined };

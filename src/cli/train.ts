@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   }
   log(`trained ${config.epochs} epochs in ${seconds.toFixed(2)} s on ${used}`);
   if (save) {
-    const metadata = { config: JSON.stringify({ inFeatures: train.features, hiddenFeatures: config.hidden, numClasses: train.classes, numEstimators: config.numEstimators, alpha: config.alpha, gamma: config.gamma }) };
+    const metadata = { config: JSON.stringify({ inFeatures: train.features, hiddenFeatures: config.hidden, numClasses: train.classes, numEstimators: config.numEstimators, alpha: config.alpha, gamma: config.gamma, activation: config.activation ?? 'relu' }) };
     const bytes = await saveTorchUncertainty(model, metadata);
     writeFileSync(save, bytes);
     log(`saved the model to ${save} (${bytes.length} bytes)`);
