@@ -3,6 +3,7 @@
 // that after inlining Binaryen folds the per-element switch away: one specialised loop per op.
 import { Binary, Unary } from './codes';
 import { rowOffset } from './strided';
+import { tanh4 } from './tanh';
 
 const ZERO = f32x4.splat(0);
 const ONE = f32x4.splat(1);
@@ -21,7 +22,7 @@ function unaryOne(op: i32, v: f32): f32 {
     case Unary.neg: return -v;
     case Unary.exp: return Mathf.exp(v);
     case Unary.log: return Mathf.log(v);
-    case Unary.tanh: return Mathf.tanh(v);
+    case Unary.tanh: return f32x4.extract_lane(tanh4(f32x4.splat(v)), 0); // the lanes' formula: same bits wherever the split falls
     case Unary.sigmoid: return 1 / (1 + Mathf.exp(-v));
     case Unary.relu: return max(v, <f32>0); // f32.max keeps NaN
     case Unary.sqrt: return Mathf.sqrt(v);
@@ -29,13 +30,14 @@ function unaryOne(op: i32, v: f32): f32 {
   }
 }
 
-/** The unary ops with a lane-wise SIMD instruction (the same IEEE result per lane); others run scalar. */
+/** The unary ops with a lane-wise SIMD form (an instruction with the same IEEE result per lane, or tanh4); others run scalar. */
 @inline
 function unaryVec(op: i32, v: v128): v128 {
   switch (op) {
     case Unary.neg: return f32x4.neg(v);
     case Unary.relu: return f32x4.max(v, ZERO); // f32x4.max keeps NaN, like f32.max
     case Unary.sqrt: return f32x4.sqrt(v);
+    case Unary.tanh: return tanh4(v); // within about 1e-7 relative of tanh
     default: return f32x4.abs(v);
   }
 }
@@ -60,7 +62,7 @@ export function unary(op: i32, x: usize, out: usize, start: i32, end: i32): void
     case Unary.neg: unaryRun(Unary.neg, true, x, out, start, end); break;
     case Unary.exp: unaryRun(Unary.exp, false, x, out, start, end); break;
     case Unary.log: unaryRun(Unary.log, false, x, out, start, end); break;
-    case Unary.tanh: unaryRun(Unary.tanh, false, x, out, start, end); break;
+    case Unary.tanh: unaryRun(Unary.tanh, true, x, out, start, end); break;
     case Unary.sigmoid: unaryRun(Unary.sigmoid, false, x, out, start, end); break;
     case Unary.relu: unaryRun(Unary.relu, true, x, out, start, end); break;
     case Unary.sqrt: unaryRun(Unary.sqrt, true, x, out, start, end); break;

@@ -25,6 +25,8 @@ export class Pool {
   private disposed = false;
   /** Test hook: the thread whose worker dies in the next job (0: none). */
   private doomed = 0;
+  /** Test hook: wake the workers even for jobs meant for the calling thread alone, as a worker still polling may join them. */
+  private helpSerial = false;
   /** Workers restarted after dying, and why the last one died. */
   restarts = 0;
   lastDeath = '';
@@ -79,7 +81,7 @@ export class Pool {
     this.generation = (this.generation + 1) & 0xffff;
     const tag = this.generation << 16;
     const lostBefore = Atomics.load(w, b + LOST);
-    const helpers = parallel ? Math.min(this.workers.length, tasks - 1) : 0;
+    const helpers = parallel || this.helpSerial ? Math.min(this.workers.length, tasks - 1) : 0;
     // Test hook: task 0 goes to the doomed worker, which dies holding it (it must be woken: all helpers are).
     const doomed = helpers === this.workers.length && this.workers[this.doomed - 1] ? this.doomed : 0;
     if (doomed) this.doomed = 0; // a job on fewer threads leaves the crash for the next one
@@ -130,6 +132,11 @@ export class Pool {
   /** Test hook: stops the worker of `thread` between jobs, as a crash would. */
   async kill(thread: number): Promise<void> {
     await this.workers[thread - 1]?.terminate();
+  }
+
+  /** Test hook: from now on, workers are woken for the jobs meant for the calling thread alone too. */
+  joinSerialJobs(): void {
+    this.helpSerial = true;
   }
 
   /** Test hook: the worker of `thread` dies holding a task of the next job that wakes every worker. */

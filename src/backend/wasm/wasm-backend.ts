@@ -188,9 +188,12 @@ export class WasmBackend implements Backend {
     const threads = parallel ? this.pool.threads : 1;
     const t = tile(g, threads);
     const panel = scratchBytes(g, t);
-    if (panel * threads > this.scratch.bytes) {
+    // Every thread gets a scratch slot even for a job meant for this thread alone: a worker still polling
+    // after the previous job may claim its tasks, and would otherwise write past the scratch.
+    const bytes = panel * this.pool.threads;
+    if (bytes > this.scratch.bytes) {
       if (this.scratch.bytes) this.heap.free(this.scratch.ptr);
-      this.scratch = { ptr: this.heap.alloc(panel * threads), bytes: panel * threads };
+      this.scratch = { ptr: this.heap.alloc(bytes), bytes };
     }
     const perBlock = t.tilesM * t.tilesN;
     // Task indices have 16 bits: very many blocks go in batches.
