@@ -21,7 +21,7 @@ try {
 }
 const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
 const out = outputFor(options.quick);
-await enableRelaxedSimd(); // before any kernel module compiles
+enableRelaxedSimd(); // before any kernel module compiles
 
 if (options.backend === 'webgpu') await benchWebGPU(options.quick, command, out);
 else if (options.backend === 'wasm') await benchWasm(options, command, out);

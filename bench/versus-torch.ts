@@ -18,7 +18,7 @@ const rounds = Number(process.argv[2] ?? 3);
 const threads = os.availableParallelism();
 const points = [[16, 256], [8, 512], [4, 1024]].map(([M, F]) => ({ M, F, B: 128 }));
 const ratios = new Map<string, number[]>(points.map((p) => [label(p), []]));
-console.log(`kernels: ${await enableRelaxedSimd()}; ${threads} threads; B = 128; GFLOP/s of the median of 5 runs`);
+console.log(`kernels: ${enableRelaxedSimd()}; ${threads} threads; B = 128; GFLOP/s of the median of 5 runs`);
 await bg.init({ backend: 'wasm', threads });
 for (let round = 1; round <= rounds; round++) {
   for (const p of points) {

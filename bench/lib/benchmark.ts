@@ -70,7 +70,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
   const timing: TimingOptions = options.quick ? { runs: 3, minMs: 5 } : { runs: 5, minMs: 50 };
   const c = new Collector();
   const pytorch: BenchResult['pytorch'] = [];
-  const simdBuild = await enableRelaxedSimd();
+  const simdBuild = enableRelaxedSimd();
   const probe = await PeakProbe.start();
   const tfjs: TfjsPeer | Error = await loadTfjs().catch((e: unknown) => new Error(`tfjs could not start: ${reason(e)}`));
   const jax: JaxPeer | Error = await loadJax().catch((e: unknown) => new Error(`jax-js could not start: ${reason(e)}`));

@@ -2,22 +2,22 @@
 // validates it only behind a V8 flag, which is set here for this process (and handed to child processes)
 // before any kernel module compiles.
 import { setFlagsFromString } from 'node:v8';
-import { compileKernels } from '../../src/backend/wasm/module.ts';
+import { validatesRelaxedSimd } from '../../src/backend/wasm/module.ts';
 
 const FLAG = '--experimental-wasm-relaxed-simd';
 let flagSet = false;
-let outcome: Promise<string> | undefined;
+let outcome: string | undefined;
 
-/** Turns relaxed SIMD on where a flag can (once); resolves with how this process runs it. */
-export function enableRelaxedSimd(): Promise<string> {
+/** Turns relaxed SIMD on where a flag can (once); returns how this process runs it. */
+export function enableRelaxedSimd(): string {
   outcome ??= turnOn();
   return outcome;
 }
 
-async function turnOn(): Promise<string> {
-  if ((await compileKernels(true)).flavour === 'relaxed-simd') return 'relaxed SIMD, on by default in this Node';
+function turnOn(): string {
+  if (validatesRelaxedSimd()) return 'relaxed SIMD, on by default in this Node';
   setFlagsFromString(FLAG);
-  if ((await compileKernels(true)).flavour !== 'relaxed-simd') return 'plain SIMD: this host runs no relaxed SIMD, even with ' + FLAG;
+  if (!validatesRelaxedSimd()) return `plain SIMD: this host runs no relaxed SIMD, even with ${FLAG}`;
   flagSet = true;
   return `relaxed SIMD, turned on with ${FLAG} (Node ${process.versions.node} ships it off; Chrome ≥ 114 and Node ≥ 22 on)`;
 }

@@ -40,6 +40,11 @@ export interface KernelModule {
   relaxedOff?: string;
 }
 
+/** Whether this host validates the relaxed-SIMD build (without compiling it). */
+export function validatesRelaxedSimd(): boolean {
+  return WebAssembly.validate(decode(builds.relaxedUnsharedWasm));
+}
+
 /** Compiles the fastest build the host validates (plain SIMD when `relaxed` is false), shared-memory or not. */
 export async function compileKernels(shared: boolean, relaxed = true): Promise<KernelModule> {
   let relaxedOff = 'relaxedSimd: false was requested';
