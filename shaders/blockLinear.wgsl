@@ -8,7 +8,8 @@
 override CHECKED: bool = true; // false only when M, N and K are multiples of 32
 override HAS_BIAS: bool = false;
 override RELU: bool = false;
-override GELU: bool = false; // also writes the pre-activation to `pre`, which GELU's gradient reads
+override GELU: bool = false;
+override STORE_PRE: bool = false; // writes the pre-activation to `pre` (GELU's gradient reads it)
 
 struct Shape {
   B: u32,
@@ -130,15 +131,17 @@ fn blockLinear(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_
   if (RELU) {
     for (var r = 0u; r < 4u; r++) { acc[r] = select(vec4<f32>(), acc[r], (acc[r] > vec4<f32>()) | isNan4(acc[r])); }
   }
-  if (GELU) {
+  if (STORE_PRE) {
     for (var r = 0u; r < 4u; r++) {
       let m = at0.m0 + lid.y * 4u + r;
       for (var c = 0u; c < 4u; c++) {
         let n = at0.n0 + lid.x * 4u + c;
         if (!CHECKED || (m < p.M && n < p.N)) { pre[at(p.c, m, n)] = acc[r][c]; }
       }
-      acc[r] = gelu4(acc[r]);
     }
+  }
+  if (GELU) {
+    for (var r = 0u; r < 4u; r++) { acc[r] = gelu4(acc[r]); }
   }
   store(p, at0, lid, acc);
 }

@@ -31,7 +31,7 @@ export class WebGPUBackend implements Backend {
   private readonly pipelines: Pipelines;
   /** Bound where a kernel's optional buffer (bias, momentum) is absent. */
   private readonly placeholder: PooledBuffer;
-  /** Bound where the pre-activation would go when nothing needs it (a writable binding may not share the read-only placeholder). */
+  /** Bound where the pre-activation goes when it is not asked for (a writable binding may not share the read-only placeholder). */
   private readonly prePlaceholder: PooledBuffer;
   private readonly maxBinding: number;
   private readonly maxGroups: number;
@@ -221,9 +221,8 @@ export class WebGPUBackend implements Backend {
   }
 
   blockLinear(x: Storage, w: Storage, bias: Storage | null, out: Storage, shape: BlockShape, activation: Activation, preActivation: Storage | null = null): void {
-    const constants = { HAS_BIAS: bias ? 1 : 0, RELU: activation === 'relu' ? 1 : 0, GELU: activation === 'gelu' ? 1 : 0 };
-    const pre = activation === 'gelu' && preActivation ? preActivation : this.prePlaceholder;
-    this.gemm('blockLinear', [x, w, out, bias ?? this.placeholder, pre], shape, [shape.B, shape.O, shape.I], constants);
+    const constants = { HAS_BIAS: bias ? 1 : 0, RELU: activation === 'relu' ? 1 : 0, GELU: activation === 'gelu' ? 1 : 0, STORE_PRE: preActivation ? 1 : 0 };
+    this.gemm('blockLinear', [x, w, out, bias ?? this.placeholder, preActivation ?? this.prePlaceholder], shape, [shape.B, shape.O, shape.I], constants);
   }
 
   blockLinearInputGrad(dy: Storage, w: Storage, dx: Storage, shape: BlockShape): void {
