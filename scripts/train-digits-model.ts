@@ -7,7 +7,6 @@ import { trainPackedMLP, evaluate } from '../src/training.ts';
 import { trainTestSplit } from '../src/data/digits.ts';
 import { loadDigits } from '../src/cli/load-digits.ts';
 import { saveSafetensors } from '../src/io/safetensors.ts';
-import { packedMLPMetadata } from '../src/inference/config.ts';
 
 const out = process.argv[2] ?? fileURLToPath(new URL('../demo/public/digits-model.safetensors', import.meta.url));
 await init({ backend: 'wasm' });
@@ -17,6 +16,6 @@ const { model } = await trainPackedMLP(train, test, {
   epochs: 30, batchSize: 64, lr: 3e-3, numEstimators: config.numEstimators, alpha: config.alpha, gamma: config.gamma, hidden: config.hiddenFeatures, seed: 0,
 });
 const metrics = await evaluate(model, test);
-await writeFile(out, await saveSafetensors(model, packedMLPMetadata(config)));
+await writeFile(out, await saveSafetensors(model));
 console.log(`wrote ${out}: test accuracy ${metrics.accuracy.toFixed(3)}, nll ${metrics.nll.toFixed(3)}`);
 process.exit(0);

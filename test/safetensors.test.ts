@@ -1,7 +1,9 @@
 // safetensors: every dtype round trip, conversions, a hand-built file, every malformed case, and model state dicts.
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import * as bg from '../src/index.ts';
 import { loadSafetensors, readSafetensors, saveSafetensors, writeSafetensors } from '../src/io/safetensors.ts';
+import { saveTorchUncertainty } from '../src/io/torch-uncertainty.ts';
 import { loadPackedMLP, packedMLPMetadata } from '../src/inference/index.ts';
 
 const { nn } = bg;
@@ -123,7 +125,7 @@ describe('model state dicts in safetensors', () => {
     const a = make(1), b = make(2);
     const bytes = await saveSafetensors(a, { epochs: '3' });
     const file = loadSafetensors(b, bytes);
-    expect(file.metadata).toEqual({ epochs: '3' });
+    expect(file.metadata).toEqual({ ...packedMLPMetadata(a.config), epochs: '3' });
     expect(Object.keys(file.tensors).sort()).toEqual(['layers.0.bias', 'layers.0.weight', 'layers.1.bias', 'layers.1.weight']);
     expect(file.tensors['layers.1.weight'].shape).toEqual([2, 3, 6]);
     const x = bg.randn([4, 5]);
@@ -134,14 +136,32 @@ describe('model state dicts in safetensors', () => {
     await bg.init({ backend: 'js' });
     const config = { inFeatures: 5, hiddenFeatures: [6], numClasses: 3, numEstimators: 2, alpha: 2, gamma: 1 };
     const x = bg.randn([4, 5], { rng: new bg.Rng(8) });
-    for (const activation of ['gelu', undefined] as const) {
+    for (const activation of ['gelu', 'relu'] as const) {
       const model = new nn.PackedMLP({ ...config, activation, rng: new bg.Rng(3) });
-      const { model: loaded, config: stored } = loadPackedMLP(await saveSafetensors(model, packedMLPMetadata({ ...config, ...(activation ? { activation } : {}) })));
-      expect(stored.activation).toBe(activation);
+      const { model: loaded, config: stored } = loadPackedMLP(await saveSafetensors(model));
+      expect(stored).toEqual({ ...config, activation });
       expect([...loaded.forward(x).dataSync()]).toEqual([...model.forward(x).dataSync()]);
     }
+    const older = new nn.PackedMLP({ ...config, rng: new bg.Rng(3) });
+    const { model: loaded, config: stored } = loadPackedMLP(await saveSafetensors(older, packedMLPMetadata(config)));
+    expect(stored.activation).toBeUndefined();
+    expect([...loaded.forward(x).dataSync()]).toEqual([...older.forward(x).dataSync()]);
     expect(() => packedMLPMetadata({ ...config, activation: 'tanh' as 'gelu' })).toThrow(/activation of 'relu' or 'gelu'/);
     expect(() => new nn.PackedMLP({ ...config, activation: 'tanh' as 'gelu' })).toThrow(/PackedMLP: activation must be 'relu' or 'gelu', got 'tanh'/);
+  });
+
+  it('writes the architecture on every saving path, so loadPackedMLP rebuilds what each one wrote', async () => {
+    await bg.init({ backend: 'js' });
+    const model = new nn.PackedMLP({ inFeatures: 5, hiddenFeatures: [8, 4], numClasses: 4, numEstimators: 2, alpha: 2, gamma: 2, activation: 'gelu', rng: new bg.Rng(4) });
+    const x = bg.randn([3, 5], { rng: new bg.Rng(9) });
+    for (const bytes of [await saveSafetensors(model), await saveTorchUncertainty(model), await saveTorchUncertainty(model, { epochs: '2' })]) {
+      const { model: loaded, config } = loadPackedMLP(bytes);
+      expect(config).toEqual(model.config);
+      expect([...loaded.forward(x).dataSync()]).toEqual([...model.forward(x).dataSync()]);
+    }
+    // The demo's digit page model, written by scripts/train-digits-model.ts.
+    const shipped = loadPackedMLP(new Uint8Array(readFileSync(new URL('../demo/public/digits-model.safetensors', import.meta.url))));
+    expect(shipped.config).toMatchObject({ inFeatures: 64, numClasses: 10 });
   });
 
   it('names missing, unexpected and mis-shaped keys; non-strict loads the keys it has', async () => {

@@ -107,7 +107,7 @@ describe('TorchUncertainty checkpoints', () => {
     const source = make(1), target = make(2);
     const bytes = await saveTorchUncertainty(source, { epochs: '5' });
     const file = readSafetensors(bytes);
-    expect(file.metadata).toEqual({ format: 'pt', epochs: '5' });
+    expect(file.metadata).toEqual({ format: 'pt', ...source.fileMetadata(), epochs: '5' });
     expect(Object.fromEntries(Object.entries(file.tensors).map(([k, t]) => [k, t.shape]))).toEqual({
       'layers.0.weight': [1, 18, 12], 'layers.0.bias': [18],
       'layers.1.weight': [3, 4, 6], 'layers.1.bias': [12],

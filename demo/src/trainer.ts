@@ -10,7 +10,7 @@ import { Rng } from '../../src/random.ts';
 import { accuracy, nll } from '../../src/metrics.ts';
 import { subset, type Dataset } from '../../src/data/digits.ts';
 import { saveSafetensors } from '../../src/io/safetensors.ts';
-import { packedMLPMetadata, type PackedMLPConfig } from '../../src/inference/config.ts';
+import type { PackedMLPConfig } from '../../src/nn/packed-config.ts';
 import { predictBatch } from '../../src/inference/predict.ts';
 import type { Tensor } from '../../src/tensor.ts';
 import { loadDataset } from './datasets.ts';
@@ -99,7 +99,7 @@ export class Trainer {
   }
 
   save(): Promise<Uint8Array> {
-    return saveSafetensors(this.model, packedMLPMetadata(this.config));
+    return saveSafetensors(this.model); // the architecture goes into __metadata__ with the weights
   }
 
   private nextBatch(): Dataset {

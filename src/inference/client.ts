@@ -5,7 +5,7 @@ import { transfer } from 'comlink';
 import type { BackendInfo } from '../backend/backend.ts';
 import type { BackendChoice } from '../runtime.ts';
 import { concatRows, sliceRows, type Rows } from './batch.ts';
-import type { PackedMLPConfig } from './config.ts';
+import type { PackedMLPConfig } from '../nn/packed-config.ts';
 import type { Prediction } from './predict.ts';
 import type { LoadRequest } from './protocol.ts';
 import { modelBytes, type ModelSource } from './source.ts';

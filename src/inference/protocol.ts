@@ -1,7 +1,7 @@
 // What the inference worker (workers/inference-worker.ts) answers, shared by it and the client.
 import type { BackendInfo } from '../backend/backend.ts';
 import type { BackendChoice } from '../runtime.ts';
-import type { PackedMLPConfig } from './config.ts';
+import type { PackedMLPConfig } from '../nn/packed-config.ts';
 import type { Prediction } from './predict.ts';
 
 export interface LoadRequest {

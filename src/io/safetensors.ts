@@ -193,11 +193,16 @@ function checkWritable(name: string, t: TensorToWrite): { name: string; dtype: S
   return { name, dtype, shape: [...t.shape], data: t.data };
 }
 
-/** A module's parameters as safetensors bytes: F32, PyTorch's dotted keys, the packed [G, O, I] layout. */
-export async function saveSafetensors(model: Module, metadata?: Record<string, string>): Promise<Uint8Array> {
+/**
+ * A module's parameters as safetensors bytes: F32, PyTorch's dotted keys, the packed [G, O, I] layout.
+ * `__metadata__` holds the model's own entries (`Module.fileMetadata`: a PackedMLP's architecture) and then
+ * `metadata`'s.
+ */
+export async function saveSafetensors(model: Module, metadata: Record<string, string> = {}): Promise<Uint8Array> {
   const tensors: Record<string, TensorToWrite> = {};
   for (const [key, p] of model.namedParameters()) tensors[key] = { shape: p.shape, data: await p.data() };
-  return writeSafetensors(tensors, metadata);
+  const entries = { ...model.fileMetadata(), ...metadata };
+  return writeSafetensors(tensors, Object.keys(entries).length > 0 ? entries : undefined);
 }
 
 /** A file's tensors as state-dict values (integers converted to f32, as PyTorch's copy_ does). */

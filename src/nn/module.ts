@@ -42,6 +42,14 @@ export abstract class Module {
     return this.namedParameters().map(([, t]) => t);
   }
 
+  /**
+   * String entries `io.saveSafetensors` writes into the file's `__metadata__` so that the file describes
+   * the model (a PackedMLP: its architecture). None by default.
+   */
+  fileMetadata(): Record<string, string> {
+    return {};
+  }
+
   /** Parameters by dotted key (the tensors themselves, as PyTorch returns references). */
   stateDict(): Record<string, Tensor> {
     return Object.fromEntries(this.namedParameters());

@@ -5,6 +5,7 @@ import type { Activation, Precision } from '../backend/backend.ts';
 import type { Rng } from '../random.ts';
 import { BlockLinear } from './linear.ts';
 import { Module } from './module.ts';
+import { packedMLPMetadata, type PackedMLPConfig } from './packed-config.ts';
 
 export interface PackedLinearOptions {
   alpha: number;
@@ -60,10 +61,13 @@ export class PackedMLP extends Module {
   layers: PackedLinear[];
   readonly numEstimators: number;
   readonly numClasses: number;
+  /** The architecture, as `packedMLPMetadata` stores it in a saved file. */
+  readonly config: PackedMLPConfig;
   constructor(options: PackedMLPOptions) {
     super();
     const { inFeatures, hiddenFeatures, numClasses, numEstimators, alpha = 2, gamma = 1, precision, activation = 'relu', rng } = options;
     if (activation !== 'relu' && activation !== 'gelu') throw new Error(`PackedMLP: activation must be 'relu' or 'gelu', got '${activation}'`);
+    this.config = { inFeatures, hiddenFeatures: [...hiddenFeatures], numClasses, numEstimators, alpha, gamma, activation };
     const widths = [inFeatures, ...hiddenFeatures, numClasses];
     this.layers = widths.slice(1).map((out, k) => {
       const first = k === 0, last = k === widths.length - 2;
@@ -71,6 +75,11 @@ export class PackedMLP extends Module {
     });
     this.numEstimators = numEstimators;
     this.numClasses = numClasses;
+  }
+
+  /** Its architecture under `PACKED_MLP_METADATA_KEY`, so a saved file alone rebuilds the model. */
+  override fileMetadata(): Record<string, string> {
+    return packedMLPMetadata(this.config);
   }
 
   /** Packed logits (B, M*C): estimator m's logits are columns [m*C, (m+1)*C). */

@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium, reportPageErrors, watchLongTasks } from './helpers/chromium.ts';
 import { serveStatic, type StaticServer } from './helpers/server.ts';
 import { createInferenceWorker, type Prediction } from '../../src/inference/index.ts';
-import { configFromMetadata } from '../../src/inference/config.ts';
+import { configFromMetadata } from '../../src/nn/packed-config.ts';
 import { readSafetensors } from '../../src/io/safetensors.ts';
 import { loadDigits } from '../../src/cli/load-digits.ts';
 
@@ -89,7 +89,7 @@ describe('training demo', () => {
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
     const file = readSafetensors(new Uint8Array(await readFile((await download.path())!)));
-    expect(configFromMetadata(file.metadata)).toEqual({ inFeatures: 2, hiddenFeatures: [64, 64, 64], numClasses: 3, numEstimators: 4, alpha: 2, gamma: 1 });
+    expect(configFromMetadata(file.metadata)).toEqual({ inFeatures: 2, hiddenFeatures: [64, 64, 64], numClasses: 3, numEstimators: 4, alpha: 2, gamma: 1, activation: 'relu' });
 
     await page.selectOption('select[name=dataset]', 'digits'); // a new model on the bundled digits, fetched and gunzipped
     await page.waitForSelector('body[data-state=idle]');

@@ -1,22 +1,44 @@
-// The architecture of a PackedMLP as stored in a safetensors file's `__metadata__`, so a file alone
-// is enough to rebuild the model that wrote it.
-import type { PackedMLPOptions } from '../nn/packed.ts';
+// The architecture of a PackedMLP and its one writer into a safetensors file's `__metadata__`, so a file
+// alone is enough to rebuild the model that wrote it. Every path that saves a PackedMLP goes through
+// `packedMLPMetadata` (`saveSafetensors` calls it by way of `Module.fileMetadata`).
 
 /**
- * Everything needed to rebuild a PackedMLP (its options without the initialisation Rng; precision is how it
- * trains, not what it is). `activation` is absent from files written before GELU, which are ReLU models.
+ * Everything needed to rebuild a PackedMLP: its options without the initialisation Rng and the precision
+ * (how it trains, not what it is). `activation` is absent from files written before GELU, which are ReLU models.
  */
-export type PackedMLPConfig = Required<Omit<PackedMLPOptions, 'rng' | 'precision' | 'activation'>> & Pick<PackedMLPOptions, 'activation'>;
+export interface PackedMLPConfig {
+  /** Input features per row. */
+  inFeatures: number;
+  /** Hidden widths before the Packed-Ensembles factor alpha widens them. */
+  hiddenFeatures: number[];
+  /** Classes each estimator predicts. */
+  numClasses: number;
+  /** Estimators M packed in every layer. */
+  numEstimators: number;
+  /** Width factor alpha of Packed-Ensembles. */
+  alpha: number;
+  /** Groups per estimator gamma. */
+  gamma: number;
+  /** Activation of the hidden layers; absent means 'relu'. */
+  activation?: 'relu' | 'gelu';
+}
 
 /** The `__metadata__` key that holds the JSON of a PackedMLPConfig. */
 export const PACKED_MLP_METADATA_KEY = 'blockgrad.packed_mlp';
 
-/** The `__metadata__` entries that describe this architecture (pass them to `io.saveSafetensors`). */
+/**
+ * The `__metadata__` entries that describe this architecture. `io.saveSafetensors` and
+ * `io.saveTorchUncertainty` already write them for a PackedMLP; call this to describe a model yourself.
+ * @throws Error when the config cannot describe a PackedMLP (see `checkConfig`).
+ */
 export function packedMLPMetadata(config: PackedMLPConfig): Record<string, string> {
   return { [PACKED_MLP_METADATA_KEY]: JSON.stringify(checkConfig(config)) };
 }
 
-/** The architecture stored by `packedMLPMetadata`, or null when the metadata has none. */
+/**
+ * The architecture stored by `packedMLPMetadata`, or null when the metadata has none.
+ * @throws Error when the entry is not JSON or not a valid config.
+ */
 export function configFromMetadata(metadata: Record<string, string>): PackedMLPConfig | null {
   const text = metadata[PACKED_MLP_METADATA_KEY];
   if (text === undefined) return null;
@@ -31,7 +53,10 @@ export function configFromMetadata(metadata: Record<string, string>): PackedMLPC
 
 const isCount = (v: unknown): boolean => Number.isInteger(v) && (v as number) > 0;
 
-/** Throws on a config that cannot describe a PackedMLP; returns it with only the known fields. */
+/**
+ * Returns the config with only the known fields.
+ * @throws Error naming every rule when the config cannot describe a PackedMLP.
+ */
 export function checkConfig(c: PackedMLPConfig): PackedMLPConfig {
   const ok = typeof c === 'object' && c !== null
     && isCount(c.inFeatures) && isCount(c.numClasses) && isCount(c.numEstimators) && isCount(c.gamma)
