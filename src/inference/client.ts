@@ -12,7 +12,7 @@ import { modelBytes, type ModelSource } from './source.ts';
 import { spawnInferenceWorker, type SpawnedWorker } from './spawn.ts';
 
 export interface InferenceWorkerOptions {
-  /** A safetensors file: its URL, or its bytes. */
+  /** The safetensors file: its bytes, its URL, or in Node its path (see {@link ModelSource} for what is read where). */
   model: ModelSource;
   /** The architecture; needed only when the file's `__metadata__` does not hold it (see `packedMLPMetadata`). */
   config?: PackedMLPConfig;

@@ -1,15 +1,48 @@
-// The bytes of a model given as a URL (http(s), relative to the page, or file: in Node) or as bytes.
+// The bytes of a model, from wherever the caller has it: bytes, a URL, or (in Node) a file path.
+
+/**
+ * Where `createInferenceWorker` finds the safetensors file:
+ * - `Uint8Array` or `ArrayBuffer`: the file's bytes, anywhere.
+ * - `URL`: fetched (`http:`, `https:`, `data:`, `blob:`); a `file:` URL is read from disk in Node.
+ * - `string` in a page or a Web Worker: a URL, absolute or relative to the page (`'/digits-model.safetensors'`).
+ * - `string` in Node: an absolute `http:`/`https:`/`file:` URL, else a file path, absolute or relative
+ *   to the working directory (`'/srv/models/digits.safetensors'`, `'model.safetensors'`).
+ */
 export type ModelSource = string | URL | Uint8Array | ArrayBuffer;
 
+const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+/** Pages and Web Workers have a location; Node (and Deno, Bun without one) reads paths from disk. */
+const inPage = typeof (globalThis as { location?: unknown }).location !== 'undefined';
+
+/**
+ * The model's bytes.
+ * @throws Error naming the source when a file cannot be read, a fetch fails or answers with an HTTP error,
+ * or a string is neither a URL nor (in Node) a path.
+ */
 export async function modelBytes(source: ModelSource): Promise<Uint8Array> {
   if (source instanceof Uint8Array) return source;
   if (source instanceof ArrayBuffer) return new Uint8Array(source);
-  const url = new URL(source, globalThis.location?.href);
-  if (url.protocol === 'file:') {
-    const { readFile } = await import('node:fs/promises');
-    return new Uint8Array(await readFile(url));
+  if (typeof source === 'string' && !inPage && isNode && !/^(https?|file):/i.test(source)) return readFileBytes(source);
+  const url = source instanceof URL ? source : new URL(source, (globalThis as { location?: { href: string } }).location?.href);
+  return url.protocol === 'file:' && isNode ? readFileBytes(url) : fetchBytes(url);
+}
+
+async function readFileBytes(path: string | URL): Promise<Uint8Array> {
+  const { readFile } = await import('node:fs/promises');
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (err) {
+    throw new Error(`createInferenceWorker: cannot read the model file '${String(path)}': ${(err as Error).message}`);
   }
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`createInferenceWorker: fetching ${url} gave HTTP ${response.status}`);
+}
+
+async function fetchBytes(url: URL): Promise<Uint8Array> {
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (err) {
+    throw new Error(`createInferenceWorker: fetching ${url.href} failed: ${(err as Error).message}`);
+  }
+  if (!response.ok) throw new Error(`createInferenceWorker: fetching ${url.href} gave HTTP ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
 }
