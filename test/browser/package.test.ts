@@ -73,6 +73,11 @@ describe('npm package', () => {
     expect(result.probs.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(2, 5);
   });
 
+  test('requires from a CommonJS project, one engine for require() and import()', async () => {
+    const { stdout } = await run('node', ['cjs-consumer.cjs'], { cwd: project });
+    expect(JSON.parse(stdout)).toEqual({ backend: 'js', logits: 2 * 2 * 3, sameEngine: true });
+  });
+
   test('type-checks in a strict NodeNext TypeScript project, its declarations importing .js paths', async () => {
     const dist = join(project, 'node_modules/blockgrad/dist');
     const declarations = files.filter((f) => f.endsWith('.d.ts')).map((f) => join(project, 'node_modules/blockgrad', f));
