@@ -38,6 +38,34 @@ export interface BlockShape {
   precision?: Precision;
 }
 
+/**
+ * One 2-D window walk (NCHW): input x [N, C, H, W], output positions [OH, OW]; window (oh, ow) reads
+ * rows oh·strideH − padH + ky·dilationH (ky < KH) and likewise for columns. Conv1d is the H = KH = 1 case.
+ */
+export interface PatchShape {
+  N: number;
+  C: number;
+  H: number;
+  W: number;
+  KH: number;
+  KW: number;
+  OH: number;
+  OW: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+  dilationH: number;
+  dilationW: number;
+}
+
+/** A pooling window walk; `adaptive` windows are [⌊o·H/OH⌋, ⌈(o+1)·H/OH⌉) (AdaptiveAvgPool2d) instead of kernel/stride/padding. */
+export interface PoolShape extends PatchShape {
+  adaptive: boolean;
+  /** avg: divide by the window clipped to the padded input (PyTorch's count_include_pad) instead of its valid part. */
+  countIncludePad: boolean;
+}
+
 export interface SgdAttrs {
   lr: number;
   momentum: number;
@@ -109,6 +137,22 @@ export interface Backend {
   blockLinearInputGrad(dy: Storage, w: Storage, dx: Storage, shape: BlockShape): void;
   /** dW = dyᵀ·x per block and db = Σ_b dy (overwrites dw and db). */
   blockLinearWeightGrad(dy: Storage, x: Storage, dw: Storage, db: Storage | null, shape: BlockShape): void;
+
+  /**
+   * Patch extraction: cols [N·OH·OW, C·KH·KW] with cols[(n·OH + oh)·OW + ow, (c·KH + ky)·KW + kx] = x[n, c, ih, iw]
+   * (0 outside the input). Grouped convolution is then the block GEMM over cols, weight [G, O, Cg·KH·KW].
+   */
+  im2col(x: Storage, cols: Storage, shape: PatchShape): void;
+  /** The adjoint of im2col: dx[n, c, h, w] = Σ of the cols entries that read x[n, c, h, w] (overwrites dx). */
+  col2im(cols: Storage, dx: Storage, shape: PatchShape): void;
+  /** out [N, C, OH, OW] = window maxima (NaN wins); argmax (i32) = the first maximum's h·W + w in its plane. */
+  maxPool2d(x: Storage, out: Storage, argmax: Storage, shape: PoolShape): void;
+  /** dx[n, c, h, w] = Σ dy over the windows whose argmax is (h, w) (overwrites dx). */
+  maxPool2dGrad(dy: Storage, argmax: Storage, dx: Storage, shape: PoolShape): void;
+  /** out [N, C, OH, OW] = window means (divisor per PoolShape.countIncludePad, or the adaptive window's size). */
+  avgPool2d(x: Storage, out: Storage, shape: PoolShape): void;
+  /** The adjoint of avgPool2d (overwrites dx). */
+  avgPool2dGrad(dy: Storage, dx: Storage, shape: PoolShape): void;
 
   /** In-place SGD update of param (and its momentum buffer). */
   sgdStep(param: Storage, grad: Storage, momentum: Storage | null, attrs: SgdAttrs): void;

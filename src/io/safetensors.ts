@@ -194,13 +194,16 @@ function checkWritable(name: string, t: TensorToWrite): { name: string; dtype: S
 }
 
 /**
- * A module's parameters as safetensors bytes: F32, PyTorch's dotted keys, the packed [G, O, I] layout.
+ * A module's state dict as safetensors bytes: PyTorch's dotted keys, the packed [G, O, I] layout; parameters
+ * and float buffers F32, integer buffers (BatchNorm's num_batches_tracked) I64 as PyTorch stores them.
  * `__metadata__` holds the model's own entries (`Module.fileMetadata`: a PackedMLP's architecture) and then
  * `metadata`'s.
  */
 export async function saveSafetensors(model: Module, metadata: Record<string, string> = {}): Promise<Uint8Array> {
   const tensors: Record<string, TensorToWrite> = {};
-  for (const [key, p] of model.namedParameters()) tensors[key] = { shape: p.shape, data: await p.data() };
+  for (const [key, t] of Object.entries(model.stateDict())) {
+    tensors[key] = { shape: t.shape, data: await t.data(), dtype: t.dtype === 'i32' ? 'I64' : 'F32' };
+  }
   const entries = { ...model.fileMetadata(), ...metadata };
   return writeSafetensors(tensors, Object.keys(entries).length > 0 ? entries : undefined);
 }

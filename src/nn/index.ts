@@ -3,3 +3,9 @@ export { Linear, BlockLinear, type LinearOptions, type BlockLinearLayerOptions }
 export { PackedLinear, PackedMLP, type PackedLinearOptions, type PackedMLPOptions } from './packed.ts';
 export { Sequential, ReLU, GELU, Tanh, Sigmoid } from './containers.ts';
 export { uniformParameter } from './init.ts';
+export { Conv2d, Conv1d, type Conv2dLayerOptions, type Conv1dLayerOptions } from './conv.ts';
+export { BatchNorm2d, GroupNorm, type BatchNorm2dOptions, type GroupNormOptions } from './norm.ts';
+export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, Dropout, Dropout2d, Flatten, Identity } from './pool.ts';
+export { PackedConv2d, PackedConv1d, packedConvChannels, type PackedConvOptions, type PackedConv2dOptions, type PackedConv1dOptions, type PackedConvChannels } from './packed-conv.ts';
+export { PackedResNet, type PackedResNetOptions } from './packed-resnet.ts';
+export { PackedLeNet, type PackedLeNetOptions } from './packed-lenet.ts';

@@ -38,6 +38,31 @@ export abstract class Module {
     return out;
   }
 
+  /**
+   * This module's own buffers: state saved with the parameters but not trained (BatchNorm's running
+   * statistics), under PyTorch's names. None by default.
+   */
+  ownBuffers(): [string, Tensor][] {
+    return [];
+  }
+
+  namedBuffers(prefix = ''): [string, Tensor][] {
+    const out = this.ownBuffers().map(([k, t]): [string, Tensor] => [prefix + k, t]);
+    for (const [name, child] of this.children()) out.push(...child.namedBuffers(`${prefix}${name}.`));
+    return out;
+  }
+
+  /** Parameters and buffers by dotted key, in PyTorch's state_dict order, with the module holding each. */
+  private stateEntries(prefix = ''): [string, Tensor, Module, string][] {
+    const own = [...this.ownParameters(), ...this.ownBuffers()];
+    const out = own.map(([k, t]): [string, Tensor, Module, string] => [prefix + k, t, this, k]);
+    for (const [name, child] of this.children()) out.push(...child.stateEntries(`${prefix}${name}.`));
+    return out;
+  }
+
+  /** Called after loadStateDict wrote one of this module's own buffers (name as in ownBuffers) from host values. */
+  protected bufferLoaded(_name: string, _values: Float32Array | Int32Array): void {}
+
   parameters(): Tensor[] {
     return this.namedParameters().map(([, t]) => t);
   }
@@ -50,15 +75,16 @@ export abstract class Module {
     return {};
   }
 
-  /** Parameters by dotted key (the tensors themselves, as PyTorch returns references). */
+  /** Parameters and buffers by dotted key (the tensors themselves, as PyTorch returns references). */
   stateDict(): Record<string, Tensor> {
-    return Object.fromEntries(this.namedParameters());
+    return Object.fromEntries(this.stateEntries().map(([k, t]) => [k, t]));
   }
 
   /** Copies values into the parameters; checks keys (when strict), shapes and sizes first, naming every difference. */
   loadStateDict(state: Record<string, StateValue>, options: LoadOptions = {}): void {
     const strict = options.strict ?? true;
-    const own = new Map(this.namedParameters());
+    const entries = this.stateEntries();
+    const own = new Map(entries.map(([k, t]) => [k, t]));
     const problems: string[] = [];
     const missing = [...own.keys()].filter((k) => !(k in state));
     const unexpected = Object.keys(state).filter((k) => !own.has(k));
@@ -70,28 +96,31 @@ export abstract class Module {
         problems.push(`${key}: checkpoint ${formatShape(value.shape)} vs model ${formatShape(param.shape)}`);
       } else if (value && !(value instanceof TensorClass) && value.data.length !== param.size) {
         problems.push(`${key} has ${value.data.length} values for ${param.size} elements`);
-      } else if (value instanceof TensorClass && value.backend !== param.backend && !value.backend.downloadSync) {
-        problems.push(`${key} lives on ${value.backend.name} and the model on ${param.backend.name}: pass host values or move one of them first`);
+      } else if (value instanceof TensorClass && !value.backend.downloadSync && (value.backend !== param.backend || param.dtype === 'i32')) {
+        problems.push(`${key} lives on ${value.backend.name}, which cannot be read synchronously, for the model's ${param.dtype} tensor on ${param.backend.name}: pass host values or move one of them first`);
       }
     }
     if (problems.length) throw new Error(`loadStateDict: ${problems.join('; ')}`);
-    for (const [key, param] of own) {
+    for (const [key, param, owner, name] of entries) {
       const value = state[key];
       if (!value) continue;
       const target = param.storageOf('loadStateDict');
-      if (value instanceof TensorClass && value.backend === param.backend) {
+      if (value instanceof TensorClass && value.backend === param.backend && value.dtype === 'f32' && param.dtype === 'f32') {
         const strides = stridesOf([value.size]);
         param.backend.copyStrided(value.storageOf('loadStateDict'), target, [value.size], strides, 0, strides, 0); // on the device
-      } else {
-        param.backend.upload(target, value instanceof TensorClass ? value.dataSync() : value.data);
+        continue;
       }
+      const host = value instanceof TensorClass ? value.dataSync() : value.data;
+      const values = param.dtype === 'i32' && !(host instanceof Int32Array) ? Int32Array.from(host, Math.trunc) : host;
+      param.backend.upload(target, values);
+      if (owner.ownBuffers().some(([k]) => k === name)) owner.bufferLoaded(name, values);
     }
   }
 
   /** Moves every parameter (and its gradient) to a backend by a plain copy of the packed bytes. */
   async to(backend: BackendName): Promise<this> {
     const target = await getBackend(backend);
-    for (const p of this.parameters()) {
+    for (const [, p] of this.stateEntries()) {
       await p.moveTo(target);
       await p.grad?.moveTo(target);
     }

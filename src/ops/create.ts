@@ -82,6 +82,11 @@ export function seed(value: number): void {
   defaultRng = new Rng(value);
 }
 
+/** The given Rng, or the default one that `seed` resets (for ops that draw on the host, such as dropout). */
+export function rngOrDefault(rng?: Rng): Rng {
+  return rng ?? defaultRng;
+}
+
 export interface RandomOptions extends CreateOptions {
   rng?: Rng;
 }

@@ -2,8 +2,16 @@ export { tensor, full, zeros, ones, zerosLike, onesLike, randn, rand, seed } fro
 export type { CreateOptions, RandomOptions } from './create.ts';
 export { add, sub, mul, div, pow, maximum, minimum, greater, equal, neg, exp, log, sqrt, tanh, sigmoid, relu, abs } from './elementwise.ts';
 export { sum, mean, max, sumTo } from './reduce.ts';
-export { reshape, transpose, broadcastTo, slice, concat, rearrangeEstimators, repeat } from './shape.ts';
+export { reshape, transpose, broadcastTo, slice, concat, rearrangeEstimators, repeat, flatten } from './shape.ts';
 export { blockLinear, linear } from './blocklinear.ts';
 export type { BlockLinearOptions } from './blocklinear.ts';
 export { softmax, logSoftmax, gelu } from './softmax.ts';
 export { crossEntropy, mse, oneHot } from './loss.ts';
+export { conv2d, conv1d } from './conv.ts';
+export type { Conv2dOptions, Conv1dOptions, Size2 } from './conv.ts';
+export { maxPool2d, avgPool2d, adaptiveAvgPool2d } from './pool.ts';
+export type { MaxPool2dOptions, AvgPool2dOptions } from './pool.ts';
+export { batchNorm, groupNorm } from './norm.ts';
+export type { BatchNormOptions } from './norm.ts';
+export { dropout, dropout2d } from './dropout.ts';
+export type { DropoutOptions } from './dropout.ts';

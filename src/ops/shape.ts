@@ -112,3 +112,11 @@ export function rearrangeEstimators(y: Tensor, numEstimators: number): Tensor {
 export function repeat(x: Tensor, times: number): Tensor {
   return concat(Array.from({ length: times }, () => x), 0);
 }
+
+/** torch.flatten: axes startDim..endDim (inclusive, negative from the end) merged into one; a view with its gradient. */
+export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  if (x.rank === 0) return reshape(x, [1]);
+  const a = normAxis('flatten', startDim, x.rank), b = normAxis('flatten', endDim, x.rank);
+  if (a > b) throw new Error(`flatten: startDim ${startDim} comes after endDim ${endDim} for ${formatShape(x.shape)}`);
+  return reshape(x, [...x.shape.slice(0, a), sizeOf(x.shape.slice(a, b + 1)), ...x.shape.slice(b + 1)]);
+}

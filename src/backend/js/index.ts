@@ -1,10 +1,11 @@
 // The plain-TypeScript reference backend: simple loops, the oracle every other backend is tested against.
 import type {
-  Activation, AdamAttrs, Backend, BackendInfo, BinaryOp, BlockShape, DType, Precision, ReduceOp, SgdAttrs, Storage, UnaryOp,
+  Activation, AdamAttrs, Backend, BackendInfo, BinaryOp, BlockShape, DType, PatchShape, PoolShape, Precision, ReduceOp, SgdAttrs, Storage, UnaryOp,
 } from '../backend.ts';
 import { GELU_CUBIC, GELU_SCALE } from '../backend.ts';
 import { roundToHalf } from '../../io/half.ts';
 import { forEachIndex } from './strided.ts';
+import * as windows from './windows.ts';
 
 class JsStorage implements Storage {
   constructor(readonly backend: JsBackend, readonly dtype: DType, readonly data: Float32Array | Int32Array) {}
@@ -44,6 +45,9 @@ const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {
 
 function f32(s: Storage): Float32Array {
   return (s as JsStorage).data as Float32Array;
+}
+function i32(s: Storage): Int32Array {
+  return (s as JsStorage).data as Int32Array;
 }
 
 /** A GEMM operand as the GEMM reads it: a copy rounded to binary16 at precision 'f16'. */
@@ -197,6 +201,25 @@ export class JsBackend implements Backend {
         }
       }
     }
+  }
+
+  im2col(x: Storage, cols: Storage, shape: PatchShape): void {
+    windows.im2col(f32(x), f32(cols), shape);
+  }
+  col2im(cols: Storage, dx: Storage, shape: PatchShape): void {
+    windows.col2im(f32(cols), f32(dx), shape);
+  }
+  maxPool2d(x: Storage, out: Storage, argmax: Storage, shape: PoolShape): void {
+    windows.maxPool2d(f32(x), f32(out), i32(argmax), shape);
+  }
+  maxPool2dGrad(dy: Storage, argmax: Storage, dx: Storage, shape: PoolShape): void {
+    windows.maxPool2dGrad(f32(dy), i32(argmax), f32(dx), shape);
+  }
+  avgPool2d(x: Storage, out: Storage, shape: PoolShape): void {
+    windows.avgPool2d(f32(x), f32(out), shape);
+  }
+  avgPool2dGrad(dy: Storage, dx: Storage, shape: PoolShape): void {
+    windows.avgPool2dGrad(f32(dy), f32(dx), shape);
   }
 
   sgdStep(param: Storage, grad: Storage, momentum: Storage | null, a: SgdAttrs): void {

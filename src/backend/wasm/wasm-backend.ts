@@ -1,7 +1,7 @@
 // The 'wasm' backend: storages live in one WebAssembly.Memory, kernels are the AssemblyScript exports,
 // large kernels are split into tasks over the pool's threads.
 import type {
-  Activation, AdamAttrs, Backend, BackendInfo, BinaryOp, BlockShape, DType, Precision, ReduceOp, SgdAttrs, Storage, UnaryOp,
+  Activation, AdamAttrs, Backend, BackendInfo, BinaryOp, BlockShape, DType, PatchShape, PoolShape, Precision, ReduceOp, SgdAttrs, Storage, UnaryOp,
 } from '../backend.ts';
 import type { Allocator } from './allocator.ts';
 import { binaryCode, reduceCode, unaryCode } from './codes.ts';
@@ -127,6 +127,25 @@ export class WasmBackend implements Backend {
   blockLinearWeightGrad(dy: Storage, x: Storage, dw: Storage, db: Storage | null, shape: BlockShape): void {
     this.atPrecision(shape.precision, [dy, x], ([dyp, xp]) => this.gemm(weightGrad(dyp, xp, at(dw), shape)));
     if (db) this.k.reduce(reduceCode('sum'), at(dy), at(db), 1, shape.B, shape.G * shape.O);
+  }
+
+  im2col(_x: Storage, _cols: Storage, _shape: PatchShape): void {
+    throw new Error('wasm backend: im2col is not implemented yet');
+  }
+  col2im(_cols: Storage, _dx: Storage, _shape: PatchShape): void {
+    throw new Error('wasm backend: col2im is not implemented yet');
+  }
+  maxPool2d(_x: Storage, _out: Storage, _argmax: Storage, _shape: PoolShape): void {
+    throw new Error('wasm backend: maxPool2d is not implemented yet');
+  }
+  maxPool2dGrad(_dy: Storage, _argmax: Storage, _dx: Storage, _shape: PoolShape): void {
+    throw new Error('wasm backend: maxPool2dGrad is not implemented yet');
+  }
+  avgPool2d(_x: Storage, _out: Storage, _shape: PoolShape): void {
+    throw new Error('wasm backend: avgPool2d is not implemented yet');
+  }
+  avgPool2dGrad(_dy: Storage, _dx: Storage, _shape: PoolShape): void {
+    throw new Error('wasm backend: avgPool2dGrad is not implemented yet');
   }
 
   sgdStep(param: Storage, grad: Storage, momentum: Storage | null, a: SgdAttrs): void {

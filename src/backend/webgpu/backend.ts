@@ -1,7 +1,7 @@
 // The WebGPU backend: storages are pooled GPU buffers, kernels are recorded into a lazily
 // submitted command batch, and results come back through pooled MAP_READ staging buffers.
 import type {
-  Activation, AdamAttrs, Backend, BackendInfo, BinaryOp, BlockShape, DType, ReduceOp, SgdAttrs, Storage, UnaryOp,
+  Activation, AdamAttrs, Backend, BackendInfo, BinaryOp, BlockShape, DType, PatchShape, PoolShape, ReduceOp, SgdAttrs, Storage, UnaryOp,
 } from '../backend.ts';
 import { CommandBatch, type Uniforms } from './batch.ts';
 import { binaryCodes, reduceCodes, unaryCodes } from './ops.ts';
@@ -232,6 +232,25 @@ export class WebGPUBackend implements Backend {
   blockLinearWeightGrad(dy: Storage, x: Storage, dw: Storage, db: Storage | null, shape: BlockShape): void {
     this.gemm('blockLinearWeightGrad', [dy, x, dw], shape, [shape.O, shape.I, shape.B], {});
     if (db) this.reduce('sum', dy, db, 1, shape.B, shape.G * shape.O);
+  }
+
+  im2col(_x: Storage, _cols: Storage, _shape: PatchShape): void {
+    throw new Error('webgpu backend: im2col is not implemented yet');
+  }
+  col2im(_cols: Storage, _dx: Storage, _shape: PatchShape): void {
+    throw new Error('webgpu backend: col2im is not implemented yet');
+  }
+  maxPool2d(_x: Storage, _out: Storage, _argmax: Storage, _shape: PoolShape): void {
+    throw new Error('webgpu backend: maxPool2d is not implemented yet');
+  }
+  maxPool2dGrad(_dy: Storage, _argmax: Storage, _dx: Storage, _shape: PoolShape): void {
+    throw new Error('webgpu backend: maxPool2dGrad is not implemented yet');
+  }
+  avgPool2d(_x: Storage, _out: Storage, _shape: PoolShape): void {
+    throw new Error('webgpu backend: avgPool2d is not implemented yet');
+  }
+  avgPool2dGrad(_dy: Storage, _dx: Storage, _shape: PoolShape): void {
+    throw new Error('webgpu backend: avgPool2dGrad is not implemented yet');
   }
 
   sgdStep(param: Storage, grad: Storage, momentum: Storage | null, a: SgdAttrs): void {

@@ -1,0 +1,26 @@
+// TorchUncertainty's own conv runs (test/fixtures/torch-uncertainty-conv): logits in train and eval mode, the loss,
+// every gradient and the BatchNorm running statistics within 1e-5 relative, on every backend.
+import { afterAll, describe, expect, it } from 'vitest';
+import * as bg from '../src/index.ts';
+import { replayConvFixture } from './helpers/tu-conv-fixture.ts';
+
+const fixtures = ['head-conv-only', 'v0.4.3-conv-only', 'head-conv-pad', 'head-lenet-g1-in4', 'head-resnet18-cifar-narrow'];
+const TOLERANCE = 1e-5;
+const worst: Record<string, number> = {};
+
+for (const backend of ['js'] as const) {
+  describe(`TorchUncertainty conv fixtures on ${backend}`, () => {
+    it.each(fixtures)('%s', async (name) => {
+      await bg.init({ backend });
+      const errors = await replayConvFixture(name);
+      for (const [what, err] of Object.entries(errors)) {
+        worst[`${backend} ${name}`] = Math.max(worst[`${backend} ${name}`] ?? 0, err);
+        expect(err, `${name} ${what}`).toBeLessThan(TOLERANCE);
+      }
+    }, 120_000);
+  });
+}
+
+afterAll(() => {
+  console.log('worst relative error per fixture:', worst);
+});

@@ -1,0 +1,69 @@
+// Conv, pooling, normalisation and dropout ops on the reference backend: gradients, PyTorch's semantics, clear errors.
+import { describe, expect, it } from 'vitest';
+import * as bg from '../src/index.ts';
+import { convOpSuite } from './helpers/conv-op-suite.ts';
+
+convOpSuite('js', async () => {
+  await bg.init({ backend: 'js' });
+});
+
+describe('conv ops', () => {
+  it('computes a hand-checked grouped convolution', () => {
+    // 2 groups: channel 0 -> output 0, channel 1 -> output 1; 2x2 kernel of ones on a 2x3 image, stride 1.
+    const x = bg.tensor([[[[1, 2, 3], [4, 5, 6]], [[10, 20, 30], [40, 50, 60]]]]);
+    const w = bg.ones([2, 1, 2, 2]);
+    const y = bg.conv2d(x, w, bg.tensor([0.5, -1]), { groups: 2 });
+    expect(y.shape).toEqual([1, 2, 1, 2]);
+    expect([...y.dataSync()]).toEqual([12.5, 16.5, 119, 159]);
+  });
+
+  it('gives PyTorch output sizes, including ceil mode that never starts a window in the padding', () => {
+    expect(bg.conv2d(bg.zeros([1, 3, 9, 11]), bg.zeros([4, 3, 3, 3]), null, { stride: 2, padding: 1 }).shape).toEqual([1, 4, 5, 6]);
+    expect(bg.maxPool2d(bg.zeros([1, 1, 5, 5]), 2, { ceilMode: true }).shape).toEqual([1, 1, 3, 3]);
+    expect(bg.maxPool2d(bg.zeros([1, 1, 6, 6]), 3, { stride: 2, padding: 1, ceilMode: true }).shape).toEqual([1, 1, 4, 4]);
+    expect(bg.maxPool2d(bg.zeros([1, 1, 5, 5]), 2, { stride: 2, padding: 1, ceilMode: true }).shape).toEqual([1, 1, 3, 3]);
+    expect(bg.adaptiveAvgPool2d(bg.zeros([2, 3, 7, 5]), [null, 2]).shape).toEqual([2, 3, 7, 2]);
+  });
+
+  it('routes the max-pool gradient to the first maximum of a window, as PyTorch', () => {
+    const x = bg.tensor([[[[1, 1], [1, 0]]]], undefined, { requiresGrad: true });
+    const y = bg.maxPool2d(x, 2);
+    y.backward();
+    expect([...x.grad!.dataSync()]).toEqual([1, 0, 0, 0]);
+  });
+
+  it('batchNorm updates the running statistics with the unbiased variance and momentum', () => {
+    const x = bg.tensor(Float32Array.from([1, 2, 3, 4, 10, 20, 30, 40]), [2, 2, 2, 1]); // channel 0: 1,2,10,20; channel 1: 3,4,30,40
+    const mean = bg.zeros([2]), variance = bg.ones([2]);
+    bg.batchNorm(x, mean, variance, { training: true, momentum: 0.5 });
+    expect([...mean.dataSync()]).toEqual([4.125, 9.625]);
+    const unbiased0 = [1, 2, 10, 20].reduce((s, v) => s + (v - 8.25) ** 2, 0) / 3;
+    expect(variance.dataSync()[0]).toBeCloseTo(0.5 + 0.5 * unbiased0, 4);
+  });
+
+  it('names bad input', () => {
+    const x = bg.zeros([1, 4, 5, 5]);
+    expect(() => bg.conv2d(x, bg.zeros([6, 4, 3, 3]), null, { groups: 3 })).toThrow(/input channels 4 and output channels 6 must both be divisible by groups 3/);
+    expect(() => bg.conv2d(x, bg.zeros([6, 3, 3, 3]))).toThrow(/expects 3 input channels/);
+    expect(() => bg.conv2d(x, bg.zeros([4, 4, 7, 7]))).toThrow(/smaller than the kernel 7x7/);
+    expect(() => bg.conv2d(x, bg.zeros([4, 4, 3, 3]), bg.zeros([3]))).toThrow(/bias \[3\] must be \[4\]/);
+    expect(() => bg.conv2d(x, bg.zeros([4, 4, 3, 3]), null, { stride: 0 })).toThrow(/stride must be an integer ≥ 1/);
+    expect(() => bg.conv2d(bg.zeros([4, 5, 5]), bg.zeros([4, 4, 3, 3]))).toThrow(/input must be \[N, C, H, W\]/);
+    expect(() => bg.maxPool2d(x, 2, { padding: 2 })).toThrow(/at most half the kernel/);
+    expect(() => bg.batchNorm(bg.zeros([1, 4, 1, 1]), null, null, { training: true })).toThrow(/more than 1 value per channel/);
+    expect(() => bg.batchNorm(x, bg.zeros([3]), bg.ones([3]))).toThrow(/runningMean \[3\] must be \[4\]/);
+    expect(() => bg.groupNorm(x, 3)).toThrow(/numGroups 3 must be a positive integer dividing the 4 channels/);
+    expect(() => bg.dropout(x, 1.5)).toThrow(/p must be a probability/);
+    expect(() => bg.dropout2d(bg.zeros([2, 3]), 0.5)).toThrow(/input must be \[N, C, H, W\]/);
+  });
+
+  it('dropout scales kept elements by 1/(1 - p), drops whole channels in dropout2d, and is the identity outside training', () => {
+    const x = bg.ones([8, 16, 3, 3]);
+    const y = bg.dropout(x, 0.25).dataSync();
+    expect(new Set(y)).toEqual(new Set([0, Math.fround(1 / 0.75)]));
+    const c = bg.dropout2d(x, 0.5).dataSync();
+    for (let plane = 0; plane < 8 * 16; plane++) expect(new Set(c.subarray(plane * 9, plane * 9 + 9)).size).toBe(1);
+    expect([...bg.dropout(x, 0.9, { training: false }).dataSync()]).toEqual([...x.dataSync()]);
+    expect(Math.max(...bg.dropout(x, 1).dataSync())).toBe(0);
+  });
+});
