@@ -51,7 +51,7 @@ function rangeTask(kind: i32, d: usize, t: i32, view: usize): void {
     case Kind.binary: binary(i(d, 3), u(d, 4), u(d, 5), u(d, 6), view, s, e); break;
     case Kind.copy: copyStrided(u(d, 3), u(d, 4), view, s, e); break;
     case Kind.sgd: sgdStep(u(d, 3), u(d, 4), u(d, 5), f(d, 6), f(d, 7), f(d, 8), i(d, 9) != 0, f(d, 10), i(d, 11) != 0, s, e); break;
-    case Kind.adam: adamStep(u(d, 3), u(d, 4), u(d, 5), u(d, 6), f(d, 7), f(d, 8), f(d, 9), f(d, 10), f(d, 11), i(d, 12) != 0, f(d, 13), f(d, 14), s, e); break;
+    case Kind.adam: adamStep(u(d, 3), u(d, 4), u(d, 5), u(d, 6), f(d, 7), f(d, 8), f(d, 9), f(d, 10), f(d, 11), f(d, 12), f(d, 13), f(d, 14), f(d, 15), s, e); break;
     case Kind.half: roundHalf(u(d, 3), u(d, 4), s, e); break;
     default: softmax(u(d, 3), u(d, 4), i(d, 5), i(d, 6) != 0, s, e);
   }

@@ -1,10 +1,11 @@
-// In-place optimizer updates, one invocation per parameter (semantics of the JS reference).
+// In-place optimizer updates, one invocation per parameter (semantics of the JS reference). Every scalar
+// (1 - beta, bias corrections, step size) is computed on the host in f64 (src/backend/optimizer-constants.ts).
 
 struct Sgd {
   n: u32,
   lr: f32,
   momentum: f32,
-  dampening: f32,
+  oneMinusDampening: f32,
   weightDecay: f32,
   nesterov: u32,
   firstStep: u32,
@@ -13,15 +14,15 @@ struct Sgd {
 
 struct Adam {
   n: u32,
-  lr: f32,
   beta1: f32,
+  oneMinusBeta1: f32,
   beta2: f32,
+  oneMinusBeta2: f32,
   eps: f32,
-  weightDecay: f32,
-  decoupled: u32,
-  // bias corrections 1 - beta^step, computed on the host in f64
-  c1: f32,
-  c2: f32,
+  l2: f32,
+  decay: f32,
+  stepSize: f32,
+  biasCorrection2Sqrt: f32,
 }
 
 @group(0) @binding(0) var<uniform> sgd: Sgd;
@@ -35,9 +36,10 @@ struct Adam {
 fn sgdStep(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let i = flatIndex(wid, nwg, lid);
   if (i >= sgd.n) { return; }
-  var d = grad[i] + sgd.weightDecay * param[i];
+  var d = grad[i];
+  if (sgd.weightDecay != 0.0) { d += sgd.weightDecay * param[i]; }
   if (sgd.hasMomentum != 0u) {
-    let buf = select(sgd.momentum * m[i] + (1.0 - sgd.dampening) * d, d, sgd.firstStep != 0u);
+    let buf = select(sgd.momentum * m[i] + sgd.oneMinusDampening * d, d, sgd.firstStep != 0u);
     m[i] = buf;
     d = select(buf, d + sgd.momentum * buf, sgd.nesterov != 0u);
   }
@@ -48,16 +50,12 @@ fn sgdStep(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: 
 fn adamStep(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let i = flatIndex(wid, nwg, lid);
   if (i >= adam.n) { return; }
-  var p = param[i];
+  let p = param[i] * adam.decay;
   var d = grad[i];
-  if (adam.decoupled != 0u) {
-    p *= 1.0 - adam.lr * adam.weightDecay;
-  } else {
-    d += adam.weightDecay * p;
-  }
-  let mi = adam.beta1 * m[i] + (1.0 - adam.beta1) * d;
-  let vi = adam.beta2 * v[i] + (1.0 - adam.beta2) * d * d;
+  if (adam.l2 != 0.0) { d += adam.l2 * p; }
+  let mi = adam.beta1 * m[i] + adam.oneMinusBeta1 * d;
+  let vi = adam.beta2 * v[i] + adam.oneMinusBeta2 * d * d;
   m[i] = mi;
   v[i] = vi;
-  param[i] = p - (adam.lr * (mi / adam.c1)) / (sqrt(vi / adam.c2) + adam.eps);
+  param[i] = p - (adam.stepSize * mi) / (sqrt(vi) / adam.biasCorrection2Sqrt + adam.eps);
 }

@@ -3,6 +3,7 @@ import type {
   Activation, AdamAttrs, Backend, BackendInfo, BinaryOp, BlockShape, DType, PatchShape, PoolShape, Precision, ReduceOp, SgdAttrs, Storage, UnaryOp,
 } from '../backend.ts';
 import { GELU_CUBIC, GELU_SCALE } from '../backend.ts';
+import { adamConstants, sgdConstants } from '../optimizer-constants.ts';
 import { roundToHalf } from '../../io/half.ts';
 import { forEachIndex } from './strided.ts';
 import * as windows from './windows.ts';
@@ -224,26 +225,28 @@ export class JsBackend implements Backend {
 
   sgdStep(param: Storage, grad: Storage, momentum: Storage | null, a: SgdAttrs): void {
     const p = f32(param), g = f32(grad), m = momentum ? f32(momentum) : null;
+    const k = sgdConstants(a);
     for (let i = 0; i < p.length; i++) {
-      let d = g[i] + a.weightDecay * p[i];
+      let d = g[i];
+      if (k.weightDecay !== 0) d += k.weightDecay * p[i];
       if (m) {
-        m[i] = a.firstStep ? d : a.momentum * m[i] + (1 - a.dampening) * d;
-        d = a.nesterov ? d + a.momentum * m[i] : m[i];
+        m[i] = a.firstStep ? d : k.momentum * m[i] + k.oneMinusDampening * d;
+        d = a.nesterov ? d + k.momentum * m[i] : m[i];
       }
-      p[i] -= a.lr * d;
+      p[i] -= k.lr * d;
     }
   }
 
   adamStep(param: Storage, grad: Storage, mStore: Storage, vStore: Storage, a: AdamAttrs): void {
     const p = f32(param), g = f32(grad), m = f32(mStore), v = f32(vStore);
-    const c1 = 1 - Math.pow(a.beta1, a.step), c2 = 1 - Math.pow(a.beta2, a.step);
+    const k = adamConstants(a);
     for (let i = 0; i < p.length; i++) {
+      p[i] *= k.decay;
       let d = g[i];
-      if (a.decoupled) p[i] *= 1 - a.lr * a.weightDecay;
-      else d += a.weightDecay * p[i];
-      m[i] = a.beta1 * m[i] + (1 - a.beta1) * d;
-      v[i] = a.beta2 * v[i] + (1 - a.beta2) * d * d;
-      p[i] -= (a.lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + a.eps);
+      if (k.l2 !== 0) d += k.l2 * p[i];
+      m[i] = k.beta1 * m[i] + k.oneMinusBeta1 * d;
+      v[i] = k.beta2 * v[i] + k.oneMinusBeta2 * d * d;
+      p[i] -= (k.stepSize * m[i]) / (Math.sqrt(v[i]) / k.biasCorrection2Sqrt + k.eps);
     }
   }
 }

@@ -18,10 +18,10 @@ export interface Kernels {
   reduce(op: number, x: number, out: number, outer: number, n: number, inner: number): void;
   softmax(x: number, out: number, cols: number, log: number, r0: number, r1: number): void;
   oneHot(labels: number, out: number, n: number, classes: number): void;
-  sgdStep(p: number, g: number, m: number, lr: number, momentum: number, dampening: number, nesterov: number,
+  sgdStep(p: number, g: number, m: number, lr: number, momentum: number, oneMinusDampening: number, nesterov: number,
     weightDecay: number, firstStep: number, start: number, end: number): void;
-  adamStep(p: number, g: number, m: number, v: number, lr: number, beta1: number, beta2: number, eps: number,
-    weightDecay: number, decoupled: number, c1: number, c2: number, start: number, end: number): void;
+  adamStep(p: number, g: number, m: number, v: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number,
+    eps: number, l2: number, decay: number, stepSize: number, biasCorrection2Sqrt: number, start: number, end: number): void;
   simdPeak(iterations: number, seed: number): number;
   roundHalf(x: number, out: number, start: number, end: number): void;
 }

@@ -10,6 +10,7 @@ import type { Kernels } from './module.ts';
 import type { Pool } from './pool.ts';
 import { forward, inputGrad, scratchBytes, tile, weightGrad, type Gemm } from './tiling.ts';
 import { viewWords } from './view.ts';
+import { adamConstants, sgdConstants } from '../optimizer-constants.ts';
 
 /** Elementwise kernels below this many elements stay on the calling thread: waking workers costs more. */
 const PARALLEL_MIN = 1 << 16;
@@ -150,17 +151,16 @@ export class WasmBackend implements Backend {
 
   sgdStep(param: Storage, grad: Storage, momentum: Storage | null, a: SgdAttrs): void {
     const p = at(param), g = at(grad), m = momentum ? at(momentum) : 0, nest = a.nesterov ? 1 : 0, first = a.firstStep ? 1 : 0;
-    this.elementwise(Kind.sgd, param.size, [p, g, m, f(a.lr), f(a.momentum), f(a.dampening), nest, f(a.weightDecay), first], (s, e) =>
-      this.k.sgdStep(p, g, m, a.lr, a.momentum, a.dampening, nest, a.weightDecay, first, s, e),
+    const k = sgdConstants(a);
+    this.elementwise(Kind.sgd, param.size, [p, g, m, f(k.lr), f(k.momentum), f(k.oneMinusDampening), nest, f(k.weightDecay), first], (s, e) =>
+      this.k.sgdStep(p, g, m, k.lr, k.momentum, k.oneMinusDampening, nest, k.weightDecay, first, s, e),
     );
   }
   adamStep(param: Storage, grad: Storage, mStore: Storage, vStore: Storage, a: AdamAttrs): void {
-    const p = at(param), g = at(grad), m = at(mStore), v = at(vStore), dec = a.decoupled ? 1 : 0;
-    const c1 = 1 - Math.pow(a.beta1, a.step), c2 = 1 - Math.pow(a.beta2, a.step);
-    const slots = [p, g, m, v, f(a.lr), f(a.beta1), f(a.beta2), f(a.eps), f(a.weightDecay), dec, f(c1), f(c2)];
-    this.elementwise(Kind.adam, param.size, slots, (s, e) =>
-      this.k.adamStep(p, g, m, v, a.lr, a.beta1, a.beta2, a.eps, a.weightDecay, dec, c1, c2, s, e),
-    );
+    const p = at(param), g = at(grad), m = at(mStore), v = at(vStore);
+    const k = adamConstants(a);
+    const scalars = [k.beta1, k.oneMinusBeta1, k.beta2, k.oneMinusBeta2, k.eps, k.l2, k.decay, k.stepSize, k.biasCorrection2Sqrt] as const;
+    this.elementwise(Kind.adam, param.size, [p, g, m, v, ...scalars.map(f)], (s, e) => this.k.adamStep(p, g, m, v, ...scalars, s, e));
   }
 
   /**

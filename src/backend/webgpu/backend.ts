@@ -9,6 +9,7 @@ import { type Constants, type KernelName, kernels, Pipelines } from './pipelines
 import { BufferPool, type PooledBuffer } from './pool.ts';
 import { type GemmOperands, gemmOperands } from './precision.ts';
 import { toWalk, writeWalk } from './strided.ts';
+import { adamConstants, sgdConstants } from '../optimizer-constants.ts';
 
 class GpuStorage implements Storage {
   constructor(
@@ -255,12 +256,13 @@ export class WebGPUBackend implements Backend {
 
   sgdStep(param: Storage, grad: Storage, momentum: Storage | null, a: SgdAttrs): void {
     if (param.size === 0) return;
+    const k = sgdConstants(a);
     this.run('sgdStep', [param, grad, momentum ?? this.placeholder], this.grid(param.size), {}, (u) => {
       u.u32(0, param.size);
-      u.f32(1, a.lr);
-      u.f32(2, a.momentum);
-      u.f32(3, a.dampening);
-      u.f32(4, a.weightDecay);
+      u.f32(1, k.lr);
+      u.f32(2, k.momentum);
+      u.f32(3, k.oneMinusDampening);
+      u.f32(4, k.weightDecay);
       u.u32(5, a.nesterov ? 1 : 0);
       u.u32(6, a.firstStep ? 1 : 0);
       u.u32(7, momentum ? 1 : 0);
@@ -269,16 +271,10 @@ export class WebGPUBackend implements Backend {
 
   adamStep(param: Storage, grad: Storage, m: Storage, v: Storage, a: AdamAttrs): void {
     if (param.size === 0) return;
+    const k = adamConstants(a);
     this.run('adamStep', [param, grad, m, v], this.grid(param.size), {}, (u) => {
       u.u32(0, param.size);
-      u.f32(1, a.lr);
-      u.f32(2, a.beta1);
-      u.f32(3, a.beta2);
-      u.f32(4, a.eps);
-      u.f32(5, a.weightDecay);
-      u.u32(6, a.decoupled ? 1 : 0);
-      u.f32(7, 1 - Math.pow(a.beta1, a.step));
-      u.f32(8, 1 - Math.pow(a.beta2, a.step));
+      [k.beta1, k.oneMinusBeta1, k.beta2, k.oneMinusBeta2, k.eps, k.l2, k.decay, k.stepSize, k.biasCorrection2Sqrt].forEach((x, i) => u.f32(i + 1, x));
     });
   }
 
