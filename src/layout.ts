@@ -54,6 +54,8 @@ export function denseToPacked(dense: Float32Array, G: number, O: number, I: numb
   return packed;
 }
 
+/** How a packed weight is stored: [G, O, I]; [G*O, I, 1] (TorchUncertainty's conv1x1 "legacy"); or the dense block-diagonal [G*O, G*I]. */
+export type StoredWeight = 'packed' | 'legacy' | 'dense';
 
 /**
  * Which TorchUncertainty layout a stored weight of shape `stored` is for a packed [G, O, I] weight:
@@ -61,7 +63,7 @@ export function denseToPacked(dense: Float32Array, G: number, O: number, I: numb
  * block-diagonal [G*O, G*I] matrix of its sparse/full implementations), or null. Unlike
  * packedShapeFrom it knows O, so [G, I, 1] is unambiguous when O = 1.
  */
-export function storedLayout(stored: Shape, packed: Shape): 'packed' | 'legacy' | 'dense' | null {
+export function storedLayout(stored: Shape, packed: Shape): StoredWeight | null {
   const [G, O, I] = packed;
   const is = (...dims: number[]) => stored.length === dims.length && dims.every((d, k) => stored[k] === d);
   if (is(G, O, I)) return 'packed';

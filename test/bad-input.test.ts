@@ -72,7 +72,7 @@ describe.each(backends)('bad input on %s', (name) => {
 
   it('features not divisible by the block count', async () => {
     await refused(() => new nn.BlockLinear(10, 12, { groups: 4 }), /BlockLinear: inFeatures 10 and outFeatures 12 must both be divisible by groups 4/);
-    await refused(() => new nn.PackedLinear(6, 5, { alpha: 1.5, numEstimators: 2 }), /extended widths 9 and 7\.5 must be integers/);
+    await refused(() => new nn.PackedLinear(50, 50, { alpha: 3, numEstimators: 4, gamma: 2 }), /PackedLinear\(50, 50, alpha=3, M=4, gamma=2\): inFeatures 148 and outFeatures 148 must both be divisible by groups 8/);
     await refused(() => new nn.PackedLinear(6, 4, { alpha: 2, numEstimators: 0 }), /numEstimators must be a positive integer, got 0/);
     await refused(() => bg.rearrangeEstimators(bg.ones([2, 7]), 2), /rearrangeEstimators: expected \[B, M\*C\] with M = 2 dividing the features, got \[2, 7\]/);
   });

@@ -48,7 +48,9 @@ describe('modules', () => {
     const last = new nn.PackedLinear(32, 10, { alpha: 2, numEstimators: 4, last: true });
     expect(last.weight.shape).toEqual([4, 10, 16]);
     expect(last.bias!.shape).toEqual([40]);
-    expect(() => new nn.PackedLinear(30, 10, { alpha: 1, numEstimators: 4 })).toThrow(/PackedLinear\(30, 10, alpha=1, M=4, gamma=1\): inFeatures 30 and outFeatures 10 must both be divisible by groups 4/);
+    // widths the groups do not divide are padded as TorchUncertainty pads them (30 -> 32, 10 -> 12), alpha 1.5 truncated (int(7.5) = 7 -> 8)
+    expect(new nn.PackedLinear(30, 10, { alpha: 1, numEstimators: 4 }).weight.shape).toEqual([4, 3, 8]);
+    expect(new nn.PackedLinear(6, 5, { alpha: 1.5, numEstimators: 2 }).weight.shape).toEqual([2, 4, 5]);
   });
 
   it('rearranges packed logits estimator-major', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import * as bg from '../src/index.ts';
 import { loadSafetensors, readSafetensors, saveSafetensors, writeSafetensors } from '../src/io/safetensors.ts';
-import { saveTorchUncertainty } from '../src/io/torch-uncertainty.ts';
+import { saveTorchUncertainty } from '../src/io/torch-uncertainty/index.ts';
 import { loadPackedMLP, packedMLPMetadata } from '../src/inference/index.ts';
 
 const { nn } = bg;
@@ -154,7 +154,7 @@ describe('model state dicts in safetensors', () => {
     await bg.init({ backend: 'js' });
     const model = new nn.PackedMLP({ inFeatures: 5, hiddenFeatures: [8, 4], numClasses: 4, numEstimators: 2, alpha: 2, gamma: 2, activation: 'gelu', rng: new bg.Rng(4) });
     const x = bg.randn([3, 5], { rng: new bg.Rng(9) });
-    for (const bytes of [await saveSafetensors(model), await saveTorchUncertainty(model), await saveTorchUncertainty(model, { epochs: '2' })]) {
+    for (const bytes of [await saveSafetensors(model), await saveTorchUncertainty(model), await saveTorchUncertainty(model, { metadata: { epochs: '2' } })]) {
       const { model: loaded, config } = loadPackedMLP(bytes);
       expect(config).toEqual(model.config);
       expect([...loaded.forward(x).dataSync()]).toEqual([...model.forward(x).dataSync()]);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as bg from '../src/index.ts';
 import { readSafetensors, stateValues, type SafetensorsTensor } from '../src/io/safetensors.ts';
-import { fromTorchUncertainty } from '../src/io/torch-uncertainty.ts';
+import { fromTorchUncertainty } from '../src/io/torch-uncertainty/index.ts';
 
 const fixtures = ['packed-gamma1', 'packed-gamma2', 'packed-alpha1.5', 'legacy-conv1x1', 'dense-blockdiag'];
 const TOLERANCE = 1e-5;
@@ -41,7 +41,7 @@ for (const backend of ['js', 'wasm'] as const) {
           inFeatures: config.in_features, hiddenFeatures: config.hidden, numClasses: config.num_classes,
           numEstimators: M, alpha: config.alpha, gamma: config.gamma,
         });
-        model.loadStateDict(fromTorchUncertainty(model, stateValues(params)));
+        model.loadStateDict(fromTorchUncertainty(model, stateValues(params)).state);
 
         const x = bg.tensor(t.input.data, t.input.shape);
         const labels = bg.tensor(t.labels.data, t.labels.shape, { dtype: 'i32' });
@@ -54,7 +54,7 @@ for (const backend of ['js', 'wasm'] as const) {
         loss.backward();
         errors.loss = relativeError([await loss.item()], t.loss);
 
-        const expected = fromTorchUncertainty(model, stateValues(grads));
+        const expected = fromTorchUncertainty(model, stateValues(grads)).state;
         const named = model.namedParameters();
         expect(Object.keys(expected).sort()).toEqual(named.map(([k]) => k).sort());
         for (const [key, p] of named) {

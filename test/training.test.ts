@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { init, nn } from '../src/index.ts';
 import { trainPackedMLP, defaultTrainConfig, evaluate } from '../src/training.ts';
-import { loadTorchUncertainty } from '../src/io/torch-uncertainty.ts';
+import { loadTorchUncertainty } from '../src/io/torch-uncertainty/index.ts';
 import { readSafetensors } from '../src/io/safetensors.ts';
 import { subset, trainTestSplit } from '../src/data/digits.ts';
 import { loadDigits } from '../src/cli/load-digits.ts';

@@ -1,6 +1,7 @@
 // A PackedMLP rebuilt from safetensors bytes: architecture from the file's metadata (or given), weights loaded.
 import { PackedMLP } from '../nn/packed.ts';
-import { loadSafetensors, readSafetensors } from '../io/safetensors.ts';
+import { readSafetensors } from '../io/safetensors.ts';
+import { loadTorchUncertainty } from '../io/torch-uncertainty/checkpoint.ts';
 import { checkConfig, configFromMetadata, type PackedMLPConfig } from '../nn/packed-config.ts';
 
 export function loadPackedMLP(bytes: Uint8Array, config?: PackedMLPConfig): { model: PackedMLP; config: PackedMLPConfig } {
@@ -10,7 +11,7 @@ export function loadPackedMLP(bytes: Uint8Array, config?: PackedMLPConfig): { mo
     throw new Error('loadPackedMLP: the safetensors file has no PackedMLP config in its __metadata__; pass `config`');
   }
   const model = new PackedMLP(chosen);
-  loadSafetensors(model, bytes);
+  loadTorchUncertainty(model, bytes); // blockgrad's own keys, or any TorchUncertainty release's (final_layer, conv1x1, ...)
   model.eval();
   return { model, config: chosen };
 }

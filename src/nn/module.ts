@@ -12,6 +12,14 @@ export interface LoadOptions {
   strict?: boolean;
 }
 
+/** What a load skipped, as PyTorch's `Module.load_state_dict` returns it (both empty after a strict load). */
+export interface LoadReport {
+  /** The model's keys the state dict did not have (their parameters keep their values). */
+  missingKeys: string[];
+  /** The state dict's keys the model does not have (ignored). */
+  unexpectedKeys: string[];
+}
+
 export abstract class Module {
   training = true;
 
@@ -80,8 +88,12 @@ export abstract class Module {
     return Object.fromEntries(this.stateEntries().map(([k, t]) => [k, t]));
   }
 
-  /** Copies values into the parameters; checks keys (when strict), shapes and sizes first, naming every difference. */
-  loadStateDict(state: Record<string, StateValue>, options: LoadOptions = {}): void {
+  /**
+   * Copies values into the parameters, as PyTorch's `Module.load_state_dict`: checks keys (when strict),
+   * shapes and sizes first, and throws naming every difference before anything is copied. A shape
+   * mismatch throws even when not strict (as in PyTorch). Returns the keys it skipped.
+   */
+  loadStateDict(state: Record<string, StateValue>, options: LoadOptions = {}): LoadReport {
     const strict = options.strict ?? true;
     const entries = this.stateEntries();
     const own = new Map(entries.map(([k, t]) => [k, t]));
@@ -115,6 +127,7 @@ export abstract class Module {
       param.backend.upload(target, values);
       if (owner.ownBuffers().some(([k]) => k === name)) owner.bufferLoaded(name, values);
     }
+    return { missingKeys: missing, unexpectedKeys: unexpected };
   }
 
   /** Moves every parameter (and its gradient) to a backend by a plain copy of the packed bytes. */

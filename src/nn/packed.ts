@@ -6,6 +6,7 @@ import type { Rng } from '../random.ts';
 import { BlockLinear } from './linear.ts';
 import { Module } from './module.ts';
 import { packedMLPMetadata, type PackedMLPConfig } from './packed-config.ts';
+import { packedWidths } from './packed-widths.ts';
 
 export interface PackedLinearOptions {
   alpha: number;
@@ -22,23 +23,34 @@ export interface PackedLinearOptions {
   rng?: Rng;
 }
 
-/** TorchUncertainty's PackedLinear: weight [G, extOut/G, extIn/G], G = first ? 1 : M·gamma. */
+/**
+ * TorchUncertainty's `PackedLinear` (releases 0.2 to 0.8): weight [G, extOut/G, extIn/G] with
+ * G = first ? 1 : M·gamma, bias [extOut]. The extended widths are `inFeatures·alpha` (or `inFeatures`
+ * when first) and `outFeatures·alpha` (or `outFeatures·M` when last), truncated and padded as
+ * TorchUncertainty does (see packedWidths). Input [B, extIn], output [B, extOut] (TorchUncertainty's
+ * last layer further rearranges its output to (M*B, C); this layer does not: see PackedMLP).
+ * Throws when alpha is not positive, M or gamma not a positive integer, or G does not divide a width.
+ */
 export class PackedLinear extends BlockLinear {
   readonly numEstimators: number;
+  readonly alpha: number;
+  readonly gamma: number;
+  readonly first: boolean;
+  readonly last: boolean;
   constructor(inFeatures: number, outFeatures: number, options: PackedLinearOptions) {
     const { alpha, numEstimators, gamma = 1, first = false, last = false } = options;
     for (const [what, v] of [['alpha', alpha], ['numEstimators', numEstimators], ['gamma', gamma]] as const) {
       if (!(v > 0) || (what !== 'alpha' && !Number.isInteger(v))) throw new Error(`PackedLinear(${inFeatures}, ${outFeatures}): ${what} must be a positive ${what === 'alpha' ? 'number' : 'integer'}, got ${v}`);
     }
-    const extIn = inFeatures * (first ? 1 : alpha);
-    const extOut = outFeatures * (last ? numEstimators : alpha);
-    const groups = first ? 1 : numEstimators * gamma;
+    const { extIn, extOut, groups } = packedWidths(inFeatures, outFeatures, { alpha, numEstimators, gamma, first, last });
     const name = `PackedLinear(${inFeatures}, ${outFeatures}, alpha=${alpha}, M=${numEstimators}, gamma=${gamma}${first ? ', first' : ''}${last ? ', last' : ''})`;
-    if (!Number.isInteger(extIn) || !Number.isInteger(extOut)) {
-      throw new Error(`${name}: extended widths ${extIn} and ${extOut} must be integers`);
-    }
+    if (extIn < 1 || extOut < 1) throw new Error(`${name}: extended widths ${extIn} and ${extOut} must be positive`);
     super(extIn, extOut, { groups, bias: options.bias, activation: options.activation, precision: options.precision, rng: options.rng }, name);
     this.numEstimators = numEstimators;
+    this.alpha = alpha;
+    this.gamma = gamma;
+    this.first = first;
+    this.last = last;
   }
 }
 
@@ -56,7 +68,15 @@ export interface PackedMLPOptions {
   rng?: Rng;
 }
 
-/** first -> hidden… -> last PackedLinear layers with ReLU (or GELU) fused between them. Output (B, M*C). */
+/**
+ * TorchUncertainty's `packed_mlp` (models/mlp.py, releases 0.2 to 0.8): a first PackedLinear (one
+ * group), hidden ones (M·gamma groups) and a last one, with the activation fused into every layer but
+ * the last (its `activation=F.relu` default; dropout is not part of it). Widths are padded as
+ * TorchUncertainty pads them (see packedWidths). Keys are `layers.K.{weight,bias}` for every layer;
+ * TorchUncertainty 0.4 and later name the last one `final_layer`, which `bg.io.loadTorchUncertainty`
+ * and `bg.io.saveTorchUncertainty` map. Throws when a layer cannot be built (see PackedLinear) or
+ * when one layer's output width is not the next one's input width.
+ */
 export class PackedMLP extends Module {
   layers: PackedLinear[];
   readonly numEstimators: number;
@@ -73,6 +93,12 @@ export class PackedMLP extends Module {
       const first = k === 0, last = k === widths.length - 2;
       return new PackedLinear(widths[k], out, { alpha, numEstimators, gamma, first, last, precision, rng, activation: last ? 'none' : activation });
     });
+    for (let k = 1; k < this.layers.length; k++) {
+      const before = this.layers[k - 1], layer = this.layers[k];
+      if (before.outFeatures !== layer.inFeatures) {
+        throw new Error(`PackedMLP: layer ${k - 1} gives ${before.outFeatures} features but layer ${k} takes ${layer.inFeatures} (hidden ${widths[k]}, alpha ${alpha}, gamma ${gamma}: TorchUncertainty pads the two differently)`);
+      }
+    }
     this.numEstimators = numEstimators;
     this.numClasses = numClasses;
   }
@@ -82,7 +108,11 @@ export class PackedMLP extends Module {
     return packedMLPMetadata(this.config);
   }
 
-  /** Packed logits (B, M*C): estimator m's logits are columns [m*C, (m+1)*C). */
+  /**
+   * Packed logits (B, M*C) from x (B, inFeatures): estimator m's logits are columns [m*C, (m+1)*C).
+   * TorchUncertainty's `model(x)` gives the same numbers estimator-major as (M*B, C): that is
+   * `estimatorLogits`. Throws on an input of another shape.
+   */
   forward(x: Tensor): Tensor {
     if (x.rank !== 2 || x.shape[1] !== this.layers[0].inFeatures) {
       throw new Error(`PackedMLP: input must be [batch, ${this.layers[0].inFeatures}], got ${formatShape(x.shape)}`);
@@ -96,7 +126,11 @@ export class PackedMLP extends Module {
     return h;
   }
 
-  /** Logits rearranged estimator-major to (M*B, C), ready for crossEntropy with repeat(labels, M). */
+  /**
+   * The TorchUncertainty-shaped output: logits (M*B, C), estimator-major (row m*B + b is estimator m on
+   * input b), as TorchUncertainty's `packed_mlp(x)` returns them; ready for crossEntropy with
+   * repeat(labels, M), which is the loss of its classification routine for Packed-Ensembles.
+   */
   estimatorLogits(x: Tensor): Tensor {
     const packed = this.forward(x);
     const out = rearrangeEstimators(packed, this.numEstimators);

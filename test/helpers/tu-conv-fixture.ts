@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import * as bg from '../../src/index.ts';
 import { readSafetensors, stateValues, type SafetensorsTensor } from '../../src/io/safetensors.ts';
-import { fromTorchUncertainty } from '../../src/io/torch-uncertainty.ts';
+import { fromTorchUncertainty } from '../../src/io/torch-uncertainty/index.ts';
 
 const dir = new URL('../fixtures/torch-uncertainty-conv/', import.meta.url);
 
@@ -69,7 +69,7 @@ export async function replayConvFixture(name: string): Promise<Record<string, nu
   const { t, state, grads, pre, config, tag } = readConvFixture(name);
   const model = buildModel(config);
   const errors: Record<string, number> = {};
-  model.loadStateDict(fromTorchUncertainty(model, stateValues({ ...state, ...pre })));
+  model.loadStateDict(fromTorchUncertainty(model, stateValues({ ...state, ...pre })).state);
   model.train();
   const x = bg.tensor(t['ref.input'].data, t['ref.input'].shape, { requiresGrad: true });
   const out = output(model, x, tag);
@@ -91,7 +91,7 @@ export async function replayConvFixture(name: string): Promise<Record<string, nu
   }
   objective.backward();
   errors.grad_input = relativeError(await x.grad!.data(), t['ref.grad_input'], 'grad_input');
-  const expected = fromTorchUncertainty(model, stateValues(grads));
+  const expected = fromTorchUncertainty(model, stateValues(grads)).state;
   const params = model.namedParameters();
   expect(params.map(([k]) => k).sort()).toEqual(Object.keys(expected).sort());
   for (const [key, p] of params) errors[`grad.${key}`] = relativeError(await p.grad!.data(), { ...grads[key], data: expected[key].data }, `grad.${key}`);
