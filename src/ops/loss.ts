@@ -1,7 +1,7 @@
 // Losses, composed from primitives (their gradients come from the parts).
 import { engine } from '../engine.ts';
 import { formatShape, type Tensor } from '../tensor.ts';
-import { backendOf, compute, expectDType, valueRange } from './core.ts';
+import { backendOf, compute, expectDType, record, stridesOf, valueRange } from './core.ts';
 import { mul, neg, sub } from './elementwise.ts';
 import { mean, sum } from './reduce.ts';
 import { logSoftmax } from './softmax.ts';
@@ -28,18 +28,48 @@ function checkLabelRange(op: string, labels: Tensor, classes: number): void {
   }
 }
 
-/** Mean cross-entropy of logits [N, C] against i32 labels [N], as PyTorch's F.cross_entropy. */
+/**
+ * Mean cross-entropy of logits [N, C] against i32 labels [N], as PyTorch's F.cross_entropy (torch 1.13,
+ * reduction 'mean'): a 0-d f32 tensor. One node on the tape with the closed-form gradient
+ * dlogits = (onehot - softmax)·(-dy/N), computed in the order the composed ops used (so the bits of the
+ * loss and of every gradient are the same as logSoftmax, mul, sum, mean and neg chained).
+ * Throws on logits that are not rank 2, labels that are not i32 [N], or labels outside [0, C).
+ */
 export function crossEntropy(logits: Tensor, labels: Tensor): Tensor {
-  if (logits.rank !== 2) throw new Error(`crossEntropy: logits must be [N, C], got ${formatShape(logits.shape)}`);
-  expectDType('crossEntropy', labels, 'i32', 'labels');
-  if (labels.rank !== 1 || labels.shape[0] !== logits.shape[0]) {
-    throw new Error(`crossEntropy: labels ${formatShape(labels.shape)} do not match logits ${formatShape(logits.shape)} (want [${logits.shape[0]}])`);
+  const op = 'crossEntropy';
+  if (logits.rank !== 2) throw new Error(`${op}: logits must be [N, C], got ${formatShape(logits.shape)}`);
+  expectDType(op, logits, 'f32', 'logits');
+  expectDType(op, labels, 'i32', 'labels');
+  const [N, C] = logits.shape;
+  if (labels.rank !== 1 || labels.shape[0] !== N) {
+    throw new Error(`${op}: labels ${formatShape(labels.shape)} do not match logits ${formatShape(logits.shape)} (want [${N}])`);
   }
-  checkLabelRange('crossEntropy', labels, logits.shape[1]);
-  return engine.tidy(() => {
-    const picked = sum(mul(logSoftmax(logits), oneHot(labels, logits.shape[1])), -1);
-    return neg(mean(picked));
+  checkLabelRange(op, labels, C);
+  const full = stridesOf([N, C]);
+  const logProbs = compute(op, [N, C], [logits], (b, out, [x]) => b.softmax(x, out, N, C, true));
+  const hot = compute(op, [N, C], [labels], (b, out, [l]) => b.oneHot(l, out, N, C));
+  const loss = engine.noGrad(() => {
+    const picked = compute(op, [N, C], [logProbs, hot], (b, out, [a, h]) => b.binary('mul', a, h, out, [N, C], full, full));
+    const perRow = compute(op, [N], [picked], (b, out, [p]) => b.reduce('sum', p, out, N, C, 1));
+    const total = compute(op, [], [perRow], (b, out, [r]) => b.reduce('sum', r, out, 1, N, 1));
+    const y = compute(op, [], [total], (b, out, [t]) => b.scalar('mul', t, -1 / N, out));
+    for (const t of [picked, perRow, total]) t.dispose();
+    return y;
   });
+  // logProbs and hot ride along as inputs without gradients, so the graph keeps them until backward.
+  const out = record(loss, op, [logits, logProbs, hot], (dy) => {
+    const none = [0, 0];
+    const scale = compute(op, [], [dy], (b, o, [d]) => b.scalar('mul', d, -1 / N, o)); // -dy/N
+    const target = compute(op, [N, C], [hot, scale], (b, o, [h, s]) => b.binary('mul', h, s, o, [N, C], full, none));
+    const probs = compute(op, [N, C], [logProbs], (b, o, [l]) => b.unary('exp', l, o));
+    const q = compute(op, [N, C], [probs, scale], (b, o, [p, s]) => b.binary('mul', p, s, o, [N, C], full, none));
+    const g = compute(op, [N, C], [target, q], (b, o, [t, u]) => b.binary('sub', t, u, o, [N, C], full, full));
+    for (const t of [scale, target, probs, q]) t.dispose();
+    return [g, null, null];
+  });
+  logProbs.dispose();
+  hot.dispose();
+  return out;
 }
 
 /** Mean squared error. */

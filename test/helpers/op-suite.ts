@@ -1,6 +1,6 @@
 // The op-level suite every backend runs: each op's gradient against central finite differences
 // on random shapes including odd sizes.
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as bg from '../../src/index.ts';
 import { gradCheck } from './gradcheck.ts';
 
@@ -56,6 +56,25 @@ export function opSuite(label: string, setup: () => Promise<void>, tol?: number)
     it('selects the backend', setup);
     it.each(opCases)('%s', async (name, fn, shapes, positive) => {
       await gradCheck(name, fn, shapes, { positive, tol });
+    });
+    it('crossEntropy (one node) gives the bits of logSoftmax, one-hot pick, mean and neg composed, loss and gradient', async () => {
+      const rng = new bg.Rng(5);
+      const [N, C] = [37, 11];
+      const values = Float32Array.from({ length: N * C }, () => 4 * rng.normal());
+      const labels = bg.tensor(Int32Array.from({ length: N }, () => rng.int(C)), [N]);
+      const run = async (loss: (x: bg.Tensor) => bg.Tensor): Promise<[Float32Array, Float32Array]> => {
+        const x = bg.tensor(values, [N, C], { requiresGrad: true });
+        const l = bg.tidy(() => loss(x));
+        l.backward();
+        const out: [Float32Array, Float32Array] = [(await l.data()) as Float32Array, (await x.grad!.data()) as Float32Array];
+        for (const t of [l, x.grad!, x]) t.dispose();
+        return out;
+      };
+      const fused = await run((x) => bg.crossEntropy(x, labels));
+      const composed = await run((x) => bg.neg(bg.mean(bg.sum(bg.mul(bg.logSoftmax(x), bg.oneHot(labels, C)), -1))));
+      expect(fused[0]).toEqual(composed[0]);
+      expect(fused[1]).toEqual(composed[1]);
+      labels.dispose();
     });
   });
 }

@@ -1,9 +1,13 @@
 // A first-fit free-list allocator over one WebAssembly.Memory: 16-byte aligned blocks (for SIMD),
-// neighbours coalesced on free, the memory grown on demand up to the 4 GiB wasm32 limit.
+// neighbours coalesced on free, the memory grown on demand up to the 4 GiB wasm32 limit. Freed blocks up
+// to SPARE_BLOCK bytes are first kept aside by size (up to SPARE_TOTAL bytes in all): a training step
+// frees and re-allocates the same sizes every step, which then cost one map lookup, not a walk of the list.
 
 const ALIGN = 16;
 const PAGE = 65536;
 const MAX_BYTES = 65536 * PAGE;
+const SPARE_BLOCK = 4 << 20;
+const SPARE_TOTAL = 16 << 20;
 
 interface Block {
   start: number;
@@ -23,6 +27,9 @@ export class Allocator {
   /** Live blocks: start -> [reserved bytes, requested bytes]. */
   private readonly live = new Map<number, [number, number]>();
   private liveBytes = 0;
+  /** Freed blocks kept for reuse, by reserved size (not in `holes`). */
+  private readonly spare = new Map<number, number[]>();
+  private spareBytes = 0;
   /** Everything from `top` to the end of memory is free. */
   private top: number;
 
@@ -38,7 +45,12 @@ export class Allocator {
   /** Returns the byte address of `bytes` fresh bytes, 16-byte aligned. */
   alloc(bytes: number): number {
     const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
-    let start = this.fromHoles(size);
+    let start = this.fromSpare(size);
+    if (start < 0) start = this.fromHoles(size);
+    if (start < 0 && this.spareBytes > 0 && this.top + size > this.memory.buffer.byteLength) {
+      this.releaseSpare(); // before growing the memory, give the kept blocks back
+      start = this.fromHoles(size);
+    }
     if (start < 0) {
       start = this.top;
       this.ensure(start + size, bytes);
@@ -56,8 +68,27 @@ export class Allocator {
     this.live.delete(ptr);
     const [size, bytes] = entry;
     this.liveBytes -= bytes;
-    this.release({ start: ptr, size });
+    if (size <= SPARE_BLOCK && this.spareBytes + size <= SPARE_TOTAL) {
+      const stack = this.spare.get(size);
+      if (stack) stack.push(ptr);
+      else this.spare.set(size, [ptr]);
+      this.spareBytes += size;
+    } else this.release({ start: ptr, size });
     return bytes;
+  }
+
+  private fromSpare(size: number): number {
+    const ptr = this.spare.get(size)?.pop();
+    if (ptr === undefined) return -1;
+    this.spareBytes -= size;
+    return ptr;
+  }
+
+  /** Returns every kept block to the free list. */
+  private releaseSpare(): void {
+    for (const [size, stack] of this.spare) for (const start of stack) this.release({ start, size });
+    this.spare.clear();
+    this.spareBytes = 0;
   }
 
   private fromHoles(size: number): number {
