@@ -1,0 +1,154 @@
+// Serving the training benchmark's digits-sized Packed-Ensembles MLP: this engine's createInferenceWorker
+// (wasm backend inside the worker) against onnxruntime-web running the model's ONNX export in a worker
+// thread of its own (ort-serving-worker.mjs), each at the same kernel thread count. Every call is awaited
+// before the next: one-row latency (p50, p99 over the calls) and rows/s at fixed batch sizes.
+import { Worker } from 'node:worker_threads';
+import * as bg from '../../src/index.ts';
+import type { OnProgress } from './progress.ts';
+import { trainingModels, type TrainingModel } from './training-model.ts';
+
+export type Runner = 'blockgrad' | 'onnxruntime-web';
+export const runners: Runner[] = ['blockgrad', 'onnxruntime-web'];
+export const BATCHES = [1, 32, 512];
+
+export interface ServingRow {
+  runner: Runner;
+  threads: number;
+  batch: number;
+  /** Median over the rounds of rows served per second. */
+  rowsPerSecond: number;
+}
+
+export interface LatencyRow {
+  runner: Runner;
+  threads: number;
+  calls: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+export interface ServingResult {
+  quick: boolean;
+  rounds: number;
+  model: TrainingModel;
+  ortVersion: string;
+  throughput: ServingRow[];
+  latency: LatencyRow[];
+  absent: { runner: string; reason: string }[];
+}
+
+/** A model server: predict awaits one batch's answer (probabilities per estimator and their mean). */
+interface Server {
+  predict(x: Float32Array, n: number): Promise<unknown>;
+  close(): void;
+}
+
+async function blockgradServer(bytes: Uint8Array, threads: number): Promise<Server> {
+  const worker = await bg.createInferenceWorker({ model: bytes, backend: 'wasm', threads });
+  return { predict: (x, n) => worker.predict(x, n), close: () => worker.terminate() };
+}
+
+async function ortServer(onnx: Uint8Array, threads: number): Promise<Server & { version: string }> {
+  const worker = new Worker(new URL('./ort-serving-worker.mjs', import.meta.url), { workerData: { onnx, threads } });
+  const next = (): Promise<Record<string, unknown>> =>
+    new Promise((resolve, reject) => {
+      worker.once('message', (m: Record<string, unknown>) => (m.error ? reject(new Error(String(m.error))) : resolve(m)));
+      worker.once('error', reject);
+    });
+  const ready = await next().catch((e: unknown) => {
+    void worker.terminate();
+    throw e;
+  });
+  return {
+    version: String(ready.version),
+    predict(x, n) {
+      const answer = next();
+      const copy = x.slice(); // as createInferenceWorker does: the caller's buffer is not detached
+      worker.postMessage({ x: copy, n }, [copy.buffer]);
+      return answer;
+    },
+    close: () => void worker.terminate(),
+  };
+}
+
+const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+function rows(m: TrainingModel, n: number): Float32Array {
+  const rng = new bg.Rng(n);
+  return Float32Array.from({ length: n * m.inFeatures }, () => rng.normal());
+}
+
+/** Rows per second over back-to-back calls lasting at least minMs. */
+async function throughput(s: Server, x: Float32Array, n: number, minMs: number): Promise<number> {
+  let calls = 0;
+  const t0 = performance.now();
+  let elapsed = 0;
+  while (elapsed < minMs) {
+    await s.predict(x, n);
+    calls++;
+    elapsed = performance.now() - t0;
+  }
+  return (calls * n * 1000) / elapsed;
+}
+
+async function latency(s: Server, x: Float32Array, calls: number): Promise<{ p50Ms: number; p99Ms: number }> {
+  const ms: number[] = [];
+  for (let k = 0; k < calls; k++) {
+    const t0 = performance.now();
+    await s.predict(x, 1);
+    ms.push(performance.now() - t0);
+  }
+  ms.sort((a, b) => a - b);
+  return { p50Ms: percentile(ms, 0.5), p99Ms: percentile(ms, 0.99) };
+}
+
+export async function runServingBenchmark(options: { quick: boolean; threads: number[]; onProgress?: OnProgress }): Promise<ServingResult> {
+  const m = trainingModels.digits;
+  const rounds = options.quick ? 3 : 5, minMs = options.quick ? 200 : 1000, latencyCalls = options.quick ? 300 : 2000;
+  await bg.init({ backend: 'js' }); // the served model is built and exported on the host
+  const model = new bg.nn.PackedMLP({ inFeatures: m.inFeatures, hiddenFeatures: m.hidden, numClasses: m.classes, numEstimators: m.numEstimators, alpha: m.alpha, rng: new bg.Rng(1) });
+  const bytes = await bg.io.saveSafetensors(model);
+  const onnx = await bg.io.exportOnnx(model);
+  for (const p of model.parameters()) p.dispose();
+
+  const result: ServingResult = { quick: options.quick, rounds, model: m, ortVersion: '', throughput: [], latency: [], absent: [] };
+  const total = options.threads.length * (rounds * BATCHES.length + 1);
+  let done = 0;
+  for (const threads of options.threads) {
+    const servers = new Map<Runner, Server>();
+    for (const runner of runners) {
+      try {
+        if (runner === 'blockgrad') servers.set(runner, await blockgradServer(bytes, threads));
+        else {
+          const s = await ortServer(onnx, threads);
+          result.ortVersion = s.version;
+          servers.set(runner, s);
+        }
+      } catch (e) {
+        result.absent.push({ runner: `${runner} ${threads}T`, reason: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    const inputs = new Map(BATCHES.map((n) => [n, rows(m, n)]));
+    for (const s of servers.values()) for (const n of BATCHES) await throughput(s, inputs.get(n)!, n, minMs / 4); // warm-up
+    options.onProgress?.(done++, total, `serving ${threads}T: one-row latency`);
+    for (const [runner, s] of servers) result.latency.push({ runner, threads, calls: latencyCalls, ...(await latency(s, inputs.get(1)!, latencyCalls)) });
+    const perRound = new Map<string, number[]>();
+    for (let r = 0; r < rounds; r++) {
+      for (const n of BATCHES) {
+        options.onProgress?.(done++, total, `serving ${threads}T: batch ${n}, round ${r + 1}`);
+        for (const [runner, s] of servers) {
+          const key = `${runner}|${n}`;
+          perRound.set(key, [...(perRound.get(key) ?? []), await throughput(s, inputs.get(n)!, n, minMs)]);
+        }
+      }
+    }
+    for (const [key, values] of perRound) {
+      const [runner, n] = key.split('|');
+      result.throughput.push({ runner: runner as Runner, threads, batch: Number(n), rowsPerSecond: median(values) });
+    }
+    for (const s of servers.values()) s.close();
+  }
+  options.onProgress?.(total, total, 'done');
+  return result;
+}

@@ -1,0 +1,64 @@
+// The serving part of `npm run bench`: prints its tables, writes <results>/serving.json and (full run) the
+// serving section of BENCHMARKS.md.
+import os from 'node:os';
+import { writeSection } from './lib/markdown.ts';
+import { writeJson, type Output } from './lib/output.ts';
+import { progressBar } from './lib/progress.ts';
+import { BATCHES, runServingBenchmark, type ServingResult } from './lib/serving-benchmark.ts';
+import { absentSection, renderMarkdown, renderText, type Table } from './lib/table.ts';
+
+const rate = (v: number | undefined): string => (v === undefined ? '—' : Math.round(v).toLocaleString('en-US'));
+
+export function servingTable(r: ServingResult): Table {
+  const threads = [...new Set(r.throughput.map((x) => x.threads))];
+  const find = (runner: string, t: number, n: number): number | undefined => r.throughput.find((x) => x.runner === runner && x.threads === t && x.batch === n)?.rowsPerSecond;
+  const rows = threads.flatMap((t) => BATCHES.map((n) => {
+    const ours = find('blockgrad', t, n), ort = find('onnxruntime-web', t, n);
+    const ratio = ours !== undefined && ort !== undefined ? ours / ort : undefined;
+    return [`${t}`, `${n}`, rate(ours), rate(ort), ratio === undefined ? '—' : `${ratio.toFixed(2)}x`, ratio === undefined ? '—' : ratio >= 1 ? 'met' : 'MISSED'];
+  }));
+  return {
+    title: `Serving rows/s, each call awaited before the next (median of ${r.rounds} rounds; target: blockgrad / onnxruntime-web ≥ 1.0x)`,
+    headers: ['threads', 'batch', 'blockgrad createInferenceWorker', 'onnxruntime-web in a worker', 'blockgrad / ort', 'target'],
+    rows,
+  };
+}
+
+export function latencyTable(r: ServingResult): Table {
+  return {
+    title: 'One-row round trips through the worker: latency in ms (target: blockgrad p99 < 1 ms)',
+    headers: ['runner', 'threads', 'calls', 'p50 ms', 'p99 ms', 'p99 < 1 ms'],
+    rows: r.latency.map((l) => [l.runner, `${l.threads}`, `${l.calls}`, l.p50Ms.toFixed(3), l.p99Ms.toFixed(3), l.runner === 'blockgrad' ? (l.p99Ms < 1 ? 'met' : 'MISSED') : '—']),
+  };
+}
+
+function section(r: ServingResult, command: string): string {
+  const m = r.model;
+  return [
+    '## serving',
+    '',
+    `Command: \`${command}\`${r.quick ? ' (quick subset)' : ''}, ${new Date().toISOString()}; load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}.`,
+    '',
+    `The training benchmark's digits model (in ${m.inFeatures}, hidden [${m.hidden.join(', ')}], M ${m.numEstimators}, alpha ${m.alpha}, C ${m.classes}) served from a worker:` +
+      ' **blockgrad** `createInferenceWorker` (safetensors bytes, wasm backend at the given kernel threads; each answer holds every' +
+      " estimator's probabilities, their mean, entropy and mutual information); **onnxruntime-web** " + `${r.ortVersion} (\`exportOnnx\` of the same model,` +
+      ' wasm execution provider at the same thread count, in a worker thread: bench/lib/ort-serving-worker.mjs; each answer holds' +
+      " every estimator's probabilities and their mean). Inputs are copied and transferred to the worker on both sides.",
+    '',
+    renderMarkdown(servingTable(r)),
+    '',
+    renderMarkdown(latencyTable(r)),
+    '',
+    ...absentSection(r.absent.map((a) => `**${a.runner}**: ${a.reason}`)),
+  ].join('\n');
+}
+
+export async function benchServing(options: { threads: number[]; quick: boolean }, command: string, out: Output): Promise<ServingResult> {
+  const result = await runServingBenchmark({ ...options, onProgress: progressBar('serving') });
+  for (const table of [servingTable(result), latencyTable(result)]) console.log(`\n${renderText(table)}`);
+  for (const a of result.absent) console.log(`absent: ${a.runner}: ${a.reason}`);
+  writeJson(out, 'serving.json', result);
+  if (out.markdown) writeSection(out.markdown, 'serving', `${section(result, command)}\n`);
+  console.log(`\nwrote ${out.dir}/serving.json${out.markdown ? ' and the serving section of BENCHMARKS.md' : ''}`);
+  return result;
+}
