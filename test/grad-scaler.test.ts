@@ -85,7 +85,7 @@ describe('GradScaler', () => {
     const other = new optim.GradScaler({ growthInterval: 3 });
     other.loadState(scaler.state());
     expect(other.state()).toEqual({ scale: 1024, growthTracker: 1 });
-    expect(() => other.loadState({ scale: 0, growthTracker: 0 })).toThrow(/scale must be > 0, got 0/);
+    expect(() => other.loadState({ scale: 0, growthTracker: 0 })).toThrow(/scale must be a finite float32 in \[2\^-126, 3.4e38\], got 0/);
     expect(() => other.loadState({ scale: 8, growthTracker: 3 })).toThrow(/growthTracker must be an integer in \[0, 3\), got 3/);
     expect(other.state()).toEqual({ scale: 1024, growthTracker: 1 });
   });
@@ -122,4 +122,77 @@ describe('GradScaler', () => {
       engine.backend = referenceBackend;
     });
   }
+});
+
+// The scale is a finite float32 whatever the options (PyTorch grows it only when the product is finite,
+// pytorch/pytorch#98828) and never reaches a value it cannot recover from.
+describe.each(['js', 'wasm', 'webgpu'] as const)('GradScaler keeps a finite float32 scale, on %s', (backend) => {
+  /** One parameter [1] whose loss p·k has gradient k·scale: k picks a clean step (finite) or an overflow (inf). */
+  async function run(scaler: optim.GradScaler, k: number) {
+    await bg.init({ backend });
+    const p = bg.tensor([1], [1], { requiresGrad: true });
+    const optimizer = new optim.SGD([p], { lr: 1e-45 });
+    bg.tidy(() => scaler.scale(bg.sum(bg.mul(p, k))).backward());
+    const stepped = await scaler.step(optimizer);
+    scaler.update();
+    optimizer.zeroGrad();
+    p.dispose();
+    return stepped;
+  }
+
+  it('the issue\'s input: initScale 1e10, growthFactor 1e300, growthInterval 1: the scale stays 1e10 and the next step is taken', async () => {
+    const scaler = new optim.GradScaler({ initScale: 1e10, growthFactor: 1e300, growthInterval: 1 });
+    expect(await run(scaler, 1)).toBe(true);
+    expect(scaler.state()).toEqual({ scale: 1e10, growthTracker: 0 });
+    expect(await run(scaler, 1)).toBe(true); // not skipped: the scale is finite
+    expect(scaler.getScale()).toBe(1e10);
+  });
+
+  it('grows up to the largest power-of-two float32 below the limit and stays there', async () => {
+    const scaler = new optim.GradScaler({ initScale: 2 ** 126, growthInterval: 1 });
+    expect(await run(scaler, 1e-30)).toBe(true);
+    expect(scaler.getScale()).toBe(2 ** 127);
+    expect(await run(scaler, 1e-30)).toBe(true);
+    expect(scaler.state()).toEqual({ scale: 2 ** 127, growthTracker: 0 }); // 2^128 is not a float32
+  });
+
+  it('rounds a growth to float32, as PyTorch\'s float32 scale does', async () => {
+    const scaler = new optim.GradScaler({ initScale: 1, growthFactor: 1.1, growthInterval: 1 });
+    expect(scaler.getScale()).toBe(1);
+    await run(scaler, 1);
+    expect(scaler.getScale()).toBe(Math.fround(1.1));
+  });
+
+  it('backs off no lower than 2^-126 and recovers from there', async () => {
+    const scaler = new optim.GradScaler({ initScale: 2 ** -120, backoffFactor: 0.01, growthInterval: 1 });
+    for (let i = 0; i < 4; i++) expect(await run(scaler, Infinity)).toBe(false);
+    expect(scaler.getScale()).toBe(2 ** -126);
+    expect(await run(scaler, 1)).toBe(true);
+    expect(scaler.getScale()).toBe(2 ** -125);
+    await bg.flush();
+  });
+});
+
+describe('GradScaler refuses options and states that are not finite float32 scales', () => {
+  it.each([
+    [{ initScale: 1e39 }, /initScale must be a finite float32 in \[2\^-126, 3.4e38\], got 1e\+39/],
+    [{ initScale: Infinity }, /initScale must be a finite float32/],
+    [{ initScale: NaN }, /initScale must be a finite float32/],
+    [{ initScale: 1e-40 }, /initScale must be a finite float32/],
+    [{ growthFactor: Infinity }, /growthFactor must be finite and > 1, got Infinity/],
+    [{ growthFactor: 1 }, /growthFactor must be finite and > 1, got 1/],
+    [{ growthInterval: 0.5 }, /growthInterval must be a positive integer, got 0.5/],
+  ])('%o', (options, message) => {
+    expect(() => new optim.GradScaler(options)).toThrow(message);
+  });
+
+  it('loadState: infinite, too large and too small scales', () => {
+    const scaler = new optim.GradScaler();
+    for (const scale of [Infinity, 1e39, NaN, 1e-40, -1]) {
+      expect(() => scaler.loadState({ scale, growthTracker: 0 })).toThrow(/scale must be a finite float32/);
+    }
+    expect(scaler.state()).toEqual({ scale: 65536, growthTracker: 0 });
+    scaler.loadState({ scale: 0.1, growthTracker: 0 });
+    expect(scaler.getScale()).toBe(Math.fround(0.1));
+  });
 });

@@ -22,6 +22,12 @@ export interface GradScalerState {
   growthTracker: number;
 }
 
+/** The smallest scale a backoff leaves: 2^-126, the smallest normal float32, whose inverse 2^126 is finite. */
+const MIN_SCALE = 2 ** -126;
+
+/** The float32 nearest to v: the scale is a float32, as PyTorch keeps it (a one-element float32 tensor). */
+const toF32 = Math.fround;
+
 /**
  * Scales the loss so that small gradients survive binary16, unscales the gradients before the step,
  * skips the step when a gradient is inf or NaN, and adapts the scale:
@@ -31,6 +37,13 @@ export interface GradScalerState {
  *   scaler.update();
  *
  * step() reads one value back per training step (the inf/NaN check); nothing else does.
+ *
+ * The scale is always a finite float32 in [2^-126, 3.4e38], whatever the options: as PyTorch (since
+ * pytorch/pytorch#98828, `_amp_update_scale_`) a growth whose result is not a finite float32 is not applied
+ * (the growth count restarts), and a backoff stops at 2^-126, from which growth can still recover.
+ *
+ * @throws Error when an option is out of range: initScale not a finite float32 > 0, growthFactor not finite
+ *   or ≤ 1, backoffFactor outside (0, 1), growthInterval not a positive integer.
  */
 export class GradScaler {
   private current: number;
@@ -43,12 +56,17 @@ export class GradScaler {
   private foundInf: boolean | null = null;
 
   constructor(options: GradScalerOptions = {}) {
-    this.current = options.initScale ?? 2 ** 16;
+    const initScale = options.initScale ?? 2 ** 16;
+    this.current = toF32(initScale);
     this.growthFactor = options.growthFactor ?? 2;
     this.backoffFactor = options.backoffFactor ?? 0.5;
     this.growthInterval = options.growthInterval ?? 2000;
-    if (!(this.current > 0)) throw new Error(`GradScaler: initScale must be > 0, got ${this.current}`);
-    if (!(this.growthFactor > 1)) throw new Error(`GradScaler: growthFactor must be > 1, got ${this.growthFactor}`);
+    if (!(this.current >= MIN_SCALE && Number.isFinite(this.current))) {
+      throw new Error(`GradScaler: initScale must be a finite float32 in [2^-126, 3.4e38], got ${initScale}`);
+    }
+    if (!(this.growthFactor > 1 && Number.isFinite(this.growthFactor))) {
+      throw new Error(`GradScaler: growthFactor must be finite and > 1, got ${this.growthFactor}`);
+    }
     if (!(this.backoffFactor > 0 && this.backoffFactor < 1)) throw new Error(`GradScaler: backoffFactor must be in (0, 1), got ${this.backoffFactor}`);
     if (!(Number.isInteger(this.growthInterval) && this.growthInterval >= 1)) {
       throw new Error(`GradScaler: growthInterval must be a positive integer, got ${this.growthInterval}`);
@@ -65,13 +83,20 @@ export class GradScaler {
     return { scale: this.current, growthTracker: this.growthTracker };
   }
 
-  /** Restores a state() taken earlier; a step in progress (unscaled, not yet updated) is forgotten. */
+  /**
+   * Restores a state() taken earlier (the scale rounded to float32); a step in progress (unscaled, not yet
+   * updated) is forgotten.
+   * @throws Error when the scale is not a finite float32 ≥ 2^-126 or the growth count is not in [0, growthInterval); nothing changes.
+   */
   loadState(state: GradScalerState): void {
-    if (!(state.scale > 0)) throw new Error(`GradScaler.loadState: scale must be > 0, got ${state.scale}`);
+    const scale = toF32(state.scale);
+    if (!(scale >= MIN_SCALE && Number.isFinite(scale))) {
+      throw new Error(`GradScaler.loadState: scale must be a finite float32 in [2^-126, 3.4e38], got ${state.scale}`);
+    }
     if (!(Number.isInteger(state.growthTracker) && state.growthTracker >= 0 && state.growthTracker < this.growthInterval)) {
       throw new Error(`GradScaler.loadState: growthTracker must be an integer in [0, ${this.growthInterval}), got ${state.growthTracker}`);
     }
-    this.current = state.scale;
+    this.current = scale;
     this.growthTracker = state.growthTracker;
     this.foundInf = null;
   }
@@ -117,14 +142,19 @@ export class GradScaler {
     return true;
   }
 
-  /** Adapts the scale to this step: ×backoffFactor after inf/NaN, ×growthFactor after growthInterval clean steps. */
+  /**
+   * Adapts the scale to this step: ×backoffFactor after inf/NaN (not below 2^-126), ×growthFactor after
+   * growthInterval clean steps when the product is a finite float32 (else the scale stays).
+   * @throws Error when step() or unscale() has not run since the last update().
+   */
   update(): void {
     if (this.foundInf === null) throw new Error('GradScaler.update: call step() (or unscale()) first');
     if (this.foundInf) {
-      this.current *= this.backoffFactor;
+      this.current = Math.max(toF32(this.current * this.backoffFactor), MIN_SCALE);
       this.growthTracker = 0;
     } else if (++this.growthTracker === this.growthInterval) {
-      this.current *= this.growthFactor;
+      const grown = toF32(this.current * this.growthFactor);
+      if (Number.isFinite(grown)) this.current = grown;
       this.growthTracker = 0;
     }
     this.foundInf = null;
