@@ -128,7 +128,7 @@ describe('GradScaler', () => {
 // pytorch/pytorch#98828) and never reaches a value it cannot recover from.
 describe.each(['js', 'wasm', 'webgpu'] as const)('GradScaler keeps a finite float32 scale, on %s', (backend) => {
   /** One parameter [1] whose loss p·k has gradient k·scale: k picks a clean step (finite) or an overflow (inf). */
-  async function run(scaler: optim.GradScaler, k: number) {
+  async function run(scaler: bg.optim.GradScaler, k: number) {
     await bg.init({ backend });
     const p = bg.tensor([1], [1], { requiresGrad: true });
     const optimizer = new optim.SGD([p], { lr: 1e-45 });
