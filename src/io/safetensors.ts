@@ -4,6 +4,7 @@
 import type { Module, LoadOptions, StateValue } from '../nn/module.ts';
 import { formatShape, type Tensor } from '../tensor.ts';
 import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat } from './half.ts';
+import { fail, isCount, readHeader, type HeaderEntry } from './safetensors-header.ts';
 
 export type SafetensorsDType = 'F32' | 'F16' | 'BF16' | 'I32' | 'I64';
 
@@ -45,102 +46,23 @@ const codecs: Record<SafetensorsDType, Codec> = {
   I64: { bytes: 8, float: false, get: (v, at) => Number(v.getBigInt64(at, true)), set: (v, at, x) => v.setBigInt64(at, BigInt(x), true) },
 };
 
-/** The format's own limit on the JSON header. */
-const MAX_HEADER_BYTES = 100_000_000;
 const INT32_MIN = -(2 ** 31), INT32_MAX = 2 ** 31 - 1;
 
-function fail(message: string): never {
-  throw new Error(`safetensors: ${message}`);
-}
-
-interface Entry {
-  name: string;
-  dtype: SafetensorsDType;
-  shape: number[];
-  begin: number;
-  end: number;
-}
-
-/** Parses and checks a safetensors file; the tensors' data are copies. */
+/**
+ * Parses and checks a safetensors file (every rule of the format: see safetensors-header.ts); the tensors'
+ * data are copies.
+ * @throws Error naming the key or the byte range at fault, for a malformed or unsupported file.
+ */
 export function readSafetensors(bytes: Uint8Array): Safetensors {
-  if (bytes.length < 8) fail(`the file is ${bytes.length} bytes, too short for the 8-byte header length`);
+  const { metadata, entries, dataStart } = readHeader(bytes, Object.keys(codecs));
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerBytes = view.getUint32(0, true) + view.getUint32(4, true) * 2 ** 32;
-  if (headerBytes > bytes.length - 8) fail(`header length ${headerBytes} is beyond the end of the file (${bytes.length - 8} bytes follow the length)`);
-  if (headerBytes > MAX_HEADER_BYTES) fail(`header length ${headerBytes} is over the format's limit of ${MAX_HEADER_BYTES} bytes`);
-  const header = parseHeader(bytes.subarray(8, 8 + headerBytes));
-  const dataStart = 8 + headerBytes, dataLength = bytes.length - dataStart;
-  const metadata = parseMetadata(header.__metadata__);
-  const entries = Object.entries(header)
-    .filter(([name]) => name !== '__metadata__')
-    .map(([name, raw]) => parseEntry(name, raw, dataLength));
-  checkOverlaps(entries);
   const tensors: Record<string, SafetensorsTensor> = {};
-  for (const e of entries) tensors[e.name] = { dtype: e.dtype, shape: e.shape, data: decode(e, view, dataStart) };
+  for (const e of entries) tensors[e.name] = { dtype: e.dtype as SafetensorsDType, shape: e.shape, data: decode(e, view, dataStart) };
   return { tensors, metadata };
 }
 
-function parseHeader(text: Uint8Array): Record<string, unknown> {
-  let json: string;
-  try {
-    json = new TextDecoder('utf-8', { fatal: true }).decode(text);
-  } catch {
-    fail('the header is not valid UTF-8');
-  }
-  let header: unknown;
-  try {
-    header = JSON.parse(json);
-  } catch (err) {
-    fail(`the header is not valid JSON (${(err as Error).message})`);
-  }
-  if (!isObject(header)) fail('the header must be a JSON object');
-  return header;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function parseMetadata(raw: unknown): Record<string, string> {
-  if (raw === undefined) return {};
-  if (!isObject(raw) || Object.values(raw).some((v) => typeof v !== 'string')) fail('__metadata__ must map strings to strings');
-  return raw as Record<string, string>;
-}
-
-function isCount(v: unknown): v is number {
-  return Number.isSafeInteger(v) && (v as number) >= 0;
-}
-
-function parseEntry(name: string, raw: unknown, dataLength: number): Entry {
-  const at = `tensor '${name}'`;
-  if (!isObject(raw)) fail(`${at}: the entry must be an object with dtype, shape and data_offsets`);
-  const { dtype, shape, data_offsets: offsets } = raw;
-  if (typeof dtype !== 'string' || !Object.hasOwn(codecs, dtype)) {
-    fail(`${at}: unsupported dtype ${JSON.stringify(dtype)} (supported: ${Object.keys(codecs).join(', ')})`);
-  }
-  if (!Array.isArray(shape) || !shape.every(isCount)) fail(`${at}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
-  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[0] > offsets[1]) {
-    fail(`${at}: data_offsets must be [begin, end] with 0 <= begin <= end, got ${JSON.stringify(offsets)}`);
-  }
-  const [begin, end] = offsets as [number, number];
-  if (end > dataLength) fail(`${at}: data_offsets [${begin}, ${end}] are out of range: the data section has ${dataLength} bytes`);
-  const needed = shape.reduce((a: number, b: number) => a * b, 1) * codecs[dtype as SafetensorsDType].bytes;
-  if (needed !== end - begin) {
-    fail(`${at}: shape ${formatShape(shape)} of ${dtype} needs ${needed} bytes but data_offsets [${begin}, ${end}] span ${end - begin}`);
-  }
-  return { name, dtype: dtype as SafetensorsDType, shape, begin, end };
-}
-
-function checkOverlaps(entries: Entry[]): void {
-  const sorted = entries.filter((e) => e.end > e.begin).sort((a, b) => a.begin - b.begin);
-  for (let k = 1; k < sorted.length; k++) {
-    const a = sorted[k - 1], b = sorted[k];
-    if (b.begin < a.end) fail(`tensors '${a.name}' [${a.begin}, ${a.end}] and '${b.name}' [${b.begin}, ${b.end}] overlap`);
-  }
-}
-
-function decode(e: Entry, view: DataView, dataStart: number): Float32Array | Int32Array {
-  const codec = codecs[e.dtype];
+function decode(e: HeaderEntry, view: DataView, dataStart: number): Float32Array | Int32Array {
+  const codec = codecs[e.dtype as SafetensorsDType];
   const count = (e.end - e.begin) / codec.bytes, base = dataStart + e.begin;
   const out = codec.float ? new Float32Array(count) : new Int32Array(count);
   for (let i = 0; i < count; i++) {
