@@ -1,5 +1,6 @@
 // npm run bench [-- --quick] [--threads 1,2] [--webgpu-full]: everything this machine can run: the wasm
-// grid, whole training steps, serving through a worker (beside onnxruntime-web), and the WebGPU grid where an adapter exists (on a software adapter such as
+// grid, whole training steps, serving through a worker (beside onnxruntime-web), the packed ResNet-18 and
+// grouped convolutions, and the WebGPU grid where an adapter exists (on a software adapter such as
 // SwiftShader its quick subset, labelled CPU timings, unless --webgpu-full). `--backend wasm|webgpu` runs
 // that grid only. Progress on stderr; tables on stdout; results, charts and BENCHMARKS.md (see output.ts).
 import { probeAdapter } from './lib/adapter.ts';
@@ -8,6 +9,7 @@ import { parseOptions } from './lib/options.ts';
 import { outputFor } from './lib/output.ts';
 import { overviewSection } from './lib/overview.ts';
 import { enableRelaxedSimd } from './lib/relaxed-simd.ts';
+import { benchConv } from './conv.ts';
 import { benchServing } from './serving.ts';
 import { benchTraining } from './training.ts';
 import { benchWasm } from './wasm.ts';
@@ -31,6 +33,7 @@ else {
   const wasm = await benchWasm(options, command, out);
   const training = await benchTraining({ ...options, adapter }, out);
   await benchServing(options, command, out);
+  await benchConv(options, out);
   const charts = [wasm.charts[0], training.chart]; // the headline ones; each section links all of its own
   let webgpuScope: string;
   if (adapter.kind === 'none') webgpuScope = `not run: no WebGPU adapter (${adapter.reason})`;

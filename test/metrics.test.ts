@@ -31,4 +31,14 @@ describe('metrics', () => {
     expect([...metrics.disagreement(agree, 3)]).toEqual([1 / 3]);
     expect(() => metrics.accuracy(p, [0, 1])).toThrow(/2 labels for 4 rows/);
   });
+
+  it('AUROC: the Mann-Whitney statistic, ties counting half', () => {
+    expect(metrics.auroc([3, 4], [1, 2])).toBe(1);
+    expect(metrics.auroc([1, 2], [3, 4])).toBe(0);
+    // pairs (pos, neg): (0.8,0.5)>, (0.8,0.9)<, (0.5,0.5)=, (0.5,0.9)<  -> (1 + 0.5) / 4
+    expect(metrics.auroc([0.8, 0.5], [0.5, 0.9])).toBeCloseTo(0.375, 12);
+    expect(metrics.auroc([1, 1, 1], [1, 1])).toBe(0.5);
+    expect(() => metrics.auroc([], [1])).toThrow(/at least one positive/);
+    expect(() => metrics.auroc([NaN], [1])).toThrow(/NaN/);
+  });
 });

@@ -1,26 +1,26 @@
-// The inference worker: holds one PackedMLP and answers `load` and `predict` over comlink.
+// The inference worker: holds one served model (PackedMLP, PackedLeNet or PackedResNet) and answers `load` and
+// `predict` over comlink.
 // Built to a self-contained string by scripts/build-inference-worker.ts; it runs in worker_threads and in Web Workers.
 import { expose, transfer, type Endpoint } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { init, backendInfo } from '../src/runtime.ts';
-import type { PackedMLP } from '../src/nn/packed.ts';
-import { loadPackedMLP } from '../src/inference/model.ts';
+import { loadModel, type ServedModel } from '../src/inference/model.ts';
 import { predictBatch, predictionBuffers } from '../src/inference/predict.ts';
 import type { InferenceWorkerApi } from '../src/inference/protocol.ts';
 
-let model: PackedMLP | null = null;
+let model: ServedModel | null = null;
 
 const api: InferenceWorkerApi = {
-  async load({ bytes, config, backend, threads }) {
+  async load({ bytes, architecture, config, backend, threads }) {
     await init({ backend, threads });
-    model?.parameters().forEach((p) => p.dispose());
-    const loaded = loadPackedMLP(bytes, config);
+    if (model) Object.values(model.stateDict()).forEach((t) => t.dispose());
+    const loaded = loadModel(bytes, { architecture, config });
     model = loaded.model;
-    return { config: loaded.config, backend: backendInfo() };
+    return { architecture: loaded.architecture, config: loaded.config, backend: backendInfo() };
   },
-  async predict(x, n) {
+  async predict(x, shape) {
     if (!model) throw new Error('inference worker: predict before load');
-    const p = await predictBatch(model, x, n);
+    const p = await predictBatch(model, x, shape);
     return transfer(p, predictionBuffers(p));
   },
 };

@@ -24,16 +24,21 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Resolves with the child's report, or rejects with its error output. */
 export function runOrt(job: OrtJob): Promise<OrtReport> {
+  return runJsonChild(child, job, 'onnxruntime-web child');
+}
+
+/** Runs a TypeScript script (path) with the job as its one JSON argument; resolves with the last stdout line parsed as JSON. */
+export function runJsonChild<T>(script: string, job: unknown, what: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [...childNodeFlags(), '--import', 'tsx', child, JSON.stringify(job)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [...childNodeFlags(), '--import', 'tsx', script, JSON.stringify(job)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '', err = '';
     proc.stdout.on('data', (d: Buffer) => (out += d));
     proc.stderr.on('data', (d: Buffer) => (err += d));
     proc.on('error', reject);
     proc.on('close', (code) => {
       const last = out.trim().split('\n').pop() ?? '';
-      if (code === 0 && last.startsWith('{')) resolve(JSON.parse(last) as OrtReport);
-      else reject(new Error(`onnxruntime-web child exited with ${code}: ${lastLine(err) || 'no output'}`));
+      if (code === 0 && last.startsWith('{')) resolve(JSON.parse(last) as T);
+      else reject(new Error(`${what} exited with ${code}: ${lastLine(err) || 'no output'}`));
     });
   });
 }

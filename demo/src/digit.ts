@@ -1,5 +1,5 @@
 // The digit page: a drawing pad, classified as you draw by a Packed-Ensemble served by createInferenceWorker.
-import { createInferenceWorker, type InferenceWorker, type ModelSource, type Prediction } from '../../src/inference/index.ts';
+import { createInferenceWorker, type InferenceWorker, type ModelSource, type PackedMLPConfig, type Prediction } from '../../src/inference/index.ts';
 import type { BackendChoice } from '../../src/runtime.ts';
 import { digitCells } from './downsample.ts';
 import { drawingPad } from './pad.ts';
@@ -18,7 +18,7 @@ async function useModel(source: ModelSource, name: string): Promise<void> {
   worker = null;
   try {
     worker = await createInferenceWorker({ model: source, backend });
-    const c = worker.config;
+    const c = worker.config as PackedMLPConfig; // the page's model is a PackedMLP of 64 inputs
     $('model-info').textContent = `${name}: ${c.numEstimators} estimators, hidden ${c.hiddenFeatures.join('×')}, alpha ${c.alpha} · ${backendLabel(worker.backend)}`;
     // For the console (and the browser tests): the worker itself.
     Object.assign(globalThis, { digitWorker: worker });

@@ -1,11 +1,11 @@
-// createInferenceWorker: a PackedMLP served from a worker. Calls made while a forward pass runs are merged
+// createInferenceWorker: a PackedMLP, PackedLeNet or PackedResNet served from a worker. Calls made while a forward pass runs are merged
 // into the next one; buffers cross by transfer. If the worker dies, the calls it held reject and the next
 // call starts a new worker and reloads the model.
 import { transfer } from 'comlink';
 import type { BackendInfo } from '../backend/backend.ts';
 import type { BackendChoice } from '../runtime.ts';
 import { concatRows, sliceRows, type Rows } from './batch.ts';
-import type { PackedMLPConfig } from '../nn/packed-config.ts';
+import { batchShape, type Architecture, type ModelConfig } from './model.ts';
 import type { Prediction } from './predict.ts';
 import type { LoadRequest } from './protocol.ts';
 import { modelBytes, type ModelSource } from './source.ts';
@@ -14,8 +14,13 @@ import { spawnInferenceWorker, type SpawnedWorker } from './spawn.ts';
 export interface InferenceWorkerOptions {
   /** The safetensors file: its bytes, its URL, or in Node its path (see {@link ModelSource} for what is read where). */
   model: ModelSource;
-  /** The architecture; needed only when the file's `__metadata__` does not hold it (see `packedMLPMetadata`). */
-  config?: PackedMLPConfig;
+  /**
+   * The architecture's config; needed only when the file's `__metadata__` does not hold it (`io.saveSafetensors`
+   * writes it for every served model; see `packedMLPMetadata`).
+   */
+  config?: ModelConfig;
+  /** Which model `config` describes (default 'PackedMLP'), or which one to look for in the file's metadata. */
+  architecture?: Architecture;
   /** Backend inside the worker (default 'auto'). */
   backend?: BackendChoice;
   /** Kernel threads of the wasm backend inside the worker (default: every core). */
@@ -23,12 +28,18 @@ export interface InferenceWorkerOptions {
 }
 
 export interface InferenceWorker {
-  /** The architecture of the loaded model. */
-  readonly config: PackedMLPConfig;
+  /** Which model is loaded: 'PackedMLP', 'PackedLeNet' or 'PackedResNet'. */
+  readonly architecture: Architecture;
+  /** Its config (PackedMLPConfig, PackedLeNetConfig or PackedResNetConfig, by `architecture`). */
+  readonly config: ModelConfig;
   /** The backend the worker runs on. */
   readonly backend: BackendInfo;
-  /** Probabilities and uncertainty for n rows of `config.inFeatures` values (the input is not detached). */
-  predict(x: Float32Array, n: number): Promise<Prediction>;
+  /**
+   * Probabilities and uncertainty of a batch (the input is not detached): for a PackedMLP n rows of
+   * `config.inFeatures` values (`shape` = n or [n, inFeatures]); for a PackedLeNet or PackedResNet n images,
+   * `shape` = [n, inChannels, height, width]. Rejects when x does not fit the shape or the shape not the model.
+   */
+  predict(x: Float32Array, shape: number | readonly number[]): Promise<Prediction>;
   /** Stops the worker; pending and later calls reject. */
   terminate(): void;
 }
@@ -40,20 +51,23 @@ interface Live {
 }
 
 interface Pending extends Rows {
+  /** The shape of one row (one image), which requests merged into one pass share. */
+  sample: number[];
   resolve(p: Prediction): void;
   reject(e: unknown): void;
 }
 
 /** Starts a worker, loads the model into it and resolves once it can predict. */
 export async function createInferenceWorker(options: InferenceWorkerOptions): Promise<InferenceWorker> {
-  const request: LoadRequest = { bytes: await modelBytes(options.model), config: options.config, backend: options.backend ?? 'auto', threads: options.threads };
+  const request: LoadRequest = { bytes: await modelBytes(options.model), architecture: options.architecture, config: options.config, backend: options.backend ?? 'auto', threads: options.threads };
   const client = new InferenceClient(request, spawnInferenceWorker);
   await client.connect();
   return client;
 }
 
 export class InferenceClient implements InferenceWorker {
-  config!: PackedMLPConfig;
+  architecture!: Architecture;
+  config!: ModelConfig;
   backend!: BackendInfo;
   private live: Promise<Live> | null = null;
   private queue: Pending[] = [];
@@ -62,13 +76,16 @@ export class InferenceClient implements InferenceWorker {
 
   constructor(private readonly request: LoadRequest, private readonly spawn: () => Promise<SpawnedWorker>) {}
 
-  predict(x: Float32Array, n: number): Promise<Prediction> {
+  predict(x: Float32Array, shape: number | readonly number[]): Promise<Prediction> {
     if (this.closed) return Promise.reject(new Error('predict: the inference worker was terminated'));
-    if (!Number.isInteger(n) || n < 1 || x.length !== n * this.config.inFeatures) {
-      return Promise.reject(new Error(`predict: ${x.length} values are not ${n} rows of ${this.config.inFeatures} features`));
+    let full: number[];
+    try {
+      full = batchShape(this.architecture, this.config, x.length, shape);
+    } catch (e) {
+      return Promise.reject(e);
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ x, n, resolve, reject });
+      this.queue.push({ x, n: full[0], sample: full.slice(1), resolve, reject });
       if (!this.draining) {
         this.draining = true;
         queueMicrotask(() => void this.drain());
@@ -109,6 +126,7 @@ export class InferenceClient implements InferenceWorker {
     const live = { worker, dead };
     try {
       const loaded = await this.call(live, () => worker.api.load(this.request));
+      this.architecture = loaded.architecture;
       this.config = loaded.config;
       this.backend = loaded.backend;
     } catch (e) {
@@ -129,11 +147,14 @@ export class InferenceClient implements InferenceWorker {
 
   private async drain(): Promise<void> {
     while (this.queue.length) {
-      const batch = this.queue.splice(0);
+      // the waiting requests whose rows have the first one's shape (images of one size) make one pass
+      const key = this.queue[0].sample.join();
+      const batch = this.queue.filter((r) => r.sample.join() === key);
+      this.queue = this.queue.filter((r) => r.sample.join() !== key);
       try {
         const live = await this.connect();
         const rows = concatRows(batch);
-        const p = await this.call(live, () => live.worker.api.predict(transfer(rows.x, [rows.x.buffer]), rows.n));
+        const p = await this.call(live, () => live.worker.api.predict(transfer(rows.x, [rows.x.buffer]), [rows.n, ...batch[0].sample]));
         let start = 0;
         for (const r of batch) {
           r.resolve(sliceRows(p, start, r.n));

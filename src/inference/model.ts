@@ -1,17 +1,84 @@
-// A PackedMLP rebuilt from safetensors bytes: architecture from the file's metadata (or given), weights loaded.
+// A served model rebuilt from safetensors bytes: PackedMLP, PackedLeNet or PackedResNet, its architecture from
+// the file's metadata (or given), weights loaded, in eval mode; and the input shape each takes.
 import { PackedMLP } from '../nn/packed.ts';
+import { PackedLeNet } from '../nn/packed-lenet.ts';
+import { PackedResNet } from '../nn/packed-resnet.ts';
 import { readSafetensors } from '../io/safetensors.ts';
 import { loadTorchUncertainty } from '../io/torch-uncertainty/checkpoint.ts';
 import { checkConfig, configFromMetadata, type PackedMLPConfig } from '../nn/packed-config.ts';
+import {
+  checkLeNetConfig, checkResNetConfig, leNetConfigFromMetadata, resNetConfigFromMetadata, type PackedLeNetConfig, type PackedResNetConfig,
+} from '../nn/packed-conv-config.ts';
 
-export function loadPackedMLP(bytes: Uint8Array, config?: PackedMLPConfig): { model: PackedMLP; config: PackedMLPConfig } {
-  const stored = configFromMetadata(readSafetensors(bytes).metadata);
-  const chosen = config ? checkConfig(config) : stored;
-  if (!chosen) {
-    throw new Error('loadPackedMLP: the safetensors file has no PackedMLP config in its __metadata__; pass `config`');
+/** The architectures createInferenceWorker serves. */
+export type Architecture = 'PackedMLP' | 'PackedLeNet' | 'PackedResNet';
+export type ServedModel = PackedMLP | PackedLeNet | PackedResNet;
+/** The config of one of them (see PackedMLPConfig, PackedLeNetConfig, PackedResNetConfig). */
+export type ModelConfig = PackedMLPConfig | PackedLeNetConfig | PackedResNetConfig;
+
+export interface LoadedModel {
+  model: ServedModel;
+  architecture: Architecture;
+  config: ModelConfig;
+}
+
+const builders: Record<Architecture, { fromMetadata(m: Record<string, string>): ModelConfig | null; check(c: ModelConfig): ModelConfig; build(c: ModelConfig): ServedModel }> = {
+  PackedMLP: { fromMetadata: configFromMetadata, check: (c) => checkConfig(c as PackedMLPConfig), build: (c) => new PackedMLP(c as PackedMLPConfig) },
+  PackedLeNet: { fromMetadata: leNetConfigFromMetadata, check: (c) => checkLeNetConfig(c as PackedLeNetConfig), build: (c) => new PackedLeNet(c as PackedLeNetConfig) },
+  PackedResNet: { fromMetadata: resNetConfigFromMetadata, check: (c) => checkResNetConfig(c as PackedResNetConfig), build: (c) => new PackedResNet(c as PackedResNetConfig) },
+};
+
+/**
+ * Rebuilds the model a safetensors file holds. Without `config`, the architecture comes from the file's
+ * `__metadata__` (what `io.saveSafetensors` writes for these models); with it, `architecture` (default
+ * 'PackedMLP') says which model the config describes.
+ * @throws when the file names no architecture and none is given, a config is malformed, or the weights do not fit.
+ */
+export function loadModel(bytes: Uint8Array, choice: { architecture?: Architecture; config?: ModelConfig } = {}): LoadedModel {
+  let architecture: Architecture, config: ModelConfig;
+  if (choice.config) {
+    architecture = choice.architecture ?? 'PackedMLP';
+    if (!builders[architecture]) throw new Error(`loadModel: architecture must be one of ${Object.keys(builders).join(', ')}, got '${architecture}'`);
+    config = builders[architecture].check(choice.config);
+  } else {
+    const metadata = readSafetensors(bytes).metadata;
+    const found = (Object.keys(builders) as Architecture[])
+      .filter((a) => !choice.architecture || a === choice.architecture)
+      .map((a) => [a, builders[a].fromMetadata(metadata)] as const)
+      .find(([, c]) => c !== null);
+    if (!found) {
+      throw new Error(`loadModel: the safetensors file has no ${choice.architecture ?? 'PackedMLP'} config in its __metadata__${choice.architecture ? '' : ' (nor a PackedLeNet or PackedResNet one)'}; pass \`config\``);
+    }
+    [architecture, config] = [found[0], found[1]!];
   }
-  const model = new PackedMLP(chosen);
+  const model = builders[architecture].build(config);
   loadTorchUncertainty(model, bytes); // blockgrad's own keys, or any TorchUncertainty release's (final_layer, conv1x1, ...)
   model.eval();
-  return { model, config: chosen };
+  return { model, architecture, config };
+}
+
+/** A PackedMLP rebuilt from safetensors bytes (see loadModel). @throws as loadModel. */
+export function loadPackedMLP(bytes: Uint8Array, config?: PackedMLPConfig): { model: PackedMLP; config: PackedMLPConfig } {
+  const loaded = loadModel(bytes, { architecture: 'PackedMLP', config });
+  return { model: loaded.model as PackedMLP, config: loaded.config as PackedMLPConfig };
+}
+
+/**
+ * The full input shape of a batch: [n, inFeatures] for a PackedMLP (given n or that shape), [n, inChannels, H, W]
+ * for the conv models (given that shape; any H and W the network accepts).
+ * @throws when the shape does not fit the architecture or does not hold `length` values.
+ */
+export function batchShape(architecture: Architecture, config: ModelConfig, length: number, shape: number | readonly number[]): number[] {
+  const full = typeof shape === 'number' ? (architecture === 'PackedMLP' ? [shape, (config as PackedMLPConfig).inFeatures] : null) : [...shape];
+  if (!full) throw new Error(`predict: a ${architecture} takes images: pass their shape [n, ${(config as PackedLeNetConfig).inChannels}, height, width], not a row count`);
+  const size = full.reduce((a, b) => a * b, 1);
+  if (!full.every((d) => Number.isInteger(d) && d >= 1) || size !== length) {
+    throw new Error(`predict: ${length} values are not a batch of shape [${full.join(', ')}]`);
+  }
+  const wanted = architecture === 'PackedMLP' ? [(config as PackedMLPConfig).inFeatures] : [(config as PackedLeNetConfig | PackedResNetConfig).inChannels];
+  if (architecture === 'PackedMLP' ? full.length !== 2 || full[1] !== wanted[0] : full.length !== 4 || full[1] !== wanted[0]) {
+    const expected = architecture === 'PackedMLP' ? `[n, ${wanted[0]}]` : `[n, ${wanted[0]}, height, width]`;
+    throw new Error(`predict: a ${architecture} takes ${expected}, got [${full.join(', ')}]`);
+  }
+  return full;
 }

@@ -1,12 +1,14 @@
-// One forward pass of a PackedMLP on host rows, with the ensemble's mean and its uncertainty.
+// One forward pass of a served model on a host batch, with the ensemble's mean and its uncertainty.
 import { engine } from '../engine.ts';
 import { tensor } from '../ops/create.ts';
 import { softmax } from '../ops/index.ts';
 import { ensembleMean, entropy, mutualInformation } from '../metrics.ts';
-import type { PackedMLP } from '../nn/packed.ts';
+import { PackedMLP } from '../nn/packed.ts';
+import { PackedLeNet } from '../nn/packed-lenet.ts';
+import { batchShape, type ServedModel } from './model.ts';
 
 export interface Prediction {
-  /** Rows of the batch. */
+  /** Rows (images) of the batch. */
   n: number;
   classes: number;
   estimators: number;
@@ -20,19 +22,22 @@ export interface Prediction {
   mutualInformation: Float32Array;
 }
 
-export async function predictBatch(model: PackedMLP, x: Float32Array, n: number): Promise<Prediction> {
-  const features = model.layers[0].inFeatures;
-  if (!Number.isInteger(n) || n < 1 || x.length !== n * features) {
-    throw new Error(`predict: ${x.length} values are not ${n} rows of ${features} features`);
-  }
-  const probs = engine.noGrad(() => engine.tidy(() => softmax(model.estimatorLogits(tensor(x, [n, features])))));
+/**
+ * The model's prediction on x: for a PackedMLP n rows of its inFeatures (`shape` = n or [n, inFeatures]), for a
+ * PackedLeNet or PackedResNet n images (`shape` = [n, inChannels, height, width]). Runs under noGrad.
+ * @throws when x does not fit the shape or the shape not the model.
+ */
+export async function predictBatch(model: ServedModel, x: Float32Array, shape: number | readonly number[]): Promise<Prediction> {
+  const architecture = model instanceof PackedMLP ? 'PackedMLP' : model instanceof PackedLeNet ? 'PackedLeNet' : 'PackedResNet';
+  const full = batchShape(architecture, model.config, x.length, shape);
+  const probs = engine.noGrad(() => engine.tidy(() => softmax(model.estimatorLogits(tensor(x, full)))));
   const perEstimator = (await probs.data()) as Float32Array;
   probs.dispose();
   const M = model.numEstimators, C = model.numClasses;
   const per = { data: perEstimator, classes: C };
   const mean = ensembleMean(per, M);
   return {
-    n,
+    n: full[0],
     classes: C,
     estimators: M,
     probs: mean.data,

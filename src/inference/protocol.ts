@@ -1,23 +1,25 @@
 // What the inference worker (workers/inference-worker.ts) answers, shared by it and the client.
 import type { BackendInfo } from '../backend/backend.ts';
 import type { BackendChoice } from '../runtime.ts';
-import type { PackedMLPConfig } from '../nn/packed-config.ts';
+import type { Architecture, ModelConfig } from './model.ts';
 import type { Prediction } from './predict.ts';
 
 export interface LoadRequest {
   bytes: Uint8Array;
-  config?: PackedMLPConfig;
+  architecture?: Architecture;
+  config?: ModelConfig;
   backend: BackendChoice;
   threads?: number;
 }
 
 export interface Loaded {
-  config: PackedMLPConfig;
+  architecture: Architecture;
+  config: ModelConfig;
   backend: BackendInfo;
 }
 
 export interface InferenceWorkerApi {
   load(request: LoadRequest): Promise<Loaded>;
-  /** One forward pass over n rows; the result's buffers are transferred back. */
-  predict(x: Float32Array, n: number): Promise<Prediction>;
+  /** One forward pass over a batch of the given full shape; the result's buffers are transferred back. */
+  predict(x: Float32Array, shape: number[]): Promise<Prediction>;
 }

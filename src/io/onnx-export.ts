@@ -1,50 +1,35 @@
-// ONNX export of a PackedMLP for inference, built with the shared ONNX writer (src/io/onnx). Each
-// packed layer is the writer's block-linear sequence (Reshape to [batch, G, I], one batched MatMul
-// with the weight as [G, I, O], back to [batch, G*O], Add bias): G small GEMMs in one node, which every
-// ONNX runtime and execution provider runs, rather than a grouped 1x1 Conv around Unsqueeze/Squeeze.
-import { type Activation, GELU_CUBIC, GELU_SCALE } from '../backend/backend.ts';
+// ONNX export for inference, built with the shared ONNX writer (src/io/onnx). Each packed linear layer is
+// the writer's block-linear sequence (Reshape to [batch, G, I], one batched MatMul with the weight as
+// [G, I, O], back to [batch, G*O], Add bias): G small GEMMs in one node, which every ONNX runtime and
+// execution provider runs, rather than a grouped 1x1 Conv around Unsqueeze/Squeeze. The convolutional
+// models are written by onnx-export-conv.ts.
+import { PackedLeNet } from '../nn/packed-lenet.ts';
+import { PackedResNet } from '../nn/packed-resnet.ts';
 import type { PackedMLP } from '../nn/packed.ts';
-import { addBlockLinear, GraphBuilder } from './onnx/index.ts';
+import { GraphBuilder } from './onnx/index.ts';
+import { exportConvOnnx, type ConvExportOptions } from './onnx-export-conv.ts';
+import { addEnsembleOutputs, addPackedLinearLayer, OPSET } from './onnx-parts.ts';
 
-/** GELU (tanh approximation) from opset-17 ops: ONNX has no Gelu op before opset 20. */
-function addGelu(g: GraphBuilder, h: string, prefix: string): string {
-  const scalar = (name: string, v: number): string => g.constant(`${prefix}.${name}`, Float32Array.from([v]), []);
-  const cube = g.node('Mul', [g.node('Mul', [h, h]), h]);
-  const inner = g.node('Mul', [g.node('Add', [h, g.node('Mul', [cube, scalar('gelu_cubic', GELU_CUBIC)])]), scalar('gelu_scale', GELU_SCALE)]);
-  return g.node('Mul', [g.node('Mul', [h, scalar('half', 0.5)]), g.node('Add', [g.node('Tanh', [inner]), scalar('one', 1)])]);
-}
+export type { ConvExportOptions } from './onnx-export-conv.ts';
 
-/** How each fused activation is written after a layer (a new activation must be mapped here to compile). */
-const activationNodes: Record<Activation, (g: GraphBuilder, h: string, prefix: string) => string> = {
-  none: (_g, h) => h,
-  relu: (g, h) => g.node('Relu', [h]),
-  gelu: addGelu,
-};
-
-/** ReduceMean takes its axes as an attribute up to opset 17. */
-const OPSET = 17;
-
-/**
- * The model as ONNX bytes (opset 17). Input `input` [batch, inFeatures]; outputs `logits`
- * [batch, M*C] (packed, as `model.forward`), `probabilities` [batch, M, C] (each estimator's softmax)
- * and `mean` [batch, C] (the ensemble's prediction).
- */
-export async function exportOnnx(model: PackedMLP, docString = 'blockgrad PackedMLP'): Promise<Uint8Array> {
-  const M = model.numEstimators, C = model.numClasses;
+async function exportMLP(model: PackedMLP, docString: string): Promise<Uint8Array> {
   const g = new GraphBuilder('packed_mlp');
   let h = g.input('input', 'float32', ['batch', model.layers[0].inFeatures]);
-  for (const [k, layer] of model.layers.entries()) {
-    const [G, O, I] = layer.weight.shape;
-    const weight = (await layer.weight.data()) as Float32Array;
-    const bias = layer.bias ? ((await layer.bias.data()) as Float32Array) : null;
-    h = activationNodes[layer.activation](g, addBlockLinear(g, h, { weight, bias, G, O, I }, `layers.${k}`), `layers.${k}`);
-  }
-  const logits = g.node('Identity', [h], { output: 'logits' });
-  const perEstimator = g.node('Reshape', [logits, g.constant('estimator_shape', BigInt64Array.from([-1n, BigInt(M), BigInt(C)]))]);
-  g.node('Softmax', [perEstimator], { attributes: { axis: { int: -1 } }, output: 'probabilities' });
-  g.node('ReduceMean', ['probabilities'], { attributes: { axes: { ints: [1] }, keepdims: { int: 0 } }, output: 'mean' });
-  g.output('logits', 'float32', ['batch', M * C]);
-  g.output('probabilities', 'float32', ['batch', M, C]);
-  g.output('mean', 'float32', ['batch', C]);
+  for (const [k, layer] of model.layers.entries()) h = await addPackedLinearLayer(g, h, layer, `layers.${k}`);
+  addEnsembleOutputs(g, h, model.numEstimators, model.numClasses);
   return g.encode({ opset: OPSET, docString });
+}
+
+/**
+ * The model as ONNX bytes (opset 17) for inference: outputs `logits` [batch, M*C] (packed, as
+ * `model.forward`), `probabilities` [batch, M, C] (each estimator's softmax) and `mean` [batch, C] (the
+ * ensemble's prediction). Input `input`: [batch, inFeatures] for a PackedMLP; [batch, inChannels, height,
+ * width] for a PackedLeNet or PackedResNet, exported in eval mode (see `ConvExportOptions` for the image size).
+ * @param options a doc string, or for the conv models `ConvExportOptions`.
+ * @throws as `exportConvOnnx` for a conv model that cannot be written.
+ */
+export async function exportOnnx(model: PackedMLP | PackedLeNet | PackedResNet, options: string | ConvExportOptions = {}): Promise<Uint8Array> {
+  const opts = typeof options === 'string' ? { docString: options } : options;
+  if (model instanceof PackedLeNet || model instanceof PackedResNet) return exportConvOnnx(model, opts);
+  return exportMLP(model, opts.docString ?? 'blockgrad PackedMLP');
 }

@@ -40,15 +40,22 @@ export function packedMLPMetadata(config: PackedMLPConfig): Record<string, strin
  * @throws Error when the entry is not JSON or not a valid config.
  */
 export function configFromMetadata(metadata: Record<string, string>): PackedMLPConfig | null {
-  const text = metadata[PACKED_MLP_METADATA_KEY];
+  const value = metadataJson(metadata, PACKED_MLP_METADATA_KEY);
+  return value === null ? null : checkConfig(value as PackedMLPConfig);
+}
+
+/**
+ * The JSON value under `key` in a file's `__metadata__`, or null when the key is absent.
+ * @throws Error when the entry is not JSON.
+ */
+export function metadataJson(metadata: Record<string, string>, key: string): unknown {
+  const text = metadata[key];
   if (text === undefined) return null;
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
-    throw new Error(`safetensors metadata '${PACKED_MLP_METADATA_KEY}' is not JSON: ${text.slice(0, 80)}`);
+    throw new Error(`safetensors metadata '${key}' is not JSON: ${text.slice(0, 80)}`);
   }
-  return checkConfig(value as PackedMLPConfig);
 }
 
 const isCount = (v: unknown): boolean => Number.isInteger(v) && (v as number) > 0;

@@ -10,6 +10,7 @@ import { Module } from './module.ts';
 import { BatchNorm2d } from './norm.ts';
 import { PackedConv2d } from './packed-conv.ts';
 import { PackedLinear } from './packed.ts';
+import { packedLeNetMetadata, type PackedLeNetConfig } from './packed-conv-config.ts';
 import { AdaptiveAvgPool2d, Dropout, Dropout2d, Identity } from './pool.ts';
 
 export interface PackedLeNetOptions {
@@ -60,6 +61,8 @@ export class PackedLeNet extends Module {
   readonly numEstimators: number;
   readonly numClasses: number;
   readonly asWritten: boolean;
+  /** The options it was built with (without the Rng): what `fileMetadata` saves. */
+  readonly config: PackedLeNetConfig;
   constructor(options: PackedLeNetOptions) {
     super();
     const { inChannels, numClasses, numEstimators = 4, alpha = 2, gamma = 1, norm = 'identity', dropoutRate = 0, asWritten = false, rng } = options;
@@ -88,6 +91,12 @@ export class PackedLeNet extends Module {
     this.numEstimators = numEstimators;
     this.numClasses = numClasses;
     this.asWritten = asWritten;
+    this.config = { inChannels, numClasses, numEstimators, alpha, gamma, norm, dropoutRate };
+  }
+
+  /** Its architecture under `PACKED_LENET_METADATA_KEY` (none when asWritten), so a saved file alone rebuilds the model. */
+  override fileMetadata(): Record<string, string> {
+    return this.asWritten ? {} : packedLeNetMetadata(this.config);
   }
 
   /** Packed logits (B, M·C) (asWritten: TorchUncertainty's (B, alpha·C)). */

@@ -10,6 +10,7 @@ import { Module } from './module.ts';
 import { BatchNorm2d } from './norm.ts';
 import { PackedConv2d } from './packed-conv.ts';
 import { PackedLinear } from './packed.ts';
+import { packedResNetMetadata, type PackedResNetConfig } from './packed-conv-config.ts';
 import { AdaptiveAvgPool2d, Dropout, Dropout2d, Flatten, Identity, MaxPool2d } from './pool.ts';
 
 /** Blocks per stage of each ResNet depth TorchUncertainty builds. */
@@ -149,6 +150,8 @@ export class PackedResNet extends Module {
   readonly numEstimators: number;
   readonly numClasses: number;
   readonly inChannels: number;
+  /** The options it was built with (without the Rng): what `fileMetadata` saves. */
+  readonly config: PackedResNetConfig;
   constructor(options: PackedResNetOptions) {
     super();
     const { arch, inChannels, numClasses, numEstimators, alpha = 2, gamma = 1, groups = 1, style = 'imagenet', widthMultiplier = 1, convBias = false, dropoutRate = 0, rng } = options;
@@ -184,6 +187,12 @@ export class PackedResNet extends Module {
     this.numEstimators = numEstimators;
     this.numClasses = numClasses;
     this.inChannels = inChannels;
+    this.config = { arch, inChannels, numClasses, numEstimators, alpha, gamma, groups, style, widthMultiplier, convBias, dropoutRate };
+  }
+
+  /** Its architecture under `PACKED_RESNET_METADATA_KEY`, so a saved file alone rebuilds the model. */
+  override fileMetadata(): Record<string, string> {
+    return packedResNetMetadata(this.config);
   }
 
   /** Packed logits (B, M·C): estimator m's logits are columns [m·C, (m+1)·C). */
