@@ -1,4 +1,4 @@
-// The wasm backend's three block GEMMs on the DESIGN §6 grid, called directly (no engine): forward and
+// The wasm backend's three block GEMMs on the benchmark grid, called directly (no engine): forward and
 // forward+backward GFLOP/s on 1 and 2 threads against the measured register-resident SIMD peak, and
 // forward+backward on 2 threads at precision 'f16' (inputs rounded to binary16 first, f32 arithmetic).
 // Run: npx tsx bench/wasm-gemm.ts   (medians of 7 runs after a warm-up; the machine is shared, so re-run to compare)

@@ -1,4 +1,4 @@
-// The WebGPU backend's three block GEMMs on the DESIGN §6 grid (B = 128, square blocks I = O = F):
+// The WebGPU backend's three block GEMMs on the benchmark grid (B = 128, square blocks I = O = F):
 // GFLOP/s of forward (bias fused), input grad, weight grad (with db) and their sum, per kernel.
 // Run: npx tsx bench/webgpu-gemm.ts   (medians of 5 runs after a warm-up; a run is `reps` dispatches and one flush;
 // about 8 minutes on SwiftShader with 2 cores)

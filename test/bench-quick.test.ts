@@ -1,6 +1,7 @@
 // The quick benchmark (wasm grid, training steps, charts), run programmatically: results are well-formed
 // (never timed).
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,8 +14,10 @@ import { runTrainingBenchmark } from '../bench/lib/training-benchmark.ts';
 import { leadTable, stepsTable, trainingMemoryTable } from '../bench/lib/training-report.ts';
 import { engineStrategies } from '../bench/lib/engine-strategies.ts';
 import { gridPoints } from '../bench/lib/grid.ts';
+import { legend, strategyName } from '../bench/lib/legend.ts';
+import { TORCH_SCRIPT } from '../bench/lib/torch.ts';
 import { renderMarkdown, renderText } from '../bench/lib/table.ts';
-import { memoryTable, scalingTable, threadTable } from '../bench/lib/report.ts';
+import { gflopsTable, memoryTable, ratioTable, scalingTable } from '../bench/lib/report.ts';
 import { targetsTable } from '../bench/lib/targets.ts';
 import type { Table } from '../bench/lib/table.ts';
 import type { Absent, BenchResult, Row } from '../bench/lib/types.ts';
@@ -24,6 +27,8 @@ const threads = [1, 2];
 
 function expectWellFormed(table: Table): void {
   expect(table.rows.length).toBeGreaterThan(0);
+  // Titles and headers speak to a user, not in the project's internal terms.
+  expect([table.title, ...table.headers].join(' | ')).not.toMatch(/seed|issue \d|DESIGN|§|as shipped|blockLinearSimd|\bbL\b/i);
   for (const row of table.rows) expect(row.length).toBe(table.headers.length);
   expect(renderText(table)).toContain(table.headers[0]);
   expect(renderMarkdown(table)).toContain(`| ${table.headers.join(' | ')} |`);
@@ -43,6 +48,13 @@ function expectCharts(files: string[], dir: string): void {
 let wasm: BenchResult | undefined;
 
 describe('npm run bench -- --quick', () => {
+  it('carries its own PyTorch reference script and explains its columns', () => {
+    expect(existsSync(fileURLToPath(new URL('../bench/torch_blockdiag.py', import.meta.url)))).toBe(true);
+    const text = legend(TORCH_SCRIPT).join('\n');
+    for (const name of Object.values(strategyName)) expect(text).toContain(`**${name}**`);
+    expect(text).toMatch(/2\.00x means blockLinear does the\s+same work in half the time/);
+  });
+
   it('measures every strategy on every quick point and thread count, or says why a peer is absent', async () => {
     const progress: number[] = [];
     const r = await runBenchmark({ backend: 'wasm', threads, quick: true, command: 'test', onProgress: (done) => progress.push(done) });
@@ -89,7 +101,7 @@ describe('npm run bench -- --quick', () => {
     expect(positive(r.machine.peakPerCoreGflops)).toBe(true);
     expect(positive(r.machine.bandwidthGBs)).toBe(true);
     expect(r.machine.backend.threads).toBe(2);
-    for (const table of [threadTable(r, 1), threadTable(r, 2), scalingTable(r, 1, 2), memoryTable(r), rooflineTable(r), fastestTable(r), targetsTable(r)]) expectWellFormed(table);
+    for (const table of [gflopsTable(r, 1), gflopsTable(r, 2), ratioTable(r, 1), ratioTable(r, 2), scalingTable(r, 1, 2), memoryTable(r), rooflineTable(r), fastestTable(r), targetsTable(r)]) expectWellFormed(table);
     const dir = mkdtempSync(join(tmpdir(), 'bench-charts-'));
     expectCharts(wasmCharts(r, dir).map((c) => c.file), dir);
     wasm = r;

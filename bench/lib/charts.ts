@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gridPoints, label, webgpuGridPoints } from './grid.ts';
+import { strategyName } from './legend.ts';
 import { gflopsOf } from './report.ts';
 import { barChart, PALETTE, type BarChart } from './svg-chart.ts';
 import { bestTorch, torchRow } from './torch.ts';
@@ -19,7 +20,7 @@ export interface Chart {
 
 const strategies: Strategy[] = ['blockLinear', 'mask', 'loop', 'blockDiag', 'tfjs', 'jax', 'ort'];
 /** One colour per strategy across the grid charts, whichever of them a chart shows. */
-const colours = [...strategies, 'PyTorch best seed', 'PyTorch bmm'];
+const colours = [...strategies.map((s) => strategyName[s]), 'PyTorch', 'PyTorch bmm'];
 const withColour = (series: BarChart['series']): BarChart['series'] => series.map((s) => ({ ...s, color: PALETTE[colours.indexOf(s.name) % PALETTE.length] }));
 const GRID_AXIS = '(M, F), B = 128';
 
@@ -30,9 +31,9 @@ function save(dir: string, file: string, chart: BarChart): Chart {
 
 /** Series of the strategies measured at t (the peers that ran elsewhere are left out), and PyTorch's for f+b. */
 function gridSeries(r: BenchResult, points: Point[], t: number, pass: Pass): BarChart['series'] {
-  const series: BarChart['series'] = strategies.map((s) => ({ name: s, values: points.map((p) => gflopsOf(r, p, t, s, pass)) })).filter((s) => s.values.some((v) => v !== undefined));
+  const series: BarChart['series'] = strategies.map((s) => ({ name: strategyName[s], values: points.map((p) => gflopsOf(r, p, t, s, pass)) })).filter((s) => s.values.some((v) => v !== undefined));
   if (pass === 'forward+backward') {
-    series.push({ name: 'PyTorch best seed', values: points.map((p) => bestTorch(r.pytorch, p, t)?.gflops) });
+    series.push({ name: 'PyTorch', values: points.map((p) => bestTorch(r.pytorch, p, t)?.gflops) });
     series.push({ name: 'PyTorch bmm', values: points.map((p) => torchRow(r.pytorch, p, t, 'bmm')?.gflops) });
   }
   return series.filter((s) => s.values.some((v) => v !== undefined));
@@ -46,7 +47,7 @@ export function wasmCharts(r: BenchResult, dir: string): Chart[] {
   const charts = threads.flatMap((t) =>
     (['forward+backward', 'forward'] as Pass[]).map((pass) =>
       save(dir, `wasm-${pass === 'forward' ? 'forward' : 'fb'}-${t}T.svg`, {
-        title: `wasm, ${t} thread(s): ${pass} GFLOP/s per strategy (median)`,
+        title: `wasm, ${t} thread(s): ${pass} GFLOP/s, higher is faster (median)`,
         unit: 'GFLOP/s',
         categoryLabel: GRID_AXIS,
         categories,
@@ -56,10 +57,10 @@ export function wasmCharts(r: BenchResult, dir: string): Chart[] {
   const speedups = (pass: Pass): BarChart['series'] =>
     strategies
       .filter((s) => s !== 'loop')
-      .map((s) => ({ name: `${s} ${pass === 'forward' ? 'fwd' : 'f+b'}`, values: points.map((p) => ratio(gflopsOf(r, p, n, s, pass), gflopsOf(r, p, n, 'loop', pass))) }))
+      .map((s) => ({ name: `${strategyName[s]} ${pass === 'forward' ? 'fwd' : 'f+b'}`, values: points.map((p) => ratio(gflopsOf(r, p, n, s, pass), gflopsOf(r, p, n, 'loop', pass))) }))
       .filter((s) => s.values.some((v) => v !== undefined));
   charts.push(save(dir, `wasm-speedup-${n}T.svg`, {
-    title: `wasm, ${n} thread(s): speed-up over the loop strategy (GFLOP/s ratio, median)`,
+    title: `wasm, ${n} thread(s): times faster than a loop of M linears (GFLOP/s ratio, median)`,
     unit: 'x loop',
     categoryLabel: GRID_AXIS,
     categories,

@@ -1,5 +1,5 @@
 // The block-diagonal layer written four ways with this engine, as a user would: the engine's blockLinear,
-// and the seed's strategies (a masked dense weight, a loop of M dense linears, the block-diagonal matrix
+// and the ways a user without it would write (a masked dense weight, a loop of M dense linears, the block-diagonal matrix
 // materialised from the packed weight each step). Each step runs inside tidy; forward under noGrad.
 import * as bg from '../../src/index.ts';
 import type { Precision } from '../../src/backend/backend.ts';

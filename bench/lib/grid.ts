@@ -1,4 +1,5 @@
-// The DESIGN §6 grid (B = 128, square blocks I = O = F) and its useful-FLOP counts.
+// The benchmark grid (B = 128, square blocks I = O = F, from many small blocks to a few large ones) and
+// its useful-FLOP counts.
 import type { Pass, Point } from './types.ts';
 
 export const B = 128;
@@ -10,7 +11,7 @@ export function gridPoints(isQuick: boolean): Point[] {
   return (isQuick ? quick : full).map(([M, F]) => ({ M, F, B }));
 }
 
-/** The WebGPU grid: its quick subset is one point (a software adapter runs the seed's dense strategies at ~0.02 GFLOP/s). */
+/** The WebGPU grid: its quick subset is one point (a software adapter runs the dense strategies at ~0.02 GFLOP/s). */
 export function webgpuGridPoints(isQuick: boolean): Point[] {
   return gridPoints(isQuick).slice(0, isQuick ? 1 : undefined);
 }

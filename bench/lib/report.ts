@@ -1,7 +1,8 @@
-// The result tables: GFLOP/s of every strategy per thread count with the ratios the targets use,
-// and 1 -> N thread scaling.
+// The result tables: GFLOP/s of every strategy per thread count, blockLinear's ratios to the others,
+// memory, and 1 -> N thread scaling.
 import { gridPoints, label } from './grid.ts';
 import type { Table } from './table.ts';
+import { strategyName } from './legend.ts';
 import { bestTorch, torchRow } from './torch.ts';
 import type { BenchResult, Pass, Point, Strategy } from './types.ts';
 
@@ -22,34 +23,52 @@ const ratio = (a: number | undefined, b: number | undefined, unit = 'x'): string
 /** The one thread count a single-threaded peer (tfjs, jax-js in Node) was measured at. */
 export const peerThreads = (r: BenchResult, s: Strategy): number | undefined => r.rows.find((x) => x.strategy === s)?.threads;
 
-export function threadTable(r: BenchResult, t: number): Table {
-  const tfjsThreads = peerThreads(r, 'tfjs'), jaxThreads = peerThreads(r, 'jax');
+/** GFLOP/s of every way of computing the layer at one thread count (the legend says what each is). */
+export function gflopsTable(r: BenchResult, t: number): Table {
   const rows = gridPoints(r.quick).flatMap((p) =>
     passes.map((pass) => {
-      const g = (s: Strategy): number | undefined => gflopsOf(r, p, t, s, pass);
-      const bl = g('blockLinear');
-      const torch = pass === 'forward+backward' ? bestTorch(r.pytorch, p, t) : undefined;
-      const bmm = pass === 'forward+backward' ? torchRow(r.pytorch, p, t, 'bmm') : undefined;
-      const shipped = pass === 'forward+backward' ? bestTorch(r.pytorch, p, t, 'as shipped') : undefined;
-      const peer = (s: Strategy, at: number | undefined): number | undefined => (at === undefined ? undefined : gflopsOf(r, p, at, s, pass));
+      const fb = pass === 'forward+backward';
+      const torch = fb ? bestTorch(r.pytorch, p, t) : undefined;
+      const plain = fb ? bestTorch(r.pytorch, p, t, 'as shipped') : undefined;
       return [
         label(p),
         pass,
-        ...shown.map((s) => num(g(s))),
+        ...shown.map((s) => num(gflopsOf(r, p, t, s, pass))),
         torch ? `${num(torch.gflops)} (${torch.method})` : '—',
-        num(bmm?.gflops),
-        shipped ? `${num(shipped.gflops)} (${shipped.method})` : '—',
-        ratio(bl, g('peak'), '%'),
-        ratio(bl, g('ort')),
-        ratio(bl, peer('tfjs', tfjsThreads)),
-        ratio(bl, peer('jax', jaxThreads)),
-        ratio(bl, torch?.gflops),
-        ratio(bl, shipped?.gflops),
+        num(fb ? torchRow(r.pytorch, p, t, 'bmm')?.gflops : undefined),
+        plain ? `${num(plain.gflops)} (${plain.method})` : '—',
       ];
     }));
   return {
-    title: `${t} thread${t > 1 ? 's' : ''}: GFLOP/s (useful FLOPs, median of ${r.runs}), B = 128`,
-    headers: ['(M, F)', 'pass', ...shown, 'PyTorch best seed', 'PyTorch bmm', 'ref as shipped: best seed', 'bL / peak', 'bL / ort', `bL / tfjs ${tfjsThreads ?? '?'}T`, `bL / jax ${jaxThreads ?? '?'}T`, 'bL / PyTorch', 'bL / as shipped'],
+    title: `${t} thread${t > 1 ? 's' : ''}: GFLOP/s, higher is faster (median of ${r.runs} runs, B = 128; — not measured: see "absent")`,
+    headers: ['(M, F)', 'pass', ...shown.map((s) => strategyName[s]), 'PyTorch', 'PyTorch bmm', 'PyTorch default threads'],
+    rows,
+  };
+}
+
+/** blockLinear over every other way at one thread count (2.00x: blockLinear takes half the time). */
+export function ratioTable(r: BenchResult, t: number): Table {
+  const tfjsThreads = peerThreads(r, 'tfjs'), jaxThreads = peerThreads(r, 'jax');
+  const rows = gridPoints(r.quick).flatMap((p) =>
+    passes.map((pass) => {
+      const g = (s: Strategy, at: number | undefined = t): number | undefined => (at === undefined ? undefined : gflopsOf(r, p, at, s, pass));
+      const bl = g('blockLinear');
+      const fb = pass === 'forward+backward';
+      return [
+        label(p),
+        pass,
+        ratio(bl, g('peak'), '%'),
+        ratio(bl, g('loop')),
+        ratio(bl, g('ort')),
+        ratio(bl, g('tfjs', tfjsThreads)),
+        ratio(bl, g('jax', jaxThreads)),
+        ratio(bl, fb ? bestTorch(r.pytorch, p, t)?.gflops : undefined),
+        ratio(bl, fb ? bestTorch(r.pytorch, p, t, 'as shipped')?.gflops : undefined),
+      ];
+    }));
+  return {
+    title: `${t} thread${t > 1 ? 's' : ''}: blockLinear against the others (x: times faster; %: share of the wasm SIMD peak)`,
+    headers: ['(M, F)', 'pass', 'of wasm peak', '/ loop', '/ onnxruntime-web', `/ tfjs (${tfjsThreads ?? '?'} thread)`, `/ jax-js (${jaxThreads ?? '?'} thread)`, '/ PyTorch', '/ PyTorch default threads'],
     rows,
   };
 }
@@ -66,11 +85,11 @@ export function memoryTable(r: BenchResult): Table {
   const rows = gridPoints(r.quick).map((p) => {
     const bytes = (s: Strategy): number | undefined => r.memory.find((x) => x.M === p.M && x.F === p.F && x.strategy === s)?.bytes;
     const bl = bytes('blockLinear');
-    return [label(p), mib(paramBytes(p)), mib(layerBudgetBytes(p)), ...strategies.map((s) => mib(bytes(s))), bl === undefined ? '—' : bl <= layerBudgetBytes(p) ? 'met' : 'MISSED'];
+    return [label(p), mib(paramBytes(p)), mib(layerBudgetBytes(p)), ...strategies.map((s) => mib(bytes(s))), bl === undefined ? '—' : bl <= layerBudgetBytes(p) ? 'yes' : 'NO'];
   });
   return {
     title: 'Peak memory of one forward+backward step (MiB, everything the engine holds: parameters, gradients, x, dy and the graph; tfjs: its own engine\'s count, `tf.profile` peakBytes; jax-js and onnxruntime-web expose no such count)',
-    headers: ['(M, F)', 'packed params', 'budget (params + grads + x, dx, y, dy)', ...strategies, 'blockLinear <= budget'],
+    headers: ['(M, F)', 'packed params', 'least possible (params + grads + x, dx, y, dy)', ...strategies.map((s) => strategyName[s]), 'blockLinear at the least'],
     rows,
     labels: 1,
   };
@@ -85,5 +104,5 @@ export function scalingTable(r: BenchResult, from: number, to: number): Table {
       ...strategies.map((s) => ratio(gflopsOf(r, p, to, s, pass), gflopsOf(r, p, from, s, pass))),
       pass === 'forward+backward' ? ratio(bestTorch(r.pytorch, p, to)?.gflops, bestTorch(r.pytorch, p, from)?.gflops) : '—',
     ]));
-  return { title: `Scaling ${from} -> ${to} threads (GFLOP/s ratio)`, headers: ['(M, F)', 'pass', ...strategies, 'PyTorch best seed'], rows };
+  return { title: `Scaling from ${from} to ${to} threads (GFLOP/s at ${to} over GFLOP/s at ${from}; ${to}.00x would be perfect)`, headers: ['(M, F)', 'pass', ...strategies.map((s) => strategyName[s]), 'PyTorch'], rows };
 }

@@ -1,5 +1,5 @@
-// The PyTorch CPU reference (../shared/ref/torch_blockdiag_bench.py, the seed's strategies, forward+backward),
-// run with /usr/bin/python3 at a given thread count when torch imports there.
+// The PyTorch CPU reference (bench/torch_blockdiag.py: five ways of computing the block-diagonal layer,
+// forward+backward), run with /usr/bin/python3 at a given thread count when torch imports there.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import type { Point, TorchRow } from './types.ts';
 
 export const PYTHON = '/usr/bin/python3';
-const script = fileURLToPath(new URL('../../../shared/ref/torch_blockdiag_bench.py', import.meta.url));
+export const TORCH_SCRIPT = 'bench/torch_blockdiag.py';
+const script = fileURLToPath(new URL('../torch_blockdiag.py', import.meta.url));
 
 /** Null when the reference can run here, else why not. */
 export function torchUnavailable(): string | null {
@@ -52,7 +53,7 @@ function runScript(points: Point[], threads: number, launch: TorchRow['launch'],
 
 /**
  * The reference at `threads` cores: per point and method, the faster of torchLaunches(threads) ('tuned');
- * at every core, also the script as shipped (no thread variables: what running the seed's code gives).
+ * at every core, also the script with PyTorch's default thread settings (no thread variables, launch 'as shipped').
  */
 export function runTorch(points: Point[], threads: number): TorchRow[] {
   const rows = torchLaunches(threads).flatMap(({ torchThreads, env }) => runScript(points, threads, 'tuned', torchThreads, env));
@@ -65,20 +66,20 @@ export function runTorch(points: Point[], threads: number): TorchRow[] {
   return [...fastest.values(), ...runTorchAsShipped(points, threads)];
 }
 
-/** The reference script run as the seed's author would: `torch_blockdiag_bench.py T`, no thread variables. */
+/** The reference script with PyTorch's default thread settings: `torch_blockdiag.py T`, no thread variables. */
 export function runTorchAsShipped(points: Point[], threads: number): TorchRow[] {
   const { OPENBLAS_NUM_THREADS: _blas, OMP_NUM_THREADS: _omp, ...plain } = process.env;
   return runScript(points, threads, 'as shipped', threads, plain);
 }
 
-/** The seed's own strategies in the reference script (its `bmm` is this engine's approach, not the seed's). */
+/** The ways a user without a block-diagonal op would write (`bmm`, blockLinear's own approach, is reported apart). */
 const SEED_METHODS = ['for_loop', 'grouped_conv1d', 'masked_dense', 'block_diag'];
 
 export function torchRow(rows: TorchRow[], p: Point, threads: number, method: string, launch: TorchRow['launch'] = 'tuned'): TorchRow | undefined {
   return rows.find((r) => r.M === p.M && r.F === p.F && r.B === p.B && r.threads === threads && r.method === method && r.launch === launch);
 }
 
-/** The best of the seed's strategies (the highest GFLOP/s) at a point. */
+/** The best of those ways (the highest GFLOP/s) at a point. */
 export function bestTorch(rows: TorchRow[], p: Point, threads: number, launch: TorchRow['launch'] = 'tuned'): TorchRow | undefined {
   return SEED_METHODS.map((m) => torchRow(rows, p, threads, m, launch))
     .reduce<TorchRow | undefined>((best, r) => (r && (!best || r.gflops > best.gflops) ? r : best), undefined);

@@ -35,12 +35,12 @@ export interface Absent {
   reason: string;
 }
 
-/** PyTorch CPU running the seed's strategies (../shared/ref/torch_blockdiag_bench.py), forward+backward. */
+/** PyTorch CPU running bench/torch_blockdiag.py's ways of computing the layer, forward+backward. */
 export interface TorchRow extends Point {
   threads: number;
   /**
-   * tuned: the faster of the capped thread pools (see torchLaunches); as shipped: the script run as the seed's
-   * author would, `python3 torch_blockdiag_bench.py T` with no thread variables (measured at T = every core).
+   * tuned: the faster of the capped thread pools (see torchLaunches); as shipped: PyTorch's default thread
+   * settings, `python3 bench/torch_blockdiag.py T` with no thread variables (measured at T = every core).
    */
   launch: 'tuned' | 'as shipped';
   method: string;

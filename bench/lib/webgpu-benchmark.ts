@@ -1,4 +1,4 @@
-// The WebGPU grid (DESIGN §6): this engine's blockLinear at f32 and f16, the seed's strategies written
+// The WebGPU grid (see grid.ts): this engine's blockLinear at f32 and f16, the other ways written
 // with this engine, and tfjs's WebGPU backend (batched matMul, gradients by tf.grads), all on the same
 // adapter. Each timed call ends with the GPU done (the engine's flush, tfjs's submit and wait).
 import os from 'node:os';

@@ -43,7 +43,7 @@ export function webgpuSection(r: WebGPUBenchResult): string {
     `${adapterLine(r)} Host: ${m.cpu}, ${m.cores} cores, Node ${m.node}; load average at the end ${m.loadAverage.join(', ')}.`,
     '',
     'Strategies: **blockLinear** (f32) and **blockLinear f16** (GEMM inputs rounded to binary16, f32 accumulation) through autograd',
-    'inside `tidy`; the seed\'s **mask**, **loop** and **blockDiag** written with this engine; **tfjs-webgpu** (tfjs-backend-webgpu 4.22',
+    'inside `tidy`; **mask**, **loop** and **blockDiag** (what you would write without a block-diagonal operation) written with this engine; **tfjs-webgpu** (tfjs-backend-webgpu 4.22',
     'in Node on the same Dawn adapter, batched `matMul`, gradients by `tf.grads`). Every timed call waits for the GPU to finish.',
     '',
     renderMarkdown(webgpuTable(r)),
