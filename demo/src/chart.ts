@@ -37,11 +37,21 @@ export class LineChart {
     ctx.clearRect(0, 0, w, h);
     const pad = { left: 44, right: 10, top: 22, bottom: 18 };
     const finite = this.points.flat().filter(Number.isFinite);
-    const lo = Math.min(0, ...finite), hi = Math.max(1e-9, ...finite) * 1.05;
+    ctx.font = '11px system-ui, sans-serif';
+    canvas.dataset.empty = String(finite.length === 0);
+    if (finite.length === 0) {
+      // No axis without data: a scale of identical ticks says nothing.
+      ctx.fillStyle = '#8b93a7';
+      ctx.textAlign = 'center';
+      ctx.fillText('no data yet: press Start', w / 2, h / 2);
+      ctx.textAlign = 'left';
+      return;
+    }
+    const lo = Math.min(0, ...finite), top = Math.max(...finite);
+    const hi = top - lo > 1e-6 ? lo + (top - lo) * 1.05 : lo + 1; // flat data still gets distinct ticks
     const last = this.steps.at(-1) ?? 1, first = this.steps[0] ?? 0;
     const x = (s: number) => pad.left + ((s - first) / Math.max(1, last - first)) * (w - pad.left - pad.right);
     const y = (v: number) => h - pad.bottom - ((v - lo) / (hi - lo)) * (h - pad.top - pad.bottom);
-    ctx.font = '11px system-ui, sans-serif';
     ctx.fillStyle = '#8b93a7';
     ctx.strokeStyle = '#2a3040';
     ctx.lineWidth = 1;

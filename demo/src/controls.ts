@@ -2,11 +2,14 @@
 import type { BackendChoice } from '../../src/runtime.ts';
 import type { DatasetName, Settings } from './protocol.ts';
 
-/** Defaults per data set: the digits want wider layers and a gentler rate than the 2-D sets. */
-const PRESETS: Record<DatasetName, Partial<Record<keyof Settings, string>>> = {
-  moons: { width: '32', depth: '2', lr: '0.01', batchSize: '64' },
-  spirals: { width: '64', depth: '3', lr: '0.01', batchSize: '64' },
-  digits: { width: '64', depth: '1', lr: '0.003', batchSize: '64' },
+/**
+ * Defaults per data set: the digits want wider layers and a gentler rate than the 2-D sets; the step budget
+ * (a page setting, not the worker's) is about where each stops improving.
+ */
+const PRESETS: Record<DatasetName, Partial<Record<keyof Settings | 'maxSteps', string>>> = {
+  moons: { width: '32', depth: '2', lr: '0.01', batchSize: '64', maxSteps: '2000' },
+  spirals: { width: '64', depth: '3', lr: '0.01', batchSize: '64', maxSteps: '6000' },
+  digits: { width: '64', depth: '1', lr: '0.003', batchSize: '64', maxSteps: '3000' },
 };
 
 function field(form: HTMLFormElement, name: string): HTMLInputElement | HTMLSelectElement {

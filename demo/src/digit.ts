@@ -10,23 +10,44 @@ const query = new URLSearchParams(location.search);
 const backend = (query.get('backend') ?? 'auto') as BackendChoice;
 
 let worker: InferenceWorker | null = null;
+let modelName = '';
 let busy = false, dirty = false;
 
+/** The page draws 8×8 digits: a model must read 64 values per row. */
+const PIXELS = 64;
+
+/**
+ * Loads a model; one that does not read 64 inputs is refused when it loads. A refused or unreadable file
+ * leaves the model in use as it was; the result on screen is cleared either way.
+ */
 async function useModel(source: ModelSource, name: string): Promise<void> {
   document.body.dataset.state = 'loading';
-  worker?.terminate();
-  worker = null;
+  showPrediction(null);
+  $('model-info').classList.remove('error-text');
+  let next: InferenceWorker | null = null;
   try {
-    worker = await createInferenceWorker({ model: source, backend });
-    const c = worker.config as PackedMLPConfig; // the page's model is a PackedMLP of 64 inputs
-    $('model-info').textContent = `${name}: ${c.numEstimators} estimators, hidden ${c.hiddenFeatures.join('×')}, alpha ${c.alpha} · ${backendLabel(worker.backend)}`;
+    next = await createInferenceWorker({ model: source, backend });
+    if (next.architecture !== 'PackedMLP') throw new Error(`it is a ${next.architecture}, which reads images; this page draws 8×8 = ${PIXELS} pixels for a PackedMLP`);
+    const c = next.config as PackedMLPConfig;
+    if (c.inFeatures !== PIXELS) {
+      throw new Error(`it takes ${c.inFeatures} input${c.inFeatures === 1 ? '' : 's'} per row; this page draws 8×8 = ${PIXELS} pixels (a digits model, such as one trained on the digits in the training demo)`);
+    }
+    worker?.terminate();
+    worker = next;
+    modelName = name;
+    $('model-info').textContent = `${name}: ${c.inFeatures} inputs, ${c.numClasses} classes, ${c.numEstimators} estimators, hidden ${c.hiddenFeatures.join('×')}, alpha ${c.alpha} · ${backendLabel(next.backend)}`;
     // For the console (and the browser tests): the worker itself.
-    Object.assign(globalThis, { digitWorker: worker });
+    Object.assign(globalThis, { digitWorker: next });
     document.body.dataset.state = 'ready';
     void classify();
   } catch (e) {
-    $('model-info').textContent = `could not load ${name}: ${e instanceof Error ? e.message : e}`;
+    if (next !== worker) next?.terminate();
+    const kept = worker ? ` Still using ${modelName}.` : '';
+    const why = (e instanceof Error ? e.message : String(e)).replace(/\.$/, '');
+    $('model-info').textContent = `Could not use ${name}: ${why}.${kept}`;
+    $('model-info').classList.add('error-text');
     document.body.dataset.state = 'error';
+    showPrediction(null, worker ? `draw to classify with ${modelName}` : 'load a digits model');
   }
 }
 
@@ -45,12 +66,13 @@ function argmax(values: ArrayLike<number>, from = 0, count = values.length): num
   return best;
 }
 
-function showPrediction(p: Prediction | null): void {
-  const C = 10;
+/** Shows a prediction, or none with a hint of what to do. */
+function showPrediction(p: Prediction | null, hint = 'draw a digit on the pad'): void {
+  const C = worker ? (worker.config as PackedMLPConfig).numClasses : 10;
   $('guess').textContent = p ? String(argmax(p.probs)) : '?';
   $('uncertainty').textContent = p
     ? `entropy ${p.entropy[0].toFixed(3)} nats · mutual information ${p.mutualInformation[0].toFixed(3)} nats${p.mutualInformation[0] > 0.1 ? ' · the estimators disagree' : ''}`
-    : 'draw a digit on the pad';
+    : hint;
   $('bars').replaceChildren(
     ...Array.from({ length: C }, (_, c) => {
       const v = p ? p.probs[c] : 0, bar = document.createElement('div');

@@ -1,8 +1,9 @@
-// The training page: settings form, a Session driving the training worker, live maps and charts.
+// The training page: settings form, a Session driving the training worker, live maps and charts, and the
+// step budget and early stop that end a run.
 import { applyPreset, applyQuery, readSettings } from './controls.ts';
 import { Session } from './session.ts';
 import { LineChart } from './chart.ts';
-import { clearMap, drawRegions, drawUncertainty, type Uncertainty } from './maps.ts';
+import { clearMap, drawRegions, drawScale, drawUncertainty, type Uncertainty } from './maps.ts';
 import { backendLabel } from './backend-label.ts';
 import { download } from './download.ts';
 import type { DatasetName, Points, Progress, Started } from './protocol.ts';
@@ -13,13 +14,25 @@ const runButton = $<HTMLButtonElement>('run');
 const stats = $('stats');
 const measure = $<HTMLSelectElement>('measure');
 
-const threads = form.elements.namedItem('threads') as HTMLInputElement;
-threads.value = String(navigator.hardwareConcurrency || 4);
+const field = (name: string) => form.elements.namedItem(name) as HTMLInputElement;
+const cores = navigator.hardwareConcurrency || 1;
+const threads = field('threads');
+threads.max = String(crossOriginIsolated ? cores : 1);
+threads.value = threads.max;
 $('isolation').textContent = crossOriginIsolated
-  ? 'Cross-origin isolated: wasm threads share memory.'
+  ? `Cross-origin isolated: up to ${cores} wasm threads (one per core) share memory.`
   : 'Not cross-origin isolated: wasm runs on one thread.';
 const query = new URLSearchParams(location.search);
 applyQuery(form, query);
+
+/** Threads apply to wasm only, and never more than the cores (or 1 without cross-origin isolation). */
+function offerThreads(backendInUse?: string): void {
+  const backend = backendInUse ?? (form.elements.namedItem('backend') as HTMLSelectElement).value;
+  threads.disabled = !crossOriginIsolated || backend === 'webgpu';
+  threads.title = threads.disabled ? (crossOriginIsolated ? 'WebGPU runs on the GPU: threads apply to wasm only' : 'Without cross-origin isolation wasm runs on one thread') : '';
+  threads.value = String(Math.min(Math.max(1, Math.round(Number(threads.value)) || 1), Number(threads.max)));
+}
+offerThreads();
 
 const fixed = (digits: number) => (v: number) => v.toFixed(digits);
 const charts = {
@@ -31,6 +44,11 @@ const charts = {
 let started: Started | null = null;
 let lastGrid: Progress['grid'] | undefined;
 let firstLoss = NaN;
+/** The best test NLL so far and the step it was reached at (for the early stop). */
+let best = { nll: Infinity, step: 0 };
+
+const budget = () => Math.max(1, Math.round(Number(field('maxSteps').value)) || 1);
+const patience = () => Math.max(0, Math.round(Number(field('patience').value)) || 0);
 
 function drawMaps(): void {
   const points: Points | undefined = started?.points;
@@ -41,6 +59,7 @@ function drawMaps(): void {
   }
   drawRegions($('regions'), lastGrid.probs, started.classes, points);
   drawUncertainty($('uncertainty'), lastGrid[measure.value as Uncertainty], started.classes, points);
+  drawScale($('scale'), started.classes);
 }
 
 function showDataset(name: DatasetName): void {
@@ -54,7 +73,21 @@ function showState(state: string, message?: string): void {
   $('state').textContent = state;
   runButton.textContent = state === 'running' || state === 'starting' ? 'Pause' : 'Start';
   $('error').hidden = state !== 'error';
-  $('error').textContent = message ?? '';
+  $('error').textContent = state === 'error' ? message ?? '' : '';
+  const reason = $('stop-reason');
+  reason.hidden = state !== 'stopped';
+  reason.textContent = state !== 'stopped' ? ''
+    : message === 'budget' ? `Stopped at the step budget (${budget()} steps). Raise "Max steps", or press Start for ${budget()} more.`
+    : `Stopped early: ${message} Press Start to go on.`;
+}
+
+/** Ends the run when the test NLL has not improved for `patience` steps. */
+function earlyStop(p: Progress): void {
+  if (p.testLoss < best.nll) best = { nll: p.testLoss, step: p.step };
+  const waited = p.step - best.step;
+  if (patience() > 0 && waited >= patience()) {
+    session.stop(`the test NLL has not improved for ${waited} steps (best ${best.nll.toFixed(3)} at step ${best.step}).`);
+  }
 }
 
 const session = new Session({
@@ -63,6 +96,10 @@ const session = new Session({
     $('backend').textContent = backendLabel(s.backend);
     $('backend').dataset.backend = s.backend.name;
     stats.dataset.parameters = String(s.parameters);
+    offerThreads(s.backend.name);
+    const software = $('software');
+    software.hidden = !s.backend.details.software;
+    software.textContent = software.hidden ? '' : 'This WebGPU adapter is a software renderer on the CPU (no GPU): training runs hundreds of times slower than on wasm. Choose wasm SIMD.';
   },
   progress(p) {
     if (Number.isNaN(firstLoss)) firstLoss = p.loss;
@@ -72,7 +109,8 @@ const session = new Session({
     lastGrid = p.grid;
     drawMaps();
     Object.assign(stats.dataset, { step: p.step, loss: p.loss, firstLoss, testAccuracy: p.testAccuracy });
-    stats.textContent = `step ${p.step} · epoch ${p.epoch} · loss ${p.loss.toFixed(3)} · test acc ${(100 * p.testAccuracy).toFixed(1)}% · ${p.stepsPerSecond.toFixed(0)} steps/s · ${started?.parameters.toLocaleString()} params`;
+    stats.textContent = `step ${p.step} of ${budget()} · epoch ${p.epoch} · loss ${p.loss.toFixed(3)} · test NLL ${p.testLoss.toFixed(3)} · test acc ${(100 * p.testAccuracy).toFixed(1)}% · ${p.stepsPerSecond.toFixed(0)} steps/s · ${started?.parameters.toLocaleString()} params`;
+    earlyStop(p);
   },
   state: showState,
 });
@@ -82,15 +120,26 @@ function reset(): void {
   started = null;
   lastGrid = undefined;
   firstLoss = NaN;
+  best = { nll: Infinity, step: 0 };
+  session.stopAt = budget();
   showDataset(readSettings(form).dataset);
   Object.values(charts).forEach((c) => c.clear());
   stats.textContent = '';
   stats.dataset.step = '0';
   $('backend').textContent = 'backend: –';
+  $('software').hidden = true;
+  offerThreads();
   drawMaps();
 }
 
-runButton.addEventListener('click', () => (session.isRunning ? session.pause() : session.start(readSettings(form))));
+function start(): void {
+  if (session.steps >= budget()) field('maxSteps').value = String(session.steps + budget()); // Start goes on for one more budget
+  session.stopAt = budget();
+  best.step = Math.max(best.step, session.steps); // the early stop waits `patience` steps from here
+  session.start(readSettings(form));
+}
+
+runButton.addEventListener('click', () => (session.isRunning ? session.pause() : start()));
 $('reset').addEventListener('click', reset);
 $('save').addEventListener('click', async () => {
   try {
@@ -102,6 +151,10 @@ $('save').addEventListener('click', async () => {
 });
 form.addEventListener('change', (e) => {
   const target = e.target as HTMLInputElement | HTMLSelectElement;
+  if (target.name === 'maxSteps' || target.name === 'patience') {
+    session.stopAt = budget(); // the stopping rules apply to the run in progress
+    return;
+  }
   if (target.name === 'dataset') applyPreset(form, target.value as DatasetName);
   const wasRunning = session.isRunning;
   reset();
@@ -114,4 +167,4 @@ addEventListener('resize', () => {
 });
 
 reset();
-if (query.get('autostart') !== '0') session.start(readSettings(form));
+if (query.get('autostart') !== '0') start();

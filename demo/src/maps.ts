@@ -55,11 +55,41 @@ export function drawRegions(canvas: HTMLCanvasElement, probs: Float32Array, clas
   drawPoints(ctx, points, 'rgba(255,255,255,0.85)');
 }
 
-/** Values are scaled by log(classes), the largest entropy possible. */
+/** Where a value sits on the ramp: the square root of its share of log(classes), the largest entropy possible. */
+const rampPosition = (value: number, classes: number): number => Math.sqrt(Math.max(0, value) / Math.log(classes));
+
 export function drawUncertainty(canvas: HTMLCanvasElement, values: Float32Array, classes: number, points: Points): void {
-  const top = Math.log(classes);
-  const ctx = paintGrid(canvas, (i) => ramp(Math.sqrt(Math.max(0, values[i]) / top)));
+  const ctx = paintGrid(canvas, (i) => ramp(rampPosition(values[i], classes)));
   drawPoints(ctx, points, 'rgba(0,0,0,0.7)');
+}
+
+/** The uncertainty map's colour scale: the ramp from 0 to log(classes) nats, with ticks in nats. */
+export function drawScale(canvas: HTMLCanvasElement, classes: number): void {
+  const dpr = globalThis.devicePixelRatio || 1, w = canvas.clientWidth, h = canvas.clientHeight;
+  canvas.width = Math.round(w * dpr);
+  canvas.height = Math.round(h * dpr);
+  const ctx = canvas.getContext('2d')!;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, w, h);
+  const left = 8, right = w - 8, bar = 12;
+  for (let x = left; x < right; x++) {
+    ctx.fillStyle = css(ramp((x - left) / (right - left)));
+    ctx.fillRect(x, 0, 1, bar);
+  }
+  const top = Math.log(classes);
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.fillStyle = '#8b93a7';
+  ctx.strokeStyle = '#8b93a7';
+  for (const [k, v] of [0, top / 16, top / 4, top].entries()) {
+    const x = left + rampPosition(v, classes) * (right - left);
+    ctx.beginPath();
+    ctx.moveTo(x, bar);
+    ctx.lineTo(x, bar + 4);
+    ctx.stroke();
+    const text = k === 3 ? `${v.toFixed(2)} nats (ln ${classes})` : v.toFixed(k === 0 ? 0 : 2);
+    ctx.textAlign = k === 0 ? 'left' : k === 3 ? 'right' : 'center';
+    ctx.fillText(text, k === 0 ? Math.max(0, x - 2) : k === 3 ? w : x, bar + 16);
+  }
 }
 
 export function clearMap(canvas: HTMLCanvasElement): void {

@@ -1,5 +1,6 @@
 // The page's side of training: one worker per run, asked for one time-boxed chunk after another while
-// running. Pause stops asking; reset ends the worker (a new one starts with the next settings).
+// running, never past the step budget. Pause stops asking; stop(reason) does too and says why; reset ends
+// the worker (a new one starts with the next settings).
 import { wrap, type Remote } from 'comlink';
 import type { Progress, Settings, Started, TrainerApi } from './protocol.ts';
 
@@ -8,10 +9,13 @@ const CHUNK_MS = 200;
 /** Steps of the first chunks, growing by GROWTH each chunk: the maps start slow enough to watch them form. */
 const FIRST_STEPS = 4, GROWTH = 1.25;
 
+export type SessionState = 'idle' | 'starting' | 'running' | 'pausing' | 'paused' | 'stopped' | 'error';
+
 export interface SessionEvents {
   started(s: Started): void;
   progress(p: Progress): void;
-  state(state: 'idle' | 'starting' | 'running' | 'pausing' | 'paused' | 'error', message?: string): void;
+  /** 'stopped' comes with the reason given to stop(), or 'budget' when the step budget is reached. */
+  state(state: SessionState, message?: string): void;
 }
 
 export class Session {
@@ -23,6 +27,11 @@ export class Session {
   private looping = -1;
   /** Chunks trained since the last reset. */
   private chunks = 0;
+  /** Steps trained since the last reset. */
+  private step = 0;
+  private stopReason: string | null = null;
+  /** The step budget: training stops there (a chunk never goes past it). */
+  stopAt = Infinity;
 
   constructor(private readonly events: SessionEvents) {}
 
@@ -30,11 +39,16 @@ export class Session {
     return this.running;
   }
 
+  /** Steps trained since the last reset. */
+  get steps(): number {
+    return this.step;
+  }
 
   /** Starts (or resumes) training; settings apply when no worker is running yet. */
   start(settings: Settings): void {
-    if (this.running) return;
+    if (this.running || this.step >= this.stopAt) return;
     this.running = true;
+    this.stopReason = null;
     if (this.looping === this.generation) this.events.state('running'); // the loop is finishing a chunk: it goes on
     else void this.loop(settings);
   }
@@ -52,11 +66,18 @@ export class Session {
         this.events.started(started);
       }
       this.events.state(this.running ? 'running' : 'paused');
-      while (this.running && generation === this.generation) {
-        const p = await this.api.train(CHUNK_MS, Math.round(FIRST_STEPS * GROWTH ** Math.min(this.chunks++, 40)));
-        if (generation === this.generation) this.events.progress(p);
+      while (this.running && generation === this.generation && this.step < this.stopAt) {
+        const steps = Math.min(Math.round(FIRST_STEPS * GROWTH ** Math.min(this.chunks++, 40)), this.stopAt - this.step);
+        const p = await this.api.train(CHUNK_MS, steps);
+        if (generation !== this.generation) break;
+        this.step = p.step;
+        this.events.progress(p);
       }
-      if (generation === this.generation) this.events.state('paused');
+      if (generation === this.generation) {
+        const reason = this.stopReason ?? (this.step >= this.stopAt ? 'budget' : null);
+        this.running = false;
+        this.events.state(reason ? 'stopped' : 'paused', reason ?? undefined);
+      }
     } catch (e) {
       if (generation !== this.generation) return;
       console.error(e);
@@ -73,9 +94,18 @@ export class Session {
     this.events.state('pausing'); // 'paused' once the chunk in flight is in
   }
 
+  /** Stops like pause, then reports state 'stopped' with this reason. */
+  stop(reason: string): void {
+    if (!this.running) return;
+    this.stopReason = reason;
+    this.pause();
+  }
+
   reset(): void {
     this.generation++;
     this.chunks = 0;
+    this.step = 0;
+    this.stopReason = null;
     this.running = false;
     this.worker?.terminate();
     this.worker = null;
