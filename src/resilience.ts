@@ -39,6 +39,10 @@ function disposeResult(value: unknown): void {
  * Runs training steps so that a lost device costs no step: the last snapshot is restored on the fallback
  * backend and every logged step since is replayed (with its learning rate). Steps must be deterministic
  * in their batch.
+ *
+ * @typeParam B What one step trains on, as your step function takes it (e.g. `{ x: Float32Array; y:
+ * Int32Array; n: number }`, or row indices). Give it explicitly, `new TrainingGuard<Batch>(...)`: the
+ * constructor has no batch to infer it from.
  */
 export class TrainingGuard<B> {
   private snapshot: Snapshot | null = null;
@@ -47,12 +51,20 @@ export class TrainingGuard<B> {
   /** Steps replayed on the fallback backend so far. */
   replayed = 0;
 
+  /**
+   * Guards the training of `model` by `optimizer` (snapshots hold both, and the scaler's scale if given).
+   * @throws Error when `snapshotEvery` is not a number >= 1.
+   */
   constructor(private readonly model: Module, private readonly optimizer: Optimizer, private readonly options: GuardOptions = {}) {
     this.every = options.snapshotEvery ?? 25;
     if (!(this.every >= 1)) throw new Error(`TrainingGuard: snapshotEvery must be >= 1, got ${options.snapshotEvery}`);
   }
 
-  /** Runs one step on its batch (awaited when it is async); after a device loss, recovers on the fallback backend and runs it there. */
+  /**
+   * Runs one step on its batch (awaited when it is async); after a device loss, recovers on the fallback
+   * backend and runs it there. Resolves to what `run` returns.
+   * @throws whatever `run` throws when the device was not lost, and the fallback backend's error if recovery fails.
+   */
   async step<T>(batch: B, run: (batch: B) => T | Promise<T>): Promise<T> {
     await this.ensureAlive(run);
     const backend = engine.backend;

@@ -16,7 +16,12 @@ export interface InitOptions {
   relaxedSimd?: boolean;
 }
 
-/** Chooses the backend new tensors are created on; 'auto' prefers WebGPU, then wasm. Returns its name. */
+/**
+ * Chooses the backend new tensors are created on; 'auto' prefers a hardware WebGPU adapter, then wasm.
+ * Resolves to the name of the backend in use.
+ * @throws Error when the backend asked for cannot start here (no WebGPU adapter, no WebAssembly, or
+ * options it cannot take), naming what is missing.
+ */
 export async function init(options: InitOptions = {}): Promise<BackendName> {
   engine.backend = await getBackend(options.backend ?? 'auto', options);
   return engine.backend.name;

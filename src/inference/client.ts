@@ -57,7 +57,11 @@ interface Pending extends Rows {
   reject(e: unknown): void;
 }
 
-/** Starts a worker, loads the model into it and resolves once it can predict. */
+/**
+ * Starts a worker, loads the model into it and resolves once it can predict.
+ * @throws Error (as a rejection) when the model cannot be read (see ModelSource), the file is malformed
+ * or holds no architecture and none is given, or the backend cannot start in the worker.
+ */
 export async function createInferenceWorker(options: InferenceWorkerOptions): Promise<InferenceWorker> {
   const request: LoadRequest = { bytes: await modelBytes(options.model), architecture: options.architecture, config: options.config, backend: options.backend ?? 'auto', threads: options.threads };
   const client = new InferenceClient(request, spawnInferenceWorker);

@@ -137,7 +137,11 @@ export function stateValues(tensors: Record<string, SafetensorsTensor>): Record<
   return out;
 }
 
-/** Reads safetensors bytes into a module's parameters (keys and shapes checked); returns the file. */
+/**
+ * Reads safetensors bytes into a module's parameters (keys and shapes checked); returns the file.
+ * @throws Error on a malformed file (see readSafetensors), or keys or shapes that do not match the model's
+ * (all of them named); nothing is copied then.
+ */
 export function loadSafetensors(model: Module, bytes: Uint8Array, options?: LoadOptions): Safetensors {
   const file = readSafetensors(bytes);
   model.loadStateDict(stateValues(file.tensors), options);

@@ -54,17 +54,31 @@ export class PackedLinear extends BlockLinear {
   }
 }
 
+/**
+ * The options of a PackedMLP, TorchUncertainty's `packed_mlp` arguments camelCased (`in_features`,
+ * `hidden_dims`, `num_outputs`, `num_estimators`, `alpha`, `gamma`).
+ */
 export interface PackedMLPOptions {
+  /** Input features per row (not widened: the first layer is shared by every estimator). */
   inFeatures: number;
+  /** Hidden widths before alpha: layer k has `hiddenFeatures[k] · alpha` units, padded as TorchUncertainty pads them. */
   hiddenFeatures: number[];
+  /** Classes each estimator predicts; the output has `numEstimators · numClasses` columns. */
   numClasses: number;
+  /** Estimators M packed in every layer (a positive integer). */
   numEstimators: number;
+  /** Width factor alpha (a positive number): each estimator's hidden width is `hiddenFeatures[k] · alpha / M`. Default 2. */
   alpha?: number;
+  /**
+   * Groups per estimator gamma (a positive integer): hidden layers have `M · gamma` blocks, so their
+   * widths and `numClasses` must divide into them. Default 1.
+   */
   gamma?: number;
-  /** Precision of every layer's block GEMMs. Default 'f32'. */
+  /** Precision of every layer's block GEMMs ('f16': AMP with f32 master weights, see Precision). Default 'f32'. */
   precision?: Precision;
   /** Activation fused into every layer but the last. Default 'relu'. */
   activation?: 'relu' | 'gelu';
+  /** Generator of the initial weights (PyTorch's uniform init); default the global one that `seed()` sets. */
   rng?: Rng;
 }
 
@@ -83,6 +97,11 @@ export class PackedMLP extends Module {
   readonly numClasses: number;
   /** The architecture, as `packedMLPMetadata` stores it in a saved file. */
   readonly config: PackedMLPConfig;
+  /**
+   * Builds the layers with freshly initialised parameters on the current backend.
+   * @throws Error when an option is out of range (alpha, numEstimators, gamma, activation) or a width
+   * does not divide into its layer's groups (the message names the layer and both widths).
+   */
   constructor(options: PackedMLPOptions) {
     super();
     const { inFeatures, hiddenFeatures, numClasses, numEstimators, alpha = 2, gamma = 1, precision, activation = 'relu', rng } = options;

@@ -32,8 +32,11 @@ export interface BlockLinearOptions {
 }
 
 /**
- * y[b, g*O+o] = act(bias[g*O+o] + Σ_i x[b, g*I+i] · weight[g, o, i]).
- * x [B, G*I], weight packed [G, O, I], bias [G*O] or null.
+ * The block-diagonal linear layer: `y[b, g*O+o] = act(bias[g*O+o] + Σ_i x[b, g*I+i] · weight[g, o, i])`,
+ * with x [B, G*I], weight packed [G, O, I] (TorchUncertainty's PackedLinear weight), bias [G*O] or null,
+ * y [B, G*O]; all f32. The activation is fused into the GEMM.
+ * @throws Error when the shapes do not fit together (naming both), a tensor is not f32, the activation or
+ * precision is unknown, or a tensor is disposed.
  */
 export function blockLinear(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: BlockLinearOptions = {}): Tensor {
   const op = 'blockLinear';

@@ -22,7 +22,11 @@ function flatten(values: Nested, shape: number[], out: number[], depth = 0): voi
   }
 }
 
-/** A tensor from a typed array (with a shape) or nested arrays. `tensor([[1, 2], [3, 4]])`. */
+/**
+ * A tensor from a typed array (with a shape) or nested arrays: `tensor([[1, 2], [3, 4]])`. Float32Array
+ * and number arrays give f32, Int32Array gives i32 (or set `options.dtype`).
+ * @throws Error on a ragged nested array, or a shape whose size is not the number of values.
+ */
 export function tensor(values: Float32Array | Int32Array | ArrayLike<number> | Nested, shape?: Shape, options: CreateOptions = {}): Tensor {
   let flat: ArrayLike<number>;
   let finalShape: Shape;
