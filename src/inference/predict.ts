@@ -1,8 +1,8 @@
 // One forward pass of a served model on a host batch, with the ensemble's mean and its uncertainty.
 import { engine } from '../engine.ts';
 import { tensor } from '../ops/create.ts';
-import { softmax } from '../ops/index.ts';
-import { ensembleMean, entropy, mutualInformation } from '../metrics.ts';
+import type { Tensor } from '../tensor.ts';
+import { reshape, softmax } from '../ops/index.ts';
 import { PackedMLP } from '../nn/packed.ts';
 import { PackedLeNet } from '../nn/packed-lenet.ts';
 import { batchShape, type ServedModel } from './model.ts';
@@ -23,28 +23,54 @@ export interface Prediction {
 }
 
 /**
+/**
  * The model's prediction on x: for a PackedMLP n rows of its inFeatures (`shape` = n or [n, inFeatures]), for a
  * PackedLeNet or PackedResNet n images (`shape` = [n, inChannels, height, width]). Runs under noGrad.
- * @throws when x does not fit the shape or the shape not the model.
+ * The softmax runs on the packed logits viewed as [n·M, C] (each row one estimator's logits of one input,
+ * no rearranging copy); one host pass then writes the estimator-major probabilities, their mean and the
+ * two uncertainties with the operations of `ensembleMean`, `entropy` and `mutualInformation` in their
+ * order, so the values are theirs bit for bit.
+ * @throws when x does not fit the shape or the shape not the model, or for a PackedLeNet built asWritten
+ * (no per-estimator logits).
  */
 export async function predictBatch(model: ServedModel, x: Float32Array, shape: number | readonly number[]): Promise<Prediction> {
   const architecture = model instanceof PackedMLP ? 'PackedMLP' : model instanceof PackedLeNet ? 'PackedLeNet' : 'PackedResNet';
   const full = batchShape(architecture, model.config, x.length, shape);
-  const probs = engine.noGrad(() => engine.tidy(() => softmax(model.estimatorLogits(tensor(x, full)))));
-  const perEstimator = (await probs.data()) as Float32Array;
+  const M = model.numEstimators, C = model.numClasses, n = full[0];
+  const logits = (t: Tensor): Tensor => (model instanceof PackedLeNet && model.asWritten ? model.estimatorLogits(t) : reshape(model.forward(t), [n * M, C]));
+  const probs = engine.noGrad(() => engine.tidy(() => softmax(logits(tensor(x, full)))));
+  const packed = (await probs.data()) as Float32Array;
   probs.dispose();
-  const M = model.numEstimators, C = model.numClasses;
-  const per = { data: perEstimator, classes: C };
-  const mean = ensembleMean(per, M);
-  return {
-    n: full[0],
-    classes: C,
-    estimators: M,
-    probs: mean.data,
-    perEstimator,
-    entropy: Float32Array.from(entropy(mean)),
-    mutualInformation: Float32Array.from(mutualInformation(per, M)),
-  };
+  return fromPackedProbs(packed, n, M, C);
+}
+
+/** The prediction from packed probabilities [n, M·C] (input-major, as the model's logits). */
+function fromPackedProbs(packed: Float32Array, n: number, M: number, C: number): Prediction {
+  const perEstimator = new Float32Array(M * n * C), mean = new Float32Array(n * C);
+  const entropyOut = new Float32Array(n), mi = new Float32Array(n);
+  const rowEntropy = new Float64Array(M);
+  for (let i = 0; i < n; i++) {
+    for (let m = 0; m < M; m++) {
+      const from = (i * M + m) * C, to = (m * n + i) * C;
+      let h = 0;
+      for (let c = 0; c < C; c++) {
+        const v = packed[from + c];
+        perEstimator[to + c] = v;
+        mean[i * C + c] += v / M;
+        if (v > 0) h -= v * Math.log(v);
+      }
+      rowEntropy[m] = h;
+    }
+    let total = 0;
+    for (let c = 0; c < C; c++) {
+      const v = mean[i * C + c];
+      if (v > 0) total -= v * Math.log(v);
+    }
+    entropyOut[i] = total;
+    for (let m = 0; m < M; m++) total -= rowEntropy[m] / M;
+    mi[i] = total;
+  }
+  return { n, classes: C, estimators: M, probs: mean, perEstimator, entropy: entropyOut, mutualInformation: mi };
 }
 
 /** The buffers of a prediction, for a transfer list. */

@@ -1,0 +1,57 @@
+// The WebGPU grid in headless Chromium (Debian's, driven by playwright-core): blockLinear f32 and f16 on the
+// browser's adapter, forward and forward+backward. Writes <out>/webgpu-chromium.json and prints a table.
+// Run: npx tsx bench/webgpu-chromium.ts [--quick] [--out bench/results/gpu]
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { launchChromium, reportPageErrors } from '../test/browser/helpers/chromium.ts';
+import { serveStatic } from '../test/browser/helpers/server.ts';
+import type { BrowserGridRun } from './browser/webgpu-grid.page.ts';
+import { label, webgpuGridPoints } from './lib/grid.ts';
+import { repoPath } from './lib/output.ts';
+import { renderText } from './lib/table.ts';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const outDir = args.includes('--out') ? args[args.indexOf('--out') + 1] : 'bench/results/gpu';
+const timing = quick ? { runs: 3, minMs: 5 } : { runs: 5, minMs: 50 };
+
+const dir = await mkdtemp(join(tmpdir(), 'blockgrad-webgpu-grid-'));
+const entry = fileURLToPath(new URL('./browser/webgpu-grid.page.ts', import.meta.url));
+await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', outfile: join(dir, 'grid.js'), external: ['node:*'], logLevel: 'error' });
+await writeFile(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>WebGPU grid</title><link rel="icon" href="data:,"><script type="module" src="grid.js"></script>');
+const [server, browser] = await Promise.all([serveStatic(dir), launchChromium()]);
+let run: BrowserGridRun;
+try {
+  const page = await browser.newPage();
+  const errors = reportPageErrors(page);
+  await page.goto(server.url);
+  await page.waitForFunction(() => 'runGrid' in globalThis);
+  run = await page.evaluate(
+    ([points, t]) => (globalThis as unknown as { runGrid: (p: unknown, t: unknown) => Promise<BrowserGridRun> }).runGrid(points, t),
+    [webgpuGridPoints(quick), timing] as const,
+  ).catch((e: unknown) => {
+    throw new Error(`the grid page failed: ${String(e)} ${errors.join('; ')}`);
+  });
+} finally {
+  await browser.close();
+  await server.close();
+  await rm(dir, { recursive: true, force: true });
+}
+const software = run.adapter.software === true;
+mkdirSync(repoPath(outDir), { recursive: true });
+writeFileSync(join(repoPath(outDir), 'webgpu-chromium.json'), `${JSON.stringify({ quick, software, ...run }, null, 2)}\n`);
+console.log(renderText({
+  title: `WebGPU in Chromium (${String(run.adapter.adapter)}${software ? ': SwiftShader, CPU timings, not a GPU figure' : ''}): GFLOP/s, median of ${timing.runs}`,
+  headers: ['(M, F)', 'pass', 'blockLinear', 'blockLinear f16', 'f16 / f32'],
+  rows: webgpuGridPoints(quick).flatMap((p) => (['forward', 'forward+backward'] as const).map((pass) => {
+    const f = (s: string): number | undefined => run.rows.find((r) => r.M === p.M && r.F === p.F && r.pass === pass && r.strategy === s)?.gflops;
+    const f32 = f('blockLinear'), f16 = f('blockLinear f16');
+    return [label(p), pass, f32?.toFixed(2) ?? '—', f16?.toFixed(2) ?? '—', f32 && f16 ? `${(f16 / f32).toFixed(2)}x` : '—'];
+  })),
+}));
+console.log(`\nwrote ${outDir}/webgpu-chromium.json`);
+process.exit(0);
