@@ -41,10 +41,12 @@ export function softmax(x: usize, out: usize, cols: i32, log: bool, r0: i32, r1:
       if (!log) store<f32>(o + (<usize>c << 2), e); // kept for the scaling below: one exp per element
       sum += e;
     }
-    const logSum = <f32>Math.log(sum), inv = <f32>(1 / sum);
-    for (let c = 0; c < cols; c++) {
-      const p = <usize>c << 2;
-      store<f32>(o + p, log ? load<f32>(a + p) - mx - logSum : load<f32>(o + p) * inv);
+    if (log) {
+      const logSum = <f32>Math.log(sum);
+      for (let c = 0; c < cols; c++) store<f32>(o + (<usize>c << 2), load<f32>(a + (<usize>c << 2)) - mx - logSum);
+    } else {
+      const inv = <f32>(1 / sum); // the log of the sum is a row's cost of its own: softmax skips it
+      for (let c = 0; c < cols; c++) store<f32>(o + (<usize>c << 2), load<f32>(o + (<usize>c << 2)) * inv);
     }
   }
 }

@@ -25,9 +25,9 @@ stage() { # stage <seconds> <name> <command...>
   return 0
 }
 
-stage 90 'build the kernels and shaders' npm run --silent build:kernels
+stage 100 'build the kernels and shaders' npm run --silent build:kernels
 
-ADAPTER=$(timeout 60 npx tsx -e "import('./bench/lib/adapter.ts').then(async (m) => { const a = await m.probeAdapter(); console.log(JSON.stringify(a)); process.exit(0); })" 2>/dev/null | tail -1)
+ADAPTER=$(timeout 30 npx tsx -e "import('./bench/lib/adapter.ts').then(async (m) => { const a = await m.probeAdapter(); console.log(JSON.stringify(a)); process.exit(0); })" 2>/dev/null | tail -1)
 note "adapter: ${ADAPTER:-none found}"
 case "$ADAPTER" in
   *'"kind":"hardware"'*) KIND=hardware ;;
@@ -40,9 +40,9 @@ if [ $SOFTWARE = 0 ] && [ $KIND != hardware ]; then
 fi
 
 SUITES="test/kernels-webgpu.test.ts test/kernels-webgpu-ops.test.ts test/property-kernels-webgpu.test.ts test/webgpu-f16.test.ts test/webgpu-training.test.ts test/webgpu-state-dict.test.ts test/faults-webgpu.test.ts test/browser-gemm.test.ts"
-stage 240 'WebGPU suites (Dawn in Node; WebGPU in Chromium)' env CI=true npx vitest run $SUITES -t 'webgpu|WebGPU' --reporter=default --reporter=json --outputFile="$OUT/tests.json"
-stage 150 'WebGPU grid in Node (Dawn)' npx tsx bench/webgpu-node.ts $QUICK --out "$OUT"
-stage 90 'WebGPU grid in Chromium' npx tsx bench/webgpu-chromium.ts $QUICK --out "$OUT"
+stage 180 'WebGPU suites (Dawn in Node; WebGPU in Chromium)' env CI=true npx vitest run $SUITES --reporter=default --reporter=json --outputFile="$OUT/tests.json"
+stage 100 'WebGPU grid in Node (Dawn)' npx tsx bench/webgpu-node.ts $QUICK --out "$OUT"
+stage 60 'WebGPU grid in Chromium' npx tsx bench/webgpu-chromium.ts $QUICK --out "$OUT"
 
 {
   echo "# GPU check, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
