@@ -81,7 +81,8 @@ function binaryOne(op: i32, a: f32, b: f32): f32 {
     case Binary.min: return min(a, b);
     case Binary.pow: return <f32>Math.pow(a, b);
     case Binary.gt: return a > b ? 1 : 0;
-    default: return a == b ? 1 : 0;
+    case Binary.eq: return a == b ? 1 : 0;
+    default: return b != 0 ? a : 0; // mask
   }
 }
 
@@ -96,7 +97,8 @@ function binaryVec(op: i32, a: v128, b: v128): v128 {
     case Binary.max: return f32x4.max(a, b);
     case Binary.min: return f32x4.min(a, b);
     case Binary.gt: return v128.and(f32x4.gt(a, b), ONE); // all-ones lanes -> 1.0
-    default: return v128.and(f32x4.eq(a, b), ONE);
+    case Binary.eq: return v128.and(f32x4.eq(a, b), ONE);
+    default: return v128.and(a, f32x4.ne(b, ZERO)); // mask: a's bits where b != 0, else +0
   }
 }
 
@@ -132,7 +134,8 @@ function binaryRunOf(op: i32, a: usize, sa: usize, b: usize, sb: usize, out: usi
     case Binary.min: binaryRun(Binary.min, a, sa, b, sb, out, count, s, sIsB); break;
     case Binary.pow: binaryRun(Binary.pow, a, sa, b, sb, out, count, s, sIsB); break;
     case Binary.gt: binaryRun(Binary.gt, a, sa, b, sb, out, count, s, sIsB); break;
-    default: binaryRun(Binary.eq, a, sa, b, sb, out, count, s, sIsB);
+    case Binary.eq: binaryRun(Binary.eq, a, sa, b, sb, out, count, s, sIsB); break;
+    default: binaryRun(Binary.mask, a, sa, b, sb, out, count, s, sIsB);
   }
 }
 

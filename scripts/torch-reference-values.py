@@ -11,6 +11,7 @@ Sections:
               torch.optim.SGD / Adam / AdamW (CPU, single-tensor path) with the options given per case.
   losses      F.cross_entropy, F.nll_loss-style picks and F.mse_loss on logits holding -inf, +inf and values
               near the float32 limits, computed in float32 on the CPU: the loss and the logits' gradient.
+  masks       relu, maximum and minimum with an infinite upstream gradient: output and input gradients.
 Every float is the exact value of a float32 (JSON keeps it exactly); NaN and +-inf are written as the
 strings "NaN", "Infinity" and "-Infinity".
 """
@@ -77,8 +78,9 @@ def losses():
         "one finite logit among -inf": (ce([3]), [[-inf, -inf, -inf, 7.0]], [3]),
         "target logit -inf": (ce([1]), [[0.0, -inf, 1.0]], [1]),
         "+inf logit": (ce([0]), [[inf, 1.0, 2.0]], [0]),
-        "label smoothing with -inf": (ce([0], label_smoothing=0.1), [[2.0, -inf, 0.5]], [0]),
-        "sum reduction with -inf": (ce([0, 1], reduction="sum"), [[2.0, -inf], [-inf, 1.0]], [0, 1]),
+        "a row of -inf only": (ce([1]), [[-inf, -inf, -inf]], [1]),
+        "finite, near the f32 limit": (ce([1, 2]), [[3.0e38, 2.9e38, -3.0e38], [-3.0e38, -3.0e38, -3.0e38]], [1, 2]),
+        "large logits, masked": (ce([0, 1]), [[1.0e38, -inf, 9.0e37], [-inf, -1.0e38, -inf]], [0, 1]),
     }
     return {
         name: {**loss_case(fn, logits), "labels": labels}
@@ -86,9 +88,27 @@ def losses():
     }
 
 
+def masks():
+    """Gradients of ops that select by a mask, with an infinite upstream gradient: PyTorch selects (where /
+    masked_fill / threshold_backward), so the unselected entries get 0, not 0 * inf = NaN."""
+    inf = math.inf
+
+    def case(fn, inputs, upstream):
+        xs = [torch.tensor(v, dtype=torch.float32, requires_grad=True) for v in inputs]
+        y = fn(*xs)
+        y.backward(torch.tensor(upstream, dtype=torch.float32))
+        return {"inputs": [values(x) for x in xs], "upstream": values(torch.tensor(upstream)), "output": values(y), "grads": [values(x.grad) for x in xs]}
+
+    return {
+        "relu": case(F.relu, [[-1.0, 2.0, -3.0, 0.5]], [inf, 1.0, -inf, inf]),
+        "maximum": case(torch.maximum, [[1.0, 5.0, 2.0], [3.0, 2.0, 2.0]], [inf, -inf, inf]),
+        "minimum": case(torch.minimum, [[1.0, 5.0, 2.0], [3.0, 2.0, 2.0]], [inf, -inf, inf]),
+    }
+
+
 def main():
     torch.manual_seed(0)
-    data = {"torch": torch.__version__, "optimizers": optimizers(), "losses": losses()}
+    data = {"torch": torch.__version__, "optimizers": optimizers(), "losses": losses(), "masks": masks()}
     OUT.write_text(json.dumps(data, indent=1) + "\n")
     print(f"wrote {OUT}")
 

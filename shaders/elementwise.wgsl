@@ -56,7 +56,8 @@ fn binaryOp(a: f32, b: f32) -> f32 {
     case 5u: { return minNan(a, b); }
     case 6u: { return powJs(a, b); }
     case 7u: { return select(0.0, 1.0, a > b); }
-    default: { return select(0.0, 1.0, a == b); }
+    case 8u: { return select(0.0, 1.0, a == b); }
+    default: { return select(0.0, a, b != 0.0); } // mask: never 0 * a
   }
 }
 

@@ -109,7 +109,8 @@ function extremum(op: 'max' | 'min', a: Tensor, b: Tensor): Tensor {
     const ties = tensorOp('eq', a, b), halfTies = scalarOp('mul', ties, 0.5);
     const maskA = tensorOp('add', wins, halfTies); // where a is the result (half of it on ties)
     const minusMaskA = scalarOp('mul', maskA, -1), maskB = scalarOp('add', minusMaskA, 1);
-    const da = reduceProduct(dy, maskA, a.shape), db = reduceProduct(dy, maskB, b.shape);
+    // dy·mask halves the ties; the 'mask' op then zeroes where the other input won (PyTorch's masked_fill), never 0·∞.
+    const da = reduceMasked(dy, maskA, a.shape), db = reduceMasked(dy, maskB, b.shape);
     for (const t of [wins, ties, halfTies, maskA, minusMaskA, maskB]) t.dispose();
     return [da, db];
   });
@@ -163,9 +164,9 @@ export const abs = (x: Tensor): Tensor =>
     return g;
   });
 
-/** dy * mask, disposing the mask. */
+/** dy where mask ≠ 0, else 0 (never dy·0, which is NaN for an infinite dy), disposing the mask. */
 export function masked(dy: Tensor, mask: Tensor): Tensor {
-  const g = tensorOp('mul', dy, mask);
+  const g = tensorOp('mask', dy, mask);
   mask.dispose();
   return g;
 }
@@ -181,6 +182,15 @@ function reduceProduct(dy: Tensor, other: Tensor, shape: Shape): Tensor {
   const p = tensorOp('mul', dy, other);
   const r = sumTo(p, shape);
   p.dispose();
+  return r;
+}
+
+/** sumTo((dy·weight) where weight ≠ 0, else 0, shape). */
+function reduceMasked(dy: Tensor, weight: Tensor, shape: Shape): Tensor {
+  const p = tensorOp('mul', dy, weight), m = tensorOp('mask', p, weight);
+  const r = sumTo(m, shape);
+  p.dispose();
+  m.dispose();
   return r;
 }
 

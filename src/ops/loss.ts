@@ -32,7 +32,10 @@ function checkLabelRange(op: string, labels: Tensor, classes: number): void {
  * Mean cross-entropy of logits [N, C] against i32 labels [N], as PyTorch's F.cross_entropy (torch 1.13,
  * reduction 'mean'): a 0-d f32 tensor. One node on the tape with the closed-form gradient
  * dlogits = (onehot - softmax)·(-dy/N), computed in the order the composed ops used (so the bits of the
- * loss and of every gradient are the same as logSoftmax, mul, sum, mean and neg chained).
+ * loss and of every gradient are the same as logSoftmax, mul, sum, mean and neg chained). The target's
+ * log-probability is selected (the 'mask' kernel), never multiplied by the one-hot, so -∞ logits (masked
+ * classes) and logits near the f32 limits give PyTorch's loss and gradient; a row with +∞ or only -∞ gives NaN,
+ * as in PyTorch.
  * Throws on logits that are not rank 2, labels that are not i32 [N], or labels outside [0, C).
  */
 export function crossEntropy(logits: Tensor, labels: Tensor): Tensor {
@@ -49,7 +52,8 @@ export function crossEntropy(logits: Tensor, labels: Tensor): Tensor {
   const logProbs = compute(op, [N, C], [logits], (b, out, [x]) => b.softmax(x, out, N, C, true));
   const hot = compute(op, [N, C], [labels], (b, out, [l]) => b.oneHot(l, out, N, C));
   const loss = engine.noGrad(() => {
-    const picked = compute(op, [N, C], [logProbs, hot], (b, out, [a, h]) => b.binary('mul', a, h, out, [N, C], full, full));
+    // The target's log-probability selected, not multiplied by the one-hot: 0·(-∞) would be NaN.
+    const picked = compute(op, [N, C], [logProbs, hot], (b, out, [a, h]) => b.binary('mask', a, h, out, [N, C], full, full));
     const perRow = compute(op, [N], [picked], (b, out, [p]) => b.reduce('sum', p, out, N, C, 1));
     const total = compute(op, [], [perRow], (b, out, [r]) => b.reduce('sum', r, out, 1, N, 1));
     const y = compute(op, [], [total], (b, out, [t]) => b.scalar('mul', t, -1 / N, out));

@@ -11,7 +11,7 @@ import { stridesOf } from '../../src/ops/core.ts';
 import { Rng } from '../../src/random.ts';
 
 const unaryOps: UnaryOp[] = ['neg', 'exp', 'log', 'tanh', 'sigmoid', 'relu', 'sqrt', 'abs'];
-const binaryOps: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'max', 'min', 'pow', 'gt', 'eq'];
+const binaryOps: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'max', 'min', 'pow', 'gt', 'eq', 'mask'];
 
 const dim = fc.oneof(fc.constant(1), fc.integer({ min: 2, max: 9 }), fc.integer({ min: 10, max: 70 }));
 const scale = fc.constantFrom(1, 1e-3, 1e3, 1e-30, 1e15);
@@ -141,6 +141,7 @@ export function kernelProperties(label: string, make: () => Promise<Backend>, { 
       const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
       const ins = [values(size(aShape), a, op === 'pow'), values(size(bShape), b, false)];
       if (op === 'eq') ins[1].set(ins[0].subarray(0, Math.min(ins[0].length, ins[1].length))); // equal pairs
+      if (op === 'mask') ins[1].forEach((_, i) => { if (i % 2 === 0) ins[1][i] = 0; }); // a 0/1-like mask: half of it 0, a's infinities there give 0
       const f = (k: Backend) => ([as, bs]: Storage[], [o]: Storage[]) => k.binary(op, as, bs, o, shape, broadcastStrides(aShape, shape), broadcastStrides(bShape, shape));
       expectMatch((await run(dut, ins, [size(shape)], f(dut)))[2], (await run(ref, ins, [size(shape)], f(ref)))[2], null, tol, `binary ${op}`);
     });

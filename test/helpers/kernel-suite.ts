@@ -6,7 +6,7 @@ import { JsBackend } from '../../src/backend/js/index.ts';
 import { Rng } from '../../src/random.ts';
 
 const unaryOps: UnaryOp[] = ['neg', 'exp', 'log', 'tanh', 'sigmoid', 'relu', 'sqrt', 'abs'];
-const binaryOps: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'max', 'min', 'pow', 'gt', 'eq'];
+const binaryOps: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'max', 'min', 'pow', 'gt', 'eq', 'mask'];
 /** Block shapes: tiny, odd, not multiples of 4/8/tile, and one larger than a 32x32 tile. */
 export const blockShapes: BlockShape[] = [
   { B: 1, G: 1, I: 1, O: 1 },
@@ -175,6 +175,8 @@ export function kernelSuite(label: string, make: () => Promise<Backend>, tol = 2
       // [3,1,5] op [1,4,5] -> [3,4,5]; and a transposed read
       const a = randomData(rng, 15, pos), bb = randomData(rng, 20, pos);
       bb[3] = a[3]; // an equal pair for eq
+      if (op === 'mask') for (let i = 0; i < bb.length; i += 3) bb[i] = 0;
+      if (op === 'mask') a[1] = -Infinity; // outside the mask where bb[0] = 0: 0, not NaN
       const [want, got] = await both(ref, dut, [a, bb], [60], (b, [x, y], [o]) =>
         b.binary(op, x, y, o, [3, 4, 5], [5, 0, 1], [0, 5, 1]),
       );

@@ -42,6 +42,7 @@ const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {
   pow: Math.pow,
   gt: (a, b) => (a > b ? 1 : 0),
   eq: (a, b) => (a === b ? 1 : 0),
+  mask: (a, b) => (b !== 0 ? a : 0),
 };
 
 function f32(s: Storage): Float32Array {

@@ -2,7 +2,7 @@
 import type { BinaryOp, ReduceOp, UnaryOp } from '../backend.ts';
 
 const unaryOps: UnaryOp[] = ['neg', 'exp', 'log', 'tanh', 'sigmoid', 'relu', 'sqrt', 'abs'];
-const binaryOps: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'max', 'min', 'pow', 'gt', 'eq'];
+const binaryOps: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'max', 'min', 'pow', 'gt', 'eq', 'mask'];
 const reduceOps: ReduceOp[] = ['sum', 'max'];
 
 export const unaryCode = (op: UnaryOp): number => unaryOps.indexOf(op);
