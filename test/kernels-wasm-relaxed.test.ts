@@ -28,6 +28,4 @@ describe('wasm build selection', () => {
 
 for (const threads of [1, 2]) kernelSuite(`wasm relaxed SIMD, ${threads} thread${threads > 1 ? 's' : ''}`, () => make(threads));
 
-opSuite('wasm relaxed SIMD, 2 threads', async () => {
-  await init({ backend: 'wasm', threads: 2 });
-});
+opSuite('wasm relaxed SIMD, 2 threads', () => init({ backend: 'wasm', threads: 2 }));

@@ -3,8 +3,6 @@ import { afterAll } from 'vitest';
 import { getBackend, init } from '../src/index.ts';
 import { opSuite } from './helpers/op-suite.ts';
 
-opSuite('webgpu', async () => {
-  await init({ backend: 'webgpu' });
-});
+opSuite('webgpu', () => init({ backend: 'webgpu' }));
 // Dawn keeps the process alive while a device lives.
 afterAll(async () => (await getBackend('webgpu')).dispose());

@@ -1,6 +1,4 @@
 import { init } from '../src/index.ts';
 import { opSuite } from './helpers/op-suite.ts';
 
-opSuite('js', async () => {
-  await init({ backend: 'js' });
-});
+opSuite('js', () => init({ backend: 'js' }));

@@ -1,7 +1,8 @@
 // The op-level suite every backend runs: each op's gradient against central finite differences
 // on random shapes including odd sizes.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as bg from '../../src/index.ts';
+import type { BackendName } from '../../src/backend/backend.ts';
 import { gradCheck } from './gradcheck.ts';
 
 type Case = [name: string, fn: (...t: bg.Tensor[]) => bg.Tensor, shapes: number[][], positive?: boolean];
@@ -50,10 +51,19 @@ export const opCases: Case[] = [
   ['mse', (a, b) => bg.mse(a, b), [[4, 3], [4, 3]]],
 ];
 
-/** Registers the op suite for a backend; `setup` makes it current. */
-export function opSuite(label: string, setup: () => Promise<void>, tol?: number): void {
+/**
+ * Registers the op suite for a backend; `setup` makes it current and returns its name. It runs in beforeAll,
+ * so a name filter (`vitest -t tanh`) still runs the cases on that backend, and every case checks it does.
+ */
+export function opSuite(label: string, setup: () => Promise<BackendName>, tol?: number): void {
   describe(`op gradients on ${label}`, () => {
-    it('selects the backend', setup);
+    let selected: BackendName | undefined;
+    beforeAll(async () => {
+      selected = await setup();
+    });
+    beforeEach(() => {
+      expect(bg.backendName(), `the suite's backend (${label})`).toBe(selected);
+    });
     it.each(opCases)('%s', async (name, fn, shapes, positive) => {
       await gradCheck(name, fn, shapes, { positive, tol });
     });
