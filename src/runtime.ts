@@ -1,7 +1,8 @@
 // The public engine controls: choose a backend once, scopes, the grad switch, memory figures.
 import type { Backend, BackendInfo, BackendName } from './backend/backend.ts';
 import { engine } from './engine.ts';
-import { createBackend } from './backend/registry.ts';
+import { chooseBackend, createBackend } from './backend/registry.ts';
+import { warnOnce } from './backend/warnings.ts';
 
 export type BackendChoice = BackendName | 'auto';
 
@@ -16,14 +17,28 @@ export interface InitOptions {
   relaxedSimd?: boolean;
 }
 
+/** Why 'auto' did not get its first choice, for the backend it chose (shown by backendInfo()). */
+let fallback: { backend: Backend; because: string } | null = null;
+
 /**
- * Chooses the backend new tensors are created on; 'auto' prefers a hardware WebGPU adapter, then wasm.
- * Resolves to the name of the backend in use.
- * @throws Error when the backend asked for cannot start here (no WebGPU adapter, no WebAssembly, or
- * options it cannot take), naming what is missing.
+ * Chooses the backend new tensors are created on and returns its name. 'auto' prefers a hardware WebGPU
+ * adapter, then wasm, then the js reference; when it passes one by, backendInfo().details.fallbackBecause
+ * says why and one console warning does too.
+ *
+ * A second init(): with the same options, or with only a backend name (`init({ backend: 'wasm' })` after
+ * `init({ backend: 'wasm', threads: 2 })`), it returns the backend already running and nothing changes.
+ * With other options (another backend, another thread count) it starts that backend and makes it current;
+ * tensors made before stay on the first one and keep working there, but an op given tensors of both throws
+ * an error saying that a second init() started a new backend (move them with `tensor.moveTo()` or
+ * `model.to()`).
+ * @throws Error for an unknown backend name, or when the backend asked for cannot start here (webgpu
+ *   without an adapter, wasm without WebAssembly SIMD); 'auto' never throws for those.
  */
 export async function init(options: InitOptions = {}): Promise<BackendName> {
-  engine.backend = await getBackend(options.backend ?? 'auto', options);
+  const chosen = await chooseBackend(options.backend ?? 'auto', { threads: options.threads, relaxedSimd: options.relaxedSimd });
+  engine.backend = chosen.backend;
+  fallback = chosen.fallbackBecause ? { backend: chosen.backend, because: chosen.fallbackBecause } : null;
+  if (fallback) warnOnce(`init({ backend: 'auto' }) chose ${chosen.backend.name}: ${fallback.because}`);
   return engine.backend.name;
 }
 
@@ -37,9 +52,14 @@ export function backendName(): BackendName {
   return engine.backend.name;
 }
 
-/** What the backend in use reports about itself (threads, adapter…). */
+/**
+ * What the backend in use reports about itself (threads, adapter…), and in `details.fallbackBecause` why
+ * init({ backend: 'auto' }) passed its first choices by.
+ */
 export function backendInfo(): BackendInfo {
-  return engine.backend.info();
+  const info = engine.backend.info();
+  if (fallback?.backend !== engine.backend) return info;
+  return { ...info, details: { ...info.details, fallbackBecause: fallback.because } };
 }
 
 /** Runs fn and disposes every tensor it created except those it returns (or `keep()`s). */

@@ -9,10 +9,19 @@ export function backendOf(op: string, ...inputs: Tensor[]): Backend {
   for (const t of inputs) {
     const b = t.storageOf(op).backend;
     if (b !== backend) {
+      if (b.name === backend.name) {
+        throw new Error(`${op}: inputs live on two different ${b.name} backends (${describe(backend)} and ${describe(b)}): a second init() with other options started a new backend, and tensors made before it stay on the first; move them with await tensor.moveTo(backend) or model.to(), or call init() with the first options`);
+      }
       throw new Error(`${op}: inputs live on different backends (${backend.name} and ${b.name}): create inputs on the model's backend (init({ backend })) or move the model with model.to()`);
     }
   }
   return backend;
+}
+
+/** A backend as a user would tell two apart: its name and thread count. */
+function describe(b: Backend): string {
+  const { threads, simd } = b.info().details;
+  return threads === undefined ? b.name : `${b.name} with ${threads} thread${threads === 1 ? '' : 's'}${simd ? `, ${simd}` : ''}`;
 }
 
 export function expectDType(op: string, t: Tensor, dtype: DType, what = 'input'): void {

@@ -6,6 +6,7 @@ import { coreCount, sharedMemoryBlocker } from './environment.ts';
 import { compileKernels, type Kernels } from './module.ts';
 import { Pool } from './pool.ts';
 import { WasmBackend } from './wasm-backend.ts';
+import { warnOnce } from '../warnings.ts';
 
 export interface WasmBackendOptions {
   /** Threads including the calling one; defaults to the number of cores. */
@@ -32,6 +33,8 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   const words = (): Int32Array => backend!.i32();
   const pool = await Pool.start(threads, module, memory, ctrl, words, kernels.runTasks);
   const singleReason = blocker ?? (threads === 1 ? (options.threads === 1 ? 'threads: 1 was requested' : 'only one core') : '');
+  // An explicit request that cannot be met says so once, not only in backendInfo() (onnxruntime-web users asked for this).
+  if (options.threads !== undefined && threads < wanted) warnOnce(`the wasm backend runs ${threads} thread, not the ${wanted} requested: ${blocker}`);
   backend = new WasmBackend(memory, kernels, heap, pool, ctrl, {
     threads,
     cores,
