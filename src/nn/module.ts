@@ -156,4 +156,19 @@ export abstract class Module {
       p.grad = null;
     }
   }
+
+  /**
+   * Frees every parameter, its gradient and every buffer of this module and its children: the backend's
+   * memory goes back to what it was before the model was made (tensors the user made from them, and a graph
+   * still awaiting backward, keep their own storage until they are freed). Calling it again does nothing;
+   * a forward pass afterwards throws the disposed-tensor error. An optimizer's state is its own: see
+   * Optimizer.dispose().
+   */
+  dispose(): void {
+    for (const [, t] of this.stateEntries()) {
+      t.grad?.dispose();
+      t.grad = null;
+      t.dispose();
+    }
+  }
 }

@@ -105,7 +105,10 @@ export abstract class Optimizer {
     }
   }
 
-  /** Releases the state buffers (and forgets the update counts). */
+  /**
+   * Releases the state buffers (Adam's moments, SGD's momentum) and forgets the update counts; the
+   * parameters are the model's (Module.dispose() frees them). A later step() starts the state afresh.
+   */
   dispose(): void {
     for (const t of this.stateTensors()) t.dispose();
     this.state.clear();
