@@ -57,7 +57,8 @@ fn binaryOp(a: f32, b: f32) -> f32 {
     case 6u: { return powJs(a, b); }
     case 7u: { return select(0.0, 1.0, a > b); }
     case 8u: { return select(0.0, 1.0, a == b); }
-    default: { return select(0.0, a, b != 0.0); } // mask: never 0 * a
+    // mask: a where b is not ±0 (NaN included, by its bits: SwiftShader's NaN comparisons are unreliable), never 0 * a
+    default: { return select(0.0, a, (bitcast<u32>(b) & 0x7fffffffu) != 0u); }
   }
 }
 
