@@ -21,7 +21,7 @@ afterAll(async () => {
 
 /** A fresh WebGPU backend made current, and the GPUDevice under it (so that the test can destroy it). */
 async function gpuWithDevice(): Promise<{ backend: Backend; device: GPUDevice }> {
-  const gpu = await findGPU();
+  const { gpu } = await findGPU();
   gpus.push(gpu);
   const adapter = (await gpu.requestAdapter())!;
   let device: GPUDevice | undefined;

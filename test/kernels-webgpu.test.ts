@@ -37,7 +37,7 @@ describe('webgpu backend engineering', () => {
   });
 
   it('reports a lost device through lostReason and refuses further work', async () => {
-    const real = await findGPU();
+    const { gpu: real } = await findGPU();
     const adapter = (await real.requestAdapter())!;
     let device: GPUDevice | undefined;
     // An adapter that hands the test the device it creates, so that the test can lose it.

@@ -9,15 +9,16 @@ export interface WebGPUOptions {
   powerPreference?: GPUPowerPreference;
 }
 
-const noAdapterHint =
-  typeof navigator !== 'undefined' && navigator.gpu
-    ? 'the browser exposes navigator.gpu but offers no adapter: WebGPU may be disabled or blocklisted'
-    : 'Dawn found no Vulkan/Metal/D3D12 device; on Linux without a GPU, `apt-get install chromium` provides SwiftShader';
-
+/**
+ * The WebGPU backend on the platform's GPU (or options.gpu).
+ * @throws Error when there is no adapter, naming what is missing (in Node: the `webgpu` package, the Vulkan
+ *   loader, or a driver), or when the device cannot be created.
+ */
 export async function createWebGPUBackend(options: WebGPUOptions = {}): Promise<Backend> {
-  const gpu = options.gpu ?? (await findGPU());
+  const found = options.gpu ? { gpu: options.gpu, noAdapter: () => 'the GPU object passed in offers no adapter' } : await findGPU();
+  const gpu = found.gpu;
   const adapter = await gpu.requestAdapter({ powerPreference: options.powerPreference });
-  if (!adapter) throw new Error(`webgpu backend: no WebGPU adapter (${noAdapterHint})`);
+  if (!adapter) throw new Error(`webgpu backend: no WebGPU adapter (${found.noAdapter()})`);
   const { maxStorageBufferBindingSize, maxBufferSize } = adapter.limits;
   const shaderF16 = adapter.features.has('shader-f16'); // native f16 arithmetic in the block GEMMs at precision 'f16'
   const device = await adapter.requestDevice({

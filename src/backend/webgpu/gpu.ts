@@ -1,22 +1,44 @@
-// Finds a WebGPU implementation: the browser's navigator.gpu, or in Node Dawn's bindings (`webgpu`).
-import { offerSwiftShader } from './swiftshader.ts';
+// Finds a WebGPU implementation: the browser's navigator.gpu, or in Node Dawn's bindings (`webgpu`, an
+// optional peer dependency of the package).
+import { noAdapterReason, prepareVulkan } from './swiftshader.ts';
 
 interface DawnModule {
   create(flags: string[]): GPU;
   globals: object;
 }
 
-/** The platform's GPU object; in Node, loads the `webgpu` package and installs its globals. */
-export async function findGPU(): Promise<GPU> {
-  if (typeof navigator !== 'undefined' && navigator.gpu) return navigator.gpu;
+export interface FoundGPU {
+  gpu: GPU;
+  /** Why this GPU object offers no adapter, should it offer none. */
+  noAdapter(): string;
+}
+
+/**
+ * The platform's GPU object; in Node, loads the `webgpu` package and installs its globals.
+ * @throws Error when there is no navigator.gpu outside Node, or the `webgpu` package is not installed (with the command that installs it).
+ */
+export async function findGPU(): Promise<FoundGPU> {
+  if (typeof navigator !== 'undefined' && navigator.gpu) {
+    return { gpu: navigator.gpu, noAdapter: () => 'the browser exposes navigator.gpu but offers no adapter: WebGPU may be disabled or blocklisted' };
+  }
   if (typeof process === 'undefined' || !process.versions?.node) {
     throw new Error('webgpu backend: no WebGPU adapter (this environment has no navigator.gpu)');
   }
   // Specifiers held in a variable keep bundlers from pulling Node-only modules into browser builds.
   const load = (specifier: string): Promise<unknown> => import(/* @vite-ignore */ specifier);
   const { existsSync } = (await load('node:fs')) as typeof import('node:fs');
-  offerSwiftShader(existsSync);
-  const dawn = (await load('webgpu')) as DawnModule;
+  const setup = process.platform === 'linux' ? prepareVulkan(existsSync) : null;
+  let dawn: DawnModule;
+  try {
+    dawn = (await load('webgpu')) as DawnModule;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') throw err;
+    throw new Error('webgpu backend: WebGPU in Node needs the `webgpu` package (Dawn), an optional peer dependency of blockgrad: install it with `npm install webgpu`', { cause: err });
+  }
   Object.assign(globalThis, dawn.globals);
-  return dawn.create([]);
+  return {
+    gpu: dawn.create([]),
+    noAdapter: () => (setup ? noAdapterReason(setup, existsSync) : 'Dawn found no Vulkan/Metal/D3D12 device'),
+  };
 }
