@@ -43,7 +43,7 @@ async function workerSource(): Promise<string> {
 async function inputsHash(): Promise<string> {
   const files = [
     ...(await readdir('assembly')).map((f) => `assembly/${f}`).sort(),
-    'asconfig.json', 'workers/kernel-worker.ts', 'src/backend/wasm/control.ts', 'scripts/build-wasm.ts',
+    'asconfig.json', 'workers/kernel-worker.ts', 'workers/node-parent-port.ts', 'src/backend/wasm/control.ts', 'scripts/build-wasm.ts',
   ];
   const hash = createHash('sha256');
   for (const f of files) hash.update(f).update(await readFile(f));

@@ -7,6 +7,7 @@ import { init, backendInfo } from '../src/runtime.ts';
 import { loadModel, type ServedModel } from '../src/inference/model.ts';
 import { predictBatch, predictionBuffers } from '../src/inference/predict.ts';
 import type { InferenceWorkerApi } from '../src/inference/protocol.ts';
+import { nodeParentPort } from './node-parent-port.ts';
 
 let model: ServedModel | null = null;
 
@@ -26,11 +27,8 @@ const api: InferenceWorkerApi = {
 };
 
 function hostEndpoint(): Endpoint {
-  if (typeof process !== 'undefined' && typeof require === 'function') {
-    const { parentPort } = require('node:worker_threads') as typeof import('node:worker_threads');
-    return nodeEndpoint(parentPort!);
-  }
-  return globalThis as unknown as Endpoint;
+  const parentPort = nodeParentPort();
+  return parentPort ? nodeEndpoint(parentPort) : (globalThis as unknown as Endpoint);
 }
 
 expose(api, hostEndpoint());

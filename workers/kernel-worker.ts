@@ -3,6 +3,7 @@
 // If a task throws, the worker counts it as lost (so the pool redoes the job) and dies; the pool restarts it.
 // Built to a self-contained string by scripts/build-wasm.ts; it runs in worker_threads and in Web Workers.
 import { CRASH, DONE, LOST, QUIT, SIGNAL } from '../src/backend/wasm/control.ts';
+import { nodeParentPort } from './node-parent-port.ts';
 
 export interface KernelWorkerStart {
   module: WebAssembly.Module;
@@ -21,10 +22,8 @@ interface Port {
 }
 
 function hostPort(): Port {
-  if (typeof process !== 'undefined' && typeof require === 'function') {
-    const { parentPort } = require('node:worker_threads') as typeof import('node:worker_threads');
-    return { post: (m) => parentPort!.postMessage(m), listen: (fn) => parentPort!.once('message', fn) };
-  }
+  const parentPort = nodeParentPort();
+  if (parentPort) return { post: (m) => parentPort.postMessage(m), listen: (fn) => parentPort.once('message', fn) };
   const scope = globalThis as unknown as DedicatedWorkerGlobalScope;
   return { post: (m) => scope.postMessage(m), listen: (fn) => scope.addEventListener('message', (e) => fn(e.data), { once: true }) };
 }
