@@ -78,6 +78,41 @@ describe('npm package', () => {
     expect(JSON.parse(stdout)).toEqual({ backend: 'js', logits: 2 * 2 * 3, sameEngine: true });
   });
 
+  // Issue: from the installed tarball, `node --input-type=module -e` failed ("Dynamic require of
+  // node:worker_threads is not supported": the eval'd kernel workers inherit the flags and run as ES modules),
+  // and 'auto' fell back to js without a word. A loader hook rides along, as tsx's or a profiler's would.
+  test('a one-liner under node --input-type=module -e with a loader hook: wasm threads, the inference worker, and every fallback says why', async () => {
+    await writeFile(join(project, 'pass-through-hooks.mjs'),
+      "import { register } from 'node:module';\nregister('data:text/javascript,export async function resolve(s, c, next) { return next(s, c); }');\n");
+    const oneLiner = [
+      "import * as bg from 'blockgrad';",
+      "const auto = await bg.init({ backend: 'auto' });",
+      'const because = bg.backendInfo().details.fallbackBecause;',
+      "const gpu = await bg.init({ backend: 'webgpu' }).then(() => 'started', (e) => e.message);",
+      "await bg.init({ backend: 'wasm', threads: 2 });",
+      'const x = bg.ones([300, 300]);', // 90,000 elements: split over the kernel workers
+      'const sum = (await bg.add(x, x).data()).reduce((a, b) => a + b, 0);',
+      'const config = { inFeatures: 4, hiddenFeatures: [8], numClasses: 3, numEstimators: 2, alpha: 2, gamma: 1 };',
+      'const model = new bg.nn.PackedMLP({ ...config, rng: new bg.Rng(1) });',
+      'const bytes = await bg.io.saveSafetensors(model, bg.packedMLPMetadata(config));',
+      "const worker = await bg.createInferenceWorker({ model: bytes, backend: 'wasm', threads: 2 });",
+      'const p = await worker.predict(new Float32Array(8), 2);',
+      'worker.terminate();',
+      "console.log(JSON.stringify({ auto, because, gpu, threads: bg.backendInfo().details.threads, sum, workerBackend: worker.backend.name, probs: p.probs.length }));",
+    ].join('\n');
+    const { stdout, stderr } = await run('node', ['--import', './pass-through-hooks.mjs', '--input-type=module', '-e', oneLiner], { cwd: project });
+    const result = JSON.parse(stdout);
+    const missingWebgpu = 'webgpu backend: WebGPU in Node needs the `webgpu` package (Dawn), an optional peer dependency of blockgrad: install it with `npm install webgpu`';
+    expect(result).toEqual({ auto: 'wasm', because: `webgpu: ${missingWebgpu}`, gpu: missingWebgpu, threads: 2, sum: 180_000, workerBackend: 'wasm', probs: 2 * 3 });
+    expect(stderr.split('\n').filter((l) => l.startsWith('blockgrad:'))).toEqual([`blockgrad: init({ backend: 'auto' }) chose wasm: webgpu: ${missingWebgpu}`]);
+  });
+
+  test('declares webgpu as an optional peer dependency', async () => {
+    const pkg = JSON.parse(await readFile(join(project, 'node_modules/blockgrad/package.json'), 'utf8'));
+    expect(pkg.peerDependencies).toEqual({ webgpu: expect.any(String) });
+    expect(pkg.peerDependenciesMeta).toEqual({ webgpu: { optional: true } });
+  });
+
   test('type-checks in a strict NodeNext TypeScript project, its declarations importing .js paths', async () => {
     const dist = join(project, 'node_modules/blockgrad/dist');
     const declarations = files.filter((f) => f.endsWith('.d.ts')).map((f) => join(project, 'node_modules/blockgrad', f));
