@@ -31,8 +31,8 @@ let fallback: { backend: Backend; because: string } | null = null;
  * tensors made before stay on the first one and keep working there, but an op given tensors of both throws
  * an error saying that a second init() started a new backend (move them with `tensor.moveTo()` or
  * `model.to()`).
- * @throws Error for an unknown backend name, or when the backend asked for cannot start here (webgpu
- *   without an adapter, wasm without WebAssembly SIMD); 'auto' never throws for those.
+ * @throws Error for an unknown backend name, or when the backend asked for cannot start here (no WebGPU
+ *   adapter, no WebAssembly SIMD, or options it cannot take), naming what is missing; 'auto' never throws for those.
  */
 export async function init(options: InitOptions = {}): Promise<BackendName> {
   const chosen = await chooseBackend(options.backend ?? 'auto', { threads: options.threads, relaxedSimd: options.relaxedSimd });
