@@ -26,13 +26,13 @@ interface Batch {
   y: Int32Array;
 }
 
-function makeRun(steps: number, scaler?: bg.optim.GradScaler) {
+function makeRun(steps: number, scaler?: bg.optim.GradScaler, precision: 'f32' | 'f16' = 'f32') {
   const rng = new bg.Rng(11);
   const batches: Batch[] = Array.from({ length: steps }, () => ({
     x: Float32Array.from({ length: 8 * 6 }, () => rng.normal()),
     y: Int32Array.from({ length: 8 }, () => rng.int(3)),
   }));
-  const model = new bg.nn.PackedMLP({ inFeatures: 6, hiddenFeatures: [4], numClasses: 3, numEstimators: 2, rng: new bg.Rng(5) });
+  const model = new bg.nn.PackedMLP({ inFeatures: 6, hiddenFeatures: [4], numClasses: 3, numEstimators: 2, precision, rng: new bg.Rng(5) });
   const optimizer = new bg.optim.Adam(model.parameters(), { lr: 0.01 });
   const run = async (b: Batch) => {
     bg.tidy(() => {
@@ -79,11 +79,11 @@ describe('device loss during training', () => {
 
   it('restores the loss scaler with the snapshot, so replayed steps skip and back off as they did', async () => {
     await bg.init({ backend: 'js' });
-    // A scale so large that steps overflow: each is skipped and halves the scale, and the
-    // lost steps fall among them. growthInterval 2 makes the scale grow again inside the run.
-    const newScaler = () => new bg.optim.GradScaler({ initScale: 2 ** 129, growthInterval: 2 });
+    // f16 GEMMs and a scale so large that their gradients overflow binary16: such steps are skipped and halve
+    // the scale, and the lost steps fall among them. growthInterval 2 makes the scale grow again inside the run.
+    const newScaler = () => new bg.optim.GradScaler({ initScale: 2 ** 24, growthInterval: 2 });
     const referenceScaler = newScaler();
-    const ref = makeRun(12, referenceScaler);
+    const ref = makeRun(12, referenceScaler, 'f16');
     const scales = new Set<number>();
     for (const b of ref.batches) {
       await ref.run(b);
@@ -94,7 +94,7 @@ describe('device loss during training', () => {
     const device = new LosableBackend();
     engine.backend = device;
     const scaler = newScaler();
-    const run = makeRun(12, scaler);
+    const run = makeRun(12, scaler, 'f16');
     const guard = new TrainingGuard<Batch>(run.model, run.optimizer, { snapshotEvery: 5, fallback: 'js', scaler });
     for (const [i, b] of run.batches.entries()) {
       if (i === 7) device.lostReason = 'destroyed by the test';
