@@ -2,7 +2,9 @@
 export { blockGemm } from './gemm';
 export { fill, unary, scalar, binary } from './elementwise';
 export { copyStrided } from './strided';
-export { reduce, softmax, oneHot } from './reduce';
+export { reduce } from './reduce';
+export { softmax } from './softmax';
+export { oneHot } from './oneHot';
 export { sgdStep, adamStep } from './optim';
 export { roundHalf } from './half';
 export { runTasks } from './tasks';

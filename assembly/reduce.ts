@@ -1,4 +1,4 @@
-// Reductions along one axis, row-wise softmax and one-hot.
+// Reductions along one axis.
 import { Reduce } from './codes';
 import { fill } from './elementwise';
 
@@ -26,37 +26,5 @@ export function reduce(op: i32, x: usize, out: usize, outer: i32, n: i32, inner:
       }
       src += rowB;
     }
-  }
-}
-
-/** Softmax (or log-softmax) of rows [r0, r1) of x viewed as [rows, cols]. */
-export function softmax(x: usize, out: usize, cols: i32, log: bool, r0: i32, r1: i32): void {
-  for (let r = r0; r < r1; r++) {
-    const a = x + <usize>r * <usize>cols * 4, o = out + <usize>r * <usize>cols * 4;
-    let mx: f32 = -Infinity;
-    for (let c = 0; c < cols; c++) mx = max(mx, load<f32>(a + (<usize>c << 2)));
-    let sum: f64 = 0;
-    for (let c = 0; c < cols; c++) {
-      const e = Mathf.exp(load<f32>(a + (<usize>c << 2)) - mx);
-      if (!log) store<f32>(o + (<usize>c << 2), e); // kept for the scaling below: one exp per element
-      sum += e;
-    }
-    if (log) {
-      const logSum = <f32>Math.log(sum);
-      for (let c = 0; c < cols; c++) store<f32>(o + (<usize>c << 2), load<f32>(a + (<usize>c << 2)) - mx - logSum);
-    } else {
-      const inv = <f32>(1 / sum); // the log of the sum is a row's cost of its own: softmax skips it
-      for (let c = 0; c < cols; c++) store<f32>(o + (<usize>c << 2), load<f32>(o + (<usize>c << 2)) * inv);
-    }
-  }
-}
-
-/** out [n, classes] = one-hot of the i32 labels; a label outside [0, classes) writes nothing past out. */
-export function oneHot(labels: usize, out: usize, n: i32, classes: i32): void {
-  const total = n * classes;
-  memory.fill(out, 0, <usize>total << 2);
-  for (let i = 0; i < n; i++) {
-    const at = i * classes + load<i32>(labels + (<usize>i << 2));
-    if (at >= 0 && at < total) store<f32>(out + (<usize>at << 2), 1);
   }
 }

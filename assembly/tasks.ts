@@ -5,7 +5,7 @@ import { blockGemm } from './gemm';
 import { binary, fill, scalar, unary } from './elementwise';
 import { roundHalf } from './half';
 import { adamStep, sgdStep } from './optim';
-import { softmax } from './reduce';
+import { softmax } from './softmax';
 import { copyStrided } from './strided';
 
 const enum Kind { gemm, fill, unary, scalar, binary, copy, sgd, adam, softmax, half }

@@ -3,9 +3,9 @@
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { init } from '../src/runtime.ts';
-import { trainPackedMLP, evaluate } from '../src/training.ts';
-import { trainTestSplit } from '../src/data/digits.ts';
-import { loadDigits } from '../src/cli/load-digits.ts';
+import { trainPackedMLP, evaluate } from '../app/training.ts';
+import { trainTestSplit } from '../app/data/digits.ts';
+import { loadDigits } from '../app/cli/load-digits.ts';
 import { saveSafetensors } from '../src/io/safetensors.ts';
 
 const out = process.argv[2] ?? fileURLToPath(new URL('../demo/public/digits-model.safetensors', import.meta.url));

@@ -1,6 +1,7 @@
 // Reverse-mode autodiff: a reverse topological walk over the graph nodes, accumulating into leaves' .grad.
 import { engine } from './engine.ts';
-import { formatShape, type Tensor } from './tensor.ts';
+import { type Tensor } from './tensor.ts';
+import { formatShape } from './shapes.ts';
 import { add, onesLike } from './ops/index.ts';
 
 function topologicalOrder(root: Tensor): Tensor[] {

@@ -1,6 +1,6 @@
 // Engine state: the current backend, tidy scopes, the grad switch, live-tensor accounting and backward.
 import type { Backend } from './backend/backend.ts';
-import { referenceBackend } from './backend/js/index.ts';
+import { referenceBackend } from './backend/js/js-backend.ts';
 import type { Tensor } from './tensor.ts';
 import { backwardFrom } from './autograd.ts';
 

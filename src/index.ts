@@ -1,9 +1,10 @@
 // blockgrad: a small tensor/autograd engine whose central op is the block-diagonal linear layer.
 export * from './ops/index.ts';
-export { Tensor, type Shape } from './tensor.ts';
+export { Tensor } from './tensor.ts';
+export type { Shape } from './shapes.ts';
 export { init, backendName, backendInfo, getBackend, tidy, noGrad, memory, flush } from './runtime.ts';
 export type { InitOptions, MemoryInfo, BackendChoice } from './runtime.ts';
-export type { Backend, BackendName, BackendInfo, BlockShape, Activation, DType } from './backend/backend.ts';
+export type { Backend, BackendName, BackendInfo, BlockShape, Activation, DType, Precision } from './backend/backend.ts';
 export { Rng } from './random.ts';
 export * as layout from './layout.ts';
 export * as nn from './nn/index.ts';
@@ -12,5 +13,3 @@ export * as metrics from './metrics.ts';
 export * as io from './io/index.ts';
 export * from './inference/index.ts';
 export { TrainingGuard, type GuardOptions } from './resilience.ts';
-export { trainPackedMLP, evaluate, predictEstimators, defaultTrainConfig } from './training.ts';
-export type { TrainConfig, TrainCallbacks, TrainProgress, EpochReport, Evaluation } from './training.ts';

@@ -1,7 +1,7 @@
 // The packed-blocks layout, the one source of truth: weight [G, O, I], bias [G*O], activations [B, G*I].
 // Shapes, validation, and conversions (dense <-> packed, legacy TorchUncertainty shapes) live here only.
 import type { BlockShape } from './backend/backend.ts';
-import { formatShape, type Shape } from './tensor.ts';
+import { formatShape, type Shape } from './shapes.ts';
 
 /** Validates x [B, G*I], weight [G, O, I] and bias [G*O] and returns the block shape. */
 export function blockShapeOf(op: string, x: Shape, weight: Shape, bias: Shape | null): BlockShape {

@@ -1,6 +1,9 @@
 // Tensors: a shape over a reference-counted backend storage, plus the autograd node that made it.
 import type { Backend, DType, Storage } from './backend/backend.ts';
 import { engine } from './engine.ts';
+import { formatShape, type Shape, sizeOf } from './shapes.ts';
+
+export { formatShape, sizeOf, type Shape }; // their home is shapes.ts (a leaf); here for modules that import Tensor anyway
 
 /** Device storage shared by a tensor and its reshaped views; freed when the last one lets go. */
 class SharedStorage {
@@ -16,18 +19,6 @@ export interface GradNode {
   readonly op: string;
   inputs: Tensor[];
   backward: ((dy: Tensor) => (Tensor | null)[]) | null; // null once the graph is freed
-}
-
-export type Shape = readonly number[];
-
-export function sizeOf(shape: Shape): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
-
-export function formatShape(shape: Shape): string {
-  return `[${shape.join(', ')}]`;
 }
 
 let nextId = 1;

@@ -10,7 +10,7 @@ import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BlockShape } from '../src/backend/backend.ts';
-import { JsBackend } from '../src/backend/js/index.ts';
+import { JsBackend } from '../src/backend/js/js-backend.ts';
 import { Rng } from '../src/random.ts';
 import type { GemmRun } from './browser-gemm.page.ts';
 import { type GemmCase, runGemmCase } from './helpers/gemm-case.ts';

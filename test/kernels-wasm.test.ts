@@ -2,7 +2,7 @@
 // plus its allocator: exact live bytes, memory growth under live views, and the 4 GiB limit error.
 import { describe, expect, it } from 'vitest';
 import type { Backend, Storage } from '../src/backend/backend.ts';
-import { JsBackend } from '../src/backend/js/index.ts';
+import { JsBackend } from '../src/backend/js/js-backend.ts';
 import type { Pool } from '../src/backend/wasm/pool.ts';
 import { Rng } from '../src/random.ts';
 import { kernelSuite } from './helpers/kernel-suite.ts';

@@ -7,7 +7,7 @@ import { findGPU } from '../src/backend/webgpu/gpu.ts';
 import { sizeClass } from '../src/backend/webgpu/pool.ts';
 import { toWalk } from '../src/backend/webgpu/strided.ts';
 import { blockShapes, kernelSuite } from './helpers/kernel-suite.ts';
-import { JsBackend } from '../src/backend/js/index.ts';
+import { JsBackend } from '../src/backend/js/js-backend.ts';
 import { Rng } from '../src/random.ts';
 
 const created: Backend[] = [];

@@ -3,9 +3,9 @@ import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as bg from '../src/index.ts';
 import { exportOnnx } from '../src/io/onnx-export.ts';
-import { trainTestSplit } from '../src/data/digits.ts';
-import { loadDigits } from '../src/cli/load-digits.ts';
-import { defaultTrainConfig, predictEstimators, trainPackedMLP } from '../src/training.ts';
+import { trainTestSplit } from '../app/data/digits.ts';
+import { loadDigits } from '../app/cli/load-digits.ts';
+import { defaultTrainConfig, predictEstimators, trainPackedMLP } from '../app/training.ts';
 
 /** Largest |a - b| relative to the largest |b|. */
 function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -2,7 +2,7 @@
 // steps since, and ends with exactly the parameters of an uninterrupted run.
 import { describe, expect, it } from 'vitest';
 import * as bg from '../src/index.ts';
-import { JsBackend } from '../src/backend/js/index.ts';
+import { JsBackend } from '../src/backend/js/js-backend.ts';
 import { engine } from '../src/engine.ts';
 import { TrainingGuard } from '../src/resilience.ts';
 

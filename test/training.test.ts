@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { init, nn } from '../src/index.ts';
-import { trainPackedMLP, defaultTrainConfig, evaluate } from '../src/training.ts';
+import { trainPackedMLP, defaultTrainConfig, evaluate } from '../app/training.ts';
 import { loadTorchUncertainty } from '../src/io/torch-uncertainty/index.ts';
 import { readSafetensors } from '../src/io/safetensors.ts';
-import { subset, trainTestSplit } from '../src/data/digits.ts';
-import { loadDigits } from '../src/cli/load-digits.ts';
+import { subset, trainTestSplit } from '../app/data/digits.ts';
+import { loadDigits } from '../app/cli/load-digits.ts';
 
 describe('training', () => {
   it('lowers the loss and learns digits', async () => {
@@ -45,7 +45,7 @@ describe('training', () => {
   });
 });
 
-const tsx = ['node_modules/.bin/tsx', 'src/cli/train.ts'];
+const tsx = ['node_modules/.bin/tsx', 'app/cli/train.ts'];
 
 describe('npm start', () => {
   it('--json prints one JSON object with backend, epochs, seconds and test metrics', () => {

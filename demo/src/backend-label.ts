@@ -1,5 +1,5 @@
 // One line about the backend in use, from backendInfo().
-import type { BackendInfo } from '../../src/backend/backend.ts';
+import type { BackendInfo } from '../../src/index.ts';
 
 export function backendLabel({ name, details }: BackendInfo): string {
   if (name === 'wasm') {

@@ -1,5 +1,5 @@
 // The settings form: read into Settings, prefilled from the page's query string (e.g. ?backend=wasm&threads=2).
-import type { BackendChoice } from '../../src/runtime.ts';
+import type { BackendChoice } from '../../src/index.ts';
 import type { DatasetName, Settings } from './protocol.ts';
 
 /**

@@ -1,6 +1,6 @@
 // The demo's data sets: the bundled digits (fetched and gunzipped in the browser) and the 2-D toy sets.
 import digitsUrl from '../../data/digits.csv.gz?url';
-import { parseDigitsCsv, trainTestSplit, type Dataset } from '../../src/data/digits.ts';
+import { parseDigitsCsv, trainTestSplit, type Dataset } from '../../app/data/digits.ts';
 import { spirals, twoMoons } from './toy.ts';
 import type { DatasetName } from './protocol.ts';
 

@@ -1,6 +1,5 @@
 // The digit page: a drawing pad, classified as you draw by a Packed-Ensemble served by createInferenceWorker.
-import { createInferenceWorker, type InferenceWorker, type ModelSource, type PackedMLPConfig, type Prediction } from '../../src/inference/index.ts';
-import type { BackendChoice } from '../../src/runtime.ts';
+import { createInferenceWorker, type BackendChoice, type InferenceWorker, type ModelSource, type PackedMLPConfig, type Prediction } from '../../src/index.ts';
 import { digitCells } from './downsample.ts';
 import { drawingPad } from './pad.ts';
 import { backendLabel } from './backend-label.ts';

@@ -1,6 +1,5 @@
 // What the demo page and its training worker say to each other.
-import type { BackendInfo } from '../../src/backend/backend.ts';
-import type { BackendChoice } from '../../src/runtime.ts';
+import type { BackendChoice, BackendInfo } from '../../src/index.ts';
 
 export type DatasetName = 'moons' | 'spirals' | 'digits';
 

@@ -1,6 +1,6 @@
 // Two-dimensional toy classification sets, drawn from a seeded Rng: two moons and interleaved spirals.
-import { Rng } from '../../src/random.ts';
-import type { Dataset } from '../../src/data/digits.ts';
+import { Rng } from '../../src/index.ts';
+import type { Dataset } from '../../app/data/digits.ts';
 
 function dataset(points: number[][], labels: number[], classes: number): Dataset {
   return { x: Float32Array.from(points.flat()), y: Int32Array.from(labels), n: labels.length, features: 2, classes };

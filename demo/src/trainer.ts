@@ -1,18 +1,10 @@
 // Trains a PackedMLP in chunks of roughly fixed wall time, so the worker answers between chunks
 // (pausing is simply not asking for the next chunk), and evaluates it after each chunk.
-import { init, backendInfo } from '../../src/runtime.ts';
-import { engine } from '../../src/engine.ts';
-import { tensor } from '../../src/ops/create.ts';
-import { add, crossEntropy, repeat } from '../../src/ops/index.ts';
-import { PackedMLP } from '../../src/nn/packed.ts';
-import { Adam } from '../../src/optim/adam.ts';
-import { Rng } from '../../src/random.ts';
-import { accuracy, nll } from '../../src/metrics.ts';
-import { subset, type Dataset } from '../../src/data/digits.ts';
-import { saveSafetensors } from '../../src/io/safetensors.ts';
-import type { PackedMLPConfig } from '../../src/nn/packed-config.ts';
-import { predictBatch } from '../../src/inference/predict.ts';
-import type { Tensor } from '../../src/tensor.ts';
+import {
+  add, backendInfo, crossEntropy, init, io, metrics, nn, noGrad, optim, predictBatch, repeat, Rng, tensor, tidy,
+  type PackedMLPConfig, type Tensor,
+} from '../../src/index.ts';
+import { subset, type Dataset } from '../../app/data/digits.ts';
 import { loadDataset } from './datasets.ts';
 import { PLANE, type Progress, type Settings, type Started } from './protocol.ts';
 
@@ -41,8 +33,8 @@ export class Trainer {
   private constructor(
     private readonly settings: Settings,
     private readonly config: PackedMLPConfig,
-    private readonly model: PackedMLP,
-    private readonly optimizer: Adam,
+    private readonly model: nn.PackedMLP,
+    private readonly optimizer: optim.Adam,
     private readonly train: Dataset,
     private readonly test: Dataset,
     private readonly rng: Rng,
@@ -63,8 +55,8 @@ export class Trainer {
       alpha: settings.alpha,
       gamma: settings.gamma,
     };
-    const model = new PackedMLP({ ...config, rng });
-    const optimizer = new Adam(model.parameters(), { lr: settings.lr });
+    const model = new nn.PackedMLP({ ...config, rng });
+    const optimizer = new optim.Adam(model.parameters(), { lr: settings.lr });
     const trainer = new Trainer(settings, config, model, optimizer, train, test, rng);
     const started: Started = {
       backend: backendInfo(),
@@ -84,7 +76,7 @@ export class Trainer {
       for (let k = 0; k < Math.min(READ_EVERY, maxSteps - steps); k++, steps++) {
         const loss = this.trainStep();
         const previous: Tensor | null = lossSum;
-        lossSum = previous ? engine.noGrad(() => add(previous, loss)) : loss;
+        lossSum = previous ? noGrad(() => add(previous, loss)) : loss;
         if (previous) {
           previous.dispose();
           loss.dispose();
@@ -99,7 +91,7 @@ export class Trainer {
   }
 
   save(): Promise<Uint8Array> {
-    return saveSafetensors(this.model); // the architecture goes into __metadata__ with the weights
+    return io.saveSafetensors(this.model); // the architecture goes into __metadata__ with the weights
   }
 
   private nextBatch(): Dataset {
@@ -116,7 +108,7 @@ export class Trainer {
 
   private trainStep(): Tensor {
     const batch = this.nextBatch(), M = this.config.numEstimators;
-    const loss = engine.tidy(() => {
+    const loss = tidy(() => {
       const x = tensor(batch.x, [batch.n, batch.features]);
       const labels = tensor(batch.y, [batch.n], { dtype: 'i32' });
       const l = crossEntropy(this.model.estimatorLogits(x), repeat(labels, M));
@@ -135,9 +127,9 @@ export class Trainer {
     const C = this.config.numClasses;
     const grid = this.grid ? await predictBatch(this.model, this.grid, this.grid.length / 2) : null;
     return {
-      trainAccuracy: accuracy({ data: onTrain.probs, classes: C }, this.train.y),
-      testAccuracy: accuracy({ data: onTest.probs, classes: C }, this.test.y),
-      testLoss: nll({ data: onTest.probs, classes: C }, this.test.y),
+      trainAccuracy: metrics.accuracy({ data: onTrain.probs, classes: C }, this.train.y),
+      testAccuracy: metrics.accuracy({ data: onTest.probs, classes: C }, this.test.y),
+      testLoss: metrics.nll({ data: onTest.probs, classes: C }, this.test.y),
       grid: grid ? { probs: grid.probs, entropy: grid.entropy, mutualInformation: grid.mutualInformation } : undefined,
     };
   }

@@ -1,6 +1,6 @@
 // Creates backends by name, once each; 'auto' prefers a hardware WebGPU adapter, then wasm, then the JS reference.
 import type { Backend, BackendName } from './backend.ts';
-import { referenceBackend } from './js/index.ts';
+import { referenceBackend } from './js/js-backend.ts';
 import { reasonOf } from './warnings.ts';
 
 export interface BackendOptions {

@@ -2,7 +2,8 @@
 // Read: F32, F16, BF16 -> Float32Array (exact); I32, I64 -> Int32Array (an I64 value outside the
 // 32-bit range is an error). Write: any of the five from Float32Array (floats) or Int32Array (ints).
 import type { Module, LoadOptions, StateValue } from '../nn/module.ts';
-import { formatShape, type Tensor } from '../tensor.ts';
+import { type Tensor } from '../tensor.ts';
+import { formatShape } from '../shapes.ts';
 import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat } from './half.ts';
 import { fail, isCount, readHeader, type HeaderEntry } from './safetensors-header.ts';
 

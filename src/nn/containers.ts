@@ -1,5 +1,5 @@
 // Sequential and the activation modules.
-import { gelu } from '../ops/softmax.ts';
+import { gelu } from '../ops/activations.ts';
 import { relu, sigmoid, tanh } from '../ops/elementwise.ts';
 import type { Tensor } from '../tensor.ts';
 import { Module } from './module.ts';

@@ -2,7 +2,8 @@
 import { getBackend } from '../runtime.ts';
 import type { BackendName } from '../backend/backend.ts';
 import { stridesOf } from '../ops/core.ts';
-import { formatShape, type Tensor, Tensor as TensorClass } from '../tensor.ts';
+import { type Tensor, Tensor as TensorClass } from '../tensor.ts';
+import { formatShape } from '../shapes.ts';
 
 /** A state-dict value: a tensor, or host values with their shape (e.g. read from a file). */
 export type StateValue = Tensor | { shape: readonly number[]; data: Float32Array };

@@ -1,5 +1,6 @@
 // Packed-Ensembles layers with TorchUncertainty's semantics: M estimators packed as blocks of one layer.
-import { formatShape, type Tensor } from '../tensor.ts';
+import { type Tensor } from '../tensor.ts';
+import { formatShape } from '../shapes.ts';
 import { rearrangeEstimators } from '../ops/shape.ts';
 import type { Activation, Precision } from '../backend/backend.ts';
 import type { Rng } from '../random.ts';

@@ -2,7 +2,8 @@
 import { type Activation, GELU_CUBIC, GELU_SCALE, type Precision } from '../backend/backend.ts';
 import { engine } from '../engine.ts';
 import { blockShapeOf } from '../layout.ts';
-import { formatShape, type Tensor } from '../tensor.ts';
+import { type Tensor } from '../tensor.ts';
+import { formatShape } from '../shapes.ts';
 import { backendOf, empty, expectDType, record } from './core.ts';
 import { add, greater, masked, mul, tanh } from './elementwise.ts';
 import { reshape } from './shape.ts';

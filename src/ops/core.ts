@@ -1,7 +1,8 @@
 // What every op needs: input checks, output allocation and recording on the autograd tape.
 import type { Backend, DType, Storage } from '../backend/backend.ts';
 import { engine } from '../engine.ts';
-import { formatShape, type Shape, Tensor } from '../tensor.ts';
+import { Tensor } from '../tensor.ts';
+import { formatShape, type Shape } from '../shapes.ts';
 
 /** The backend shared by all inputs of `op`; clear errors for disposed or mixed-backend inputs. */
 export function backendOf(op: string, ...inputs: Tensor[]): Backend {

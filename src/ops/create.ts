@@ -1,7 +1,8 @@
 // Creating tensors from values, constants and the seedable RNG.
 import type { DType } from '../backend/backend.ts';
 import { Rng } from '../random.ts';
-import { formatShape, type Shape, sizeOf, type Tensor } from '../tensor.ts';
+import { type Tensor } from '../tensor.ts';
+import { formatShape, type Shape, sizeOf } from '../shapes.ts';
 import { empty, valueRange } from './core.ts';
 
 export interface CreateOptions {

@@ -1,6 +1,7 @@
 // Elementwise ops: unary maps, and binary ops with NumPy broadcasting (or a plain number).
 import type { BinaryOp, UnaryOp } from '../backend/backend.ts';
-import { formatShape, type Shape, type Tensor } from '../tensor.ts';
+import { type Tensor } from '../tensor.ts';
+import { formatShape, type Shape } from '../shapes.ts';
 import { backendOf, compute, expectDType, record, stridesOf } from './core.ts';
 import { sumTo } from './reduce.ts';
 

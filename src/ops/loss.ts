@@ -1,6 +1,7 @@
 // Losses, composed from primitives (their gradients come from the parts).
 import { engine } from '../engine.ts';
-import { formatShape, type Tensor } from '../tensor.ts';
+import { type Tensor } from '../tensor.ts';
+import { formatShape } from '../shapes.ts';
 import { backendOf, compute, expectDType, record, stridesOf, valueRange } from './core.ts';
 import { mul, neg, sub } from './elementwise.ts';
 import { mean, sum } from './reduce.ts';

@@ -1,6 +1,7 @@
 // Reductions over axes (sum, mean, max), each a chain of single-axis kernel calls.
 import type { ReduceOp } from '../backend/backend.ts';
-import { formatShape, type Shape, type Tensor } from '../tensor.ts';
+import { type Tensor } from '../tensor.ts';
+import { formatShape, type Shape } from '../shapes.ts';
 import { compute, expectDType, normAxis, record } from './core.ts';
 import { broadcastTo } from './shape.ts';
 import { div, equal, mul } from './elementwise.ts';

@@ -1,5 +1,6 @@
 // Shape ops: views (reshape) and strided copies (transpose, slice, concat, broadcast, the estimator rearrange).
-import { formatShape, type Shape, sizeOf, type Tensor } from '../tensor.ts';
+import { type Tensor } from '../tensor.ts';
+import { formatShape, type Shape, sizeOf } from '../shapes.ts';
 import { backendOf, empty, normAxis, record, stridesOf } from './core.ts';
 import { broadcastShapes, broadcastStrides } from './elementwise.ts';
 import { sumTo } from './reduce.ts';

@@ -1,8 +1,7 @@
-// Softmax and log-softmax over the last axis (one fused kernel each), and the activations composed from ops.
+// Softmax and log-softmax over the last axis (one fused kernel each).
 import type { Tensor } from '../tensor.ts';
 import { compute, expectDType, record } from './core.ts';
-import { engine } from '../engine.ts';
-import { add, exp as expOp, mul, sub, tanh } from './elementwise.ts';
+import { exp as expOp, mul, sub } from './elementwise.ts';
 import { sum } from './reduce.ts';
 
 function rowsCols(x: Tensor): [number, number] {
@@ -33,14 +32,5 @@ export function logSoftmax(x: Tensor): Tensor {
     const s = sum(dy, -1, true), p = expOp(y), q = mul(p, s), g = sub(dy, q);
     for (const t of [s, p, q]) t.dispose();
     return [g];
-  });
-}
-
-/** GELU, tanh approximation (PyTorch's `approximate='tanh'`), composed so its gradient comes for free. */
-export function gelu(x: Tensor): Tensor {
-  return engine.tidy(() => {
-    const x3 = mul(mul(x, x), x);
-    const inner = mul(add(x, mul(x3, 0.044715)), Math.sqrt(2 / Math.PI));
-    return mul(mul(x, 0.5), add(tanh(inner), 1));
   });
 }

@@ -3,7 +3,8 @@ import type { Backend, BackendName } from '../backend/backend.ts';
 import { zerosLike } from '../ops/create.ts';
 import { empty } from '../ops/core.ts';
 import { getBackend } from '../runtime.ts';
-import type { Shape, Tensor } from '../tensor.ts';
+import type { Tensor } from '../tensor.ts';
+import type { Shape } from '../shapes.ts';
 
 /** A host copy of an optimizer's state (see exportState / importState). */
 export interface OptimizerState {

@@ -10,7 +10,7 @@ import { serveStatic, type StaticServer } from './helpers/server.ts';
 import { createInferenceWorker, type Prediction } from '../../src/inference/index.ts';
 import { configFromMetadata } from '../../src/nn/packed-config.ts';
 import { readSafetensors } from '../../src/io/safetensors.ts';
-import { loadDigits } from '../../src/cli/load-digits.ts';
+import { loadDigits } from '../../app/cli/load-digits.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const results = `${root}test-results`;

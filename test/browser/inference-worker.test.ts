@@ -7,7 +7,7 @@ import { InferenceClient } from '../../src/inference/client.ts';
 import { spawnInferenceWorker, type SpawnedWorker } from '../../src/inference/spawn.ts';
 import type { InferenceWorkerApi } from '../../src/inference/protocol.ts';
 import { readSafetensors, writeSafetensors } from '../../src/io/safetensors.ts';
-import { loadDigits } from '../../src/cli/load-digits.ts';
+import { loadDigits } from '../../app/cli/load-digits.ts';
 
 const modelUrl = new URL('../../demo/public/digits-model.safetensors', import.meta.url);
 const digits = loadDigits();

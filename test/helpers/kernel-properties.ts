@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Backend, BinaryOp, Storage, UnaryOp } from '../../src/backend/backend.ts';
-import { JsBackend } from '../../src/backend/js/index.ts';
+import { JsBackend } from '../../src/backend/js/js-backend.ts';
 import { broadcastStrides } from '../../src/ops/elementwise.ts';
 import { stridesOf } from '../../src/ops/core.ts';
 import { Rng } from '../../src/random.ts';

@@ -2,7 +2,7 @@
 // against the plain-TS reference backend.
 import { describe, expect, it } from 'vitest';
 import type { Backend, BinaryOp, BlockShape, Storage, UnaryOp } from '../../src/backend/backend.ts';
-import { JsBackend } from '../../src/backend/js/index.ts';
+import { JsBackend } from '../../src/backend/js/js-backend.ts';
 import { Rng } from '../../src/random.ts';
 
 const unaryOps: UnaryOp[] = ['neg', 'exp', 'log', 'tanh', 'sigmoid', 'relu', 'sqrt', 'abs'];

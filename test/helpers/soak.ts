@@ -1,4 +1,4 @@
-// The soak loop shared by test/soak.test.ts and bench/soak.ts: trains the seeded PackedMLP of
+// The soak loop shared by test/soak.test.ts and test/long-soak.ts: trains the seeded PackedMLP of
 // training-run.ts on the current backend and samples, after every step, what must stay constant once
 // warmed up: live tensors, allocator bytes, and the backend's own pool (wasm memory size, GPU buffers).
 import * as bg from '../../src/index.ts';

@@ -1,5 +1,5 @@
 // A small, fully seeded PackedMLP training run on the current backend, shared by the soak, fault and
-// determinism tests and by bench/soak.ts. Batches cycle through a fixed seeded set.
+// determinism tests and by test/long-soak.ts. Batches cycle through a fixed seeded set.
 import * as bg from '../../src/index.ts';
 
 export const config = { inFeatures: 20, hiddenFeatures: [48, 48], numClasses: 5, numEstimators: 4, alpha: 2 };

@@ -1,6 +1,6 @@
 // Creates the WebGPU backend: adapter and device with the adapter's largest buffer limits.
 import type { Backend } from '../backend.ts';
-import { WebGPUBackend } from './backend.ts';
+import { WebGPUBackend } from './webgpu-backend.ts';
 import { findGPU } from './gpu.ts';
 
 export interface WebGPUOptions {

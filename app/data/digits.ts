@@ -1,5 +1,5 @@
 // The UCI optical-recognition digits (8x8 images, 10 classes), parsed from its CSV and split reproducibly.
-import { Rng } from '../random.ts';
+import { Rng } from '../../src/index.ts';
 
 export interface Dataset {
   /** Row-major [n, features], scaled to [0, 1]. */

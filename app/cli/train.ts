@@ -2,13 +2,12 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { init, backendInfo } from '../runtime.ts';
+import { backendInfo, init, io } from '../../src/index.ts';
 import { defaultTrainConfig, evaluate, trainPackedMLP, type TrainConfig } from '../training.ts';
 import { trainTestSplit } from '../data/digits.ts';
 import { loadDigits } from './load-digits.ts';
 import { parseTrainArgs, usage } from './args.ts';
 import { uncertaintyReport } from './report.ts';
-import { saveTorchUncertainty } from '../io/torch-uncertainty/index.ts';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: parseTrainArgs.options, allowPositionals: false });
@@ -53,7 +52,7 @@ async function main(): Promise<void> {
   log(`trained ${config.epochs} epochs in ${seconds.toFixed(2)} s on ${used}`);
   if (save) {
     const metadata = { config: JSON.stringify({ inFeatures: train.features, hiddenFeatures: config.hidden, numClasses: train.classes, numEstimators: config.numEstimators, alpha: config.alpha, gamma: config.gamma, activation: config.activation ?? 'relu' }) };
-    const bytes = await saveTorchUncertainty(model, { metadata });
+    const bytes = await io.saveTorchUncertainty(model, { metadata });
     writeFileSync(save, bytes);
     log(`saved the model to ${save} (${bytes.length} bytes)`);
   }

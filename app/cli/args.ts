@@ -1,5 +1,5 @@
 // Command-line options of `npm start`, with their defaults and checks.
-import type { BackendChoice } from '../runtime.ts';
+import type { BackendChoice } from '../../src/index.ts';
 import { defaultTrainConfig, type TrainConfig } from '../training.ts';
 
 const d = defaultTrainConfig;

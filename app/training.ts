@@ -1,18 +1,14 @@
 // Training and evaluating a Packed-Ensembles MLP on an in-memory data set: the loop behind `npm start`
 // and the demo. Reads one value back per `readEvery` steps, never inside a step.
-import { Rng } from './random.ts';
-import { tensor } from './ops/create.ts';
-import { add, crossEntropy, repeat, softmax } from './ops/index.ts';
-import { engine } from './engine.ts';
-import { PackedMLP } from './nn/packed.ts';
-import { Adam } from './optim/adam.ts';
-import { GradScaler } from './optim/grad-scaler.ts';
-import type { Precision } from './backend/backend.ts';
-import { CosineAnnealingLR } from './optim/schedule.ts';
-import { accuracy, brier, ece, ensembleMean, estimatorProbs, nll, type Probs } from './metrics.ts';
+import {
+  add, backendName, crossEntropy, metrics, noGrad, nn, optim, repeat, Rng, softmax, tensor, tidy, TrainingGuard,
+  type Precision, type Tensor,
+} from '../src/index.ts';
 import type { Dataset } from './data/digits.ts';
-import type { Tensor } from './tensor.ts';
-import { TrainingGuard } from './resilience.ts';
+
+const { accuracy, brier, ece, ensembleMean, estimatorProbs, nll } = metrics;
+type PackedMLP = nn.PackedMLP;
+type Probs = metrics.Probs;
 
 export interface TrainConfig {
   epochs: number;
@@ -81,8 +77,8 @@ export async function predictEstimators(model: PackedMLP, data: Dataset, batchSi
   const out = new Float32Array(M * data.n * C);
   for (let start = 0; start < data.n; start += batchSize) {
     const n = Math.min(batchSize, data.n - start);
-    const probs = engine.noGrad(() =>
-      engine.tidy(() => {
+    const probs = noGrad(() =>
+      tidy(() => {
         const x = tensor(data.x.subarray(start * data.features, (start + n) * data.features), [n, data.features]);
         return softmax(model.estimatorLogits(x));
       }),
@@ -118,7 +114,7 @@ export async function trainPackedMLP(
 ): Promise<{ model: PackedMLP; history: EpochReport[] }> {
   const rng = new Rng(config.seed);
   const M = config.numEstimators;
-  const model = new PackedMLP({
+  const model = new nn.PackedMLP({
     inFeatures: train.features,
     hiddenFeatures: config.hidden,
     numClasses: train.classes,
@@ -129,9 +125,9 @@ export async function trainPackedMLP(
     activation: config.activation,
     rng,
   });
-  const optimizer = new Adam(model.parameters(), { lr: config.lr });
-  const scaler = config.precision === 'f16' ? new GradScaler() : null;
-  const schedule = new CosineAnnealingLR(optimizer, config.epochs);
+  const optimizer = new optim.Adam(model.parameters(), { lr: config.lr });
+  const scaler = config.precision === 'f16' ? new optim.GradScaler() : null;
+  const schedule = new optim.CosineAnnealingLR(optimizer, config.epochs);
   const stepsPerEpoch = Math.ceil(train.n / config.batchSize);
   const readEvery = config.readEvery ?? 10;
   const history: EpochReport[] = [];
@@ -145,12 +141,12 @@ export async function trainPackedMLP(
       lossSum?.dispose(); // it lived on the lost device
       lossSum = null;
       summedSteps = 0;
-      callbacks.onFallback?.(reason, engine.backend.name);
+      callbacks.onFallback?.(reason, backendName());
     },
   });
   const trainStep = async (rows: number[]): Promise<Tensor> => {
     const batch = batchOf(train, rows);
-    const loss = engine.tidy(() => {
+    const loss = tidy(() => {
       const x = tensor(batch.x, [rows.length, train.features]);
       const labels = tensor(batch.y, [rows.length], { dtype: 'i32' });
       const l = crossEntropy(model.estimatorLogits(x), repeat(labels, M));
@@ -170,7 +166,7 @@ export async function trainPackedMLP(
     for (let step = 0; step < stepsPerEpoch; step++) {
       const loss = await guard.step(order.slice(step * config.batchSize, (step + 1) * config.batchSize), trainStep);
       const previous: Tensor | null = lossSum;
-      lossSum = previous ? engine.noGrad(() => add(previous, loss)) : loss;
+      lossSum = previous ? noGrad(() => add(previous, loss)) : loss;
       summedSteps++;
       if (previous) {
         previous.dispose();

@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import * as bg from '../src/index.ts';
 import type { BackendName } from '../src/backend/backend.ts';
-import { soak } from '../test/helpers/soak.ts';
+import { soak } from './helpers/soak.ts';
 
 const { values } = parseArgs({
   options: {

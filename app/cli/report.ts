@@ -1,9 +1,10 @@
 // The uncertainty part of `npm start`'s report: predictive entropy, mutual information and disagreement
 // on the test digits and on out-of-distribution noise images.
 import type { Dataset } from '../data/digits.ts';
-import { average, disagreement, ensembleMean, entropy, mutualInformation, type Probs } from '../metrics.ts';
-import type { PackedMLP } from '../nn/packed.ts';
-import { Rng } from '../random.ts';
+import { metrics, Rng, type nn } from '../../src/index.ts';
+
+const { average, disagreement, ensembleMean, entropy, mutualInformation } = metrics;
+type Probs = metrics.Probs;
 import { predictEstimators } from '../training.ts';
 
 /** Means over inputs, in nats (entropy, mutual information) and as a fraction of estimators (disagreement). */
@@ -34,7 +35,7 @@ export function noiseImages(like: Dataset, n: number, seed: number): Dataset {
   return { ...like, x, y: new Int32Array(n), n };
 }
 
-export async function uncertaintyReport(model: PackedMLP, test: Dataset, seed: number): Promise<UncertaintyReport> {
+export async function uncertaintyReport(model: nn.PackedMLP, test: Dataset, seed: number): Promise<UncertaintyReport> {
   const M = model.numEstimators;
   const per = await predictEstimators(model, test);
   const noise = await predictEstimators(model, noiseImages(test, test.n, seed));
