@@ -1,7 +1,7 @@
 // Elementwise kernels on the work range [start, end) of the output: f32x4 over runs of 4, scalar tails.
 // Each exported kernel switches on the op once and calls an @inline loop with the op as a literal, so
 // that after inlining Binaryen folds the per-element switch away: one specialised loop per op.
-import { Binary, Unary } from './codes';
+import { Binary, Unary } from './table.generated';
 import { rowOffset } from './strided';
 import { tanh4 } from './tanh';
 
@@ -26,7 +26,8 @@ function unaryOne(op: i32, v: f32): f32 {
     case Unary.sigmoid: return 1 / (1 + Mathf.exp(-v));
     case Unary.relu: return max(v, <f32>0); // f32.max keeps NaN
     case Unary.sqrt: return Mathf.sqrt(v);
-    default: return Mathf.abs(v);
+    case Unary.abs: return Mathf.abs(v);
+    default: return NaN; // unreachable: the host sends only the op table's codes
   }
 }
 
@@ -38,7 +39,7 @@ function unaryVec(op: i32, v: v128): v128 {
     case Unary.relu: return f32x4.max(v, ZERO); // f32x4.max keeps NaN, like f32.max
     case Unary.sqrt: return f32x4.sqrt(v);
     case Unary.tanh: return tanh4(v); // within about 1e-7 relative of tanh
-    default: return f32x4.abs(v);
+    default: return f32x4.abs(v); // abs: unaryRun asks for the vector form only of the ops above
   }
 }
 
@@ -66,7 +67,7 @@ export function unary(op: i32, x: usize, out: usize, start: i32, end: i32): void
     case Unary.sigmoid: unaryRun(Unary.sigmoid, false, x, out, start, end); break;
     case Unary.relu: unaryRun(Unary.relu, true, x, out, start, end); break;
     case Unary.sqrt: unaryRun(Unary.sqrt, true, x, out, start, end); break;
-    default: unaryRun(Unary.abs, true, x, out, start, end);
+    case Unary.abs: unaryRun(Unary.abs, true, x, out, start, end); break;
   }
 }
 
@@ -82,7 +83,8 @@ function binaryOne(op: i32, a: f32, b: f32): f32 {
     case Binary.pow: return <f32>Math.pow(a, b);
     case Binary.gt: return a > b ? 1 : 0;
     case Binary.eq: return a == b ? 1 : 0;
-    default: return b != 0 ? a : 0; // mask
+    case Binary.mask: return b != 0 ? a : 0;
+    default: return NaN; // unreachable: the host sends only the op table's codes
   }
 }
 
@@ -135,7 +137,7 @@ function binaryRunOf(op: i32, a: usize, sa: usize, b: usize, sb: usize, out: usi
     case Binary.pow: binaryRun(Binary.pow, a, sa, b, sb, out, count, s, sIsB); break;
     case Binary.gt: binaryRun(Binary.gt, a, sa, b, sb, out, count, s, sIsB); break;
     case Binary.eq: binaryRun(Binary.eq, a, sa, b, sb, out, count, s, sIsB); break;
-    default: binaryRun(Binary.mask, a, sa, b, sb, out, count, s, sIsB);
+    case Binary.mask: binaryRun(Binary.mask, a, sa, b, sb, out, count, s, sIsB); break;
   }
 }
 

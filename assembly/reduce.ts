@@ -1,5 +1,5 @@
 // Reductions along one axis.
-import { Reduce } from './codes';
+import { Reduce } from './table.generated';
 import { fill } from './elementwise';
 
 /**

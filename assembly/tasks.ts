@@ -1,14 +1,15 @@
 // The task loop every thread runs: claim task indices of the current job until none is left.
-// The job (kind + argument slots) sits at ctrl + DESC; slot numbers match src/backend/wasm/control.ts.
-import { CLAIM, DESC, DONE, JOB } from './control';
+// The job (kind + argument slots) sits at ctrl + DESC; kinds and slots come from the op table
+// (src/backend/op-table.ts, `wasmJobs`) through table.generated.ts.
+import {
+  AdamSlot, BinarySlot, CLAIM, CopySlot, DESC, DESC_BYTES, DONE, FillSlot, GemmSlot, HalfSlot, JOB, Kind, ScalarSlot, SgdSlot, SoftmaxSlot, UnarySlot,
+} from './table.generated';
 import { blockGemm } from './gemm';
 import { binary, fill, scalar, unary } from './elementwise';
 import { roundHalf } from './half';
 import { adamStep, sgdStep } from './optim';
 import { softmax } from './softmax';
 import { copyStrided } from './strided';
-
-const enum Kind { gemm, fill, unary, scalar, binary, copy, sgd, adam, softmax, half }
 
 @inline function i(d: usize, slot: i32): i32 { return load<i32>(d + (<usize>slot << 2)); }
 @inline function u(d: usize, slot: i32): usize { return <usize>load<i32>(d + (<usize>slot << 2)); }
@@ -27,39 +28,50 @@ function claim(ctrl: usize): i32 {
 
 /** Task t of a GEMM job: block g, row tile, column tile. */
 function gemmTask(d: usize, t: i32, thread: i32): void {
-  const tilesM = i(d, 1), tilesN = i(d, 2), MT = i(d, 3), NT = i(d, 4);
+  const tilesM = i(d, GemmSlot.tilesM), tilesN = i(d, GemmSlot.tilesN), MT = i(d, GemmSlot.MT), NT = i(d, GemmSlot.NT);
   const per = tilesM * tilesN, g = <usize>(t / per), r = t % per;
   const m0 = (r / tilesN) * MT, n0 = (r % tilesN) * NT;
-  const bias = u(d, 19);
+  const bias = u(d, GemmSlot.bias);
   blockGemm(
-    u(d, 8) + g * u(d, 9), i(d, 10), i(d, 11),
-    u(d, 12) + g * u(d, 13), i(d, 14), i(d, 15),
-    u(d, 16) + g * u(d, 17), i(d, 18),
-    bias ? bias + g * u(d, 20) : 0, i(d, 21), u(d, 24), i(d, 7),
-    m0, min(m0 + MT, i(d, 5)), n0, min(n0 + NT, i(d, 6)),
-    u(d, 22) + <usize>thread * u(d, 23),
+    u(d, GemmSlot.a) + g * u(d, GemmSlot.aG), i(d, GemmSlot.ars), i(d, GemmSlot.acs),
+    u(d, GemmSlot.b) + g * u(d, GemmSlot.bG), i(d, GemmSlot.brs), i(d, GemmSlot.bcs),
+    u(d, GemmSlot.c) + g * u(d, GemmSlot.cG), i(d, GemmSlot.crs),
+    bias ? bias + g * u(d, GemmSlot.biasG) : 0, i(d, GemmSlot.act), u(d, GemmSlot.zoff), i(d, GemmSlot.K),
+    m0, min(m0 + MT, i(d, GemmSlot.M)), n0, min(n0 + NT, i(d, GemmSlot.N)),
+    u(d, GemmSlot.scratch) + <usize>thread * u(d, GemmSlot.panel),
   );
 }
 
-/** Task t of an elementwise job: elements (or softmax rows) [t*chunk, (t+1)*chunk). */
+/** Task t of a range job: elements (or softmax rows) [t*chunk, (t+1)*chunk); every range job has its units and chunk in the same slots. */
 function rangeTask(kind: i32, d: usize, t: i32, view: usize): void {
-  const chunk = i(d, 2), s = t * chunk, e = min(s + chunk, i(d, 1));
+  const chunk = i(d, FillSlot.chunk), s = t * chunk, e = min(s + chunk, i(d, FillSlot.units));
   switch (kind) {
-    case Kind.fill: fill(u(d, 3), f(d, 4), s, e); break;
-    case Kind.unary: unary(i(d, 3), u(d, 4), u(d, 5), s, e); break;
-    case Kind.scalar: scalar(i(d, 3), u(d, 4), f(d, 5), u(d, 6), s, e); break;
-    case Kind.binary: binary(i(d, 3), u(d, 4), u(d, 5), u(d, 6), view, s, e); break;
-    case Kind.copy: copyStrided(u(d, 3), u(d, 4), view, s, e); break;
-    case Kind.sgd: sgdStep(u(d, 3), u(d, 4), u(d, 5), f(d, 6), f(d, 7), f(d, 8), i(d, 9) != 0, f(d, 10), i(d, 11) != 0, s, e); break;
-    case Kind.adam: adamStep(u(d, 3), u(d, 4), u(d, 5), u(d, 6), f(d, 7), f(d, 8), f(d, 9), f(d, 10), f(d, 11), f(d, 12), f(d, 13), f(d, 14), f(d, 15), s, e); break;
-    case Kind.half: roundHalf(u(d, 3), u(d, 4), s, e); break;
-    default: softmax(u(d, 3), u(d, 4), i(d, 5), i(d, 6) != 0, s, e);
+    case Kind.fill: fill(u(d, FillSlot.out), f(d, FillSlot.value), s, e); break;
+    case Kind.unary: unary(i(d, UnarySlot.op), u(d, UnarySlot.x), u(d, UnarySlot.out), s, e); break;
+    case Kind.scalar: scalar(i(d, ScalarSlot.op), u(d, ScalarSlot.x), f(d, ScalarSlot.s), u(d, ScalarSlot.out), s, e); break;
+    case Kind.binary: binary(i(d, BinarySlot.op), u(d, BinarySlot.a), u(d, BinarySlot.b), u(d, BinarySlot.out), view, s, e); break;
+    case Kind.copy: copyStrided(u(d, CopySlot.src), u(d, CopySlot.dst), view, s, e); break;
+    case Kind.sgd:
+      sgdStep(
+        u(d, SgdSlot.param), u(d, SgdSlot.grad), u(d, SgdSlot.momentumBuf), f(d, SgdSlot.lr), f(d, SgdSlot.momentum), f(d, SgdSlot.oneMinusDampening),
+        i(d, SgdSlot.nesterov) != 0, f(d, SgdSlot.weightDecay), i(d, SgdSlot.firstStep) != 0, s, e,
+      );
+      break;
+    case Kind.adam:
+      adamStep(
+        u(d, AdamSlot.param), u(d, AdamSlot.grad), u(d, AdamSlot.m), u(d, AdamSlot.v), f(d, AdamSlot.beta1), f(d, AdamSlot.oneMinusBeta1),
+        f(d, AdamSlot.beta2), f(d, AdamSlot.oneMinusBeta2), f(d, AdamSlot.eps), f(d, AdamSlot.l2), f(d, AdamSlot.decay), f(d, AdamSlot.stepSize),
+        f(d, AdamSlot.biasCorrection2Sqrt), s, e,
+      );
+      break;
+    case Kind.half: roundHalf(u(d, HalfSlot.src), u(d, HalfSlot.dst), s, e); break;
+    case Kind.softmax: softmax(u(d, SoftmaxSlot.x), u(d, SoftmaxSlot.out), i(d, SoftmaxSlot.cols), i(d, SoftmaxSlot.log) != 0, s, e); break;
   }
 }
 
 /** Runs tasks of the current job until none is left; `thread` picks this thread's scratch. */
 export function runTasks(ctrl: usize, thread: i32): void {
-  const d = ctrl + DESC, view = d + 128;
+  const d = ctrl + DESC, view = d + DESC_BYTES;
   for (;;) {
     const t = claim(ctrl);
     if (t < 0) return;

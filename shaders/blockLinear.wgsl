@@ -11,15 +11,7 @@ override RELU: bool = false;
 override GELU: bool = false;
 override STORE_PRE: bool = false; // writes the pre-activation to `pre` (GELU's gradient reads it)
 
-struct Shape {
-  B: u32,
-  G: u32,
-  I: u32,
-  O: u32,
-  maxZ: u32,
-}
-
-@group(0) @binding(0) var<uniform> shape: Shape;
+@group(0) @binding(0) var<uniform> shape: GemmShape;
 @group(0) @binding(3) var<storage, read_write> dst: array<f32>;
 @group(0) @binding(4) var<storage, read> bias: array<f32>;
 @group(0) @binding(5) var<storage, read_write> pre: array<f32>;

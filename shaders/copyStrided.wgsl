@@ -1,11 +1,6 @@
 // dst[walk.y] = src[walk.x] for every index of the shape; copies raw bits (f32 or i32).
 
-struct Params {
-  n: u32,
-  walk: Walk,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(0) var<uniform> params: CopyParams;
 @group(0) @binding(1) var<storage, read> src: array<u32>;
 @group(0) @binding(2) var<storage, read_write> dst: array<u32>;
 

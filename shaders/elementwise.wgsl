@@ -1,16 +1,9 @@
-// Elementwise kernels: fill, unary, scalar and broadcasting binary. The op is a pipeline
-// constant (OP), numbered as `unaryCodes` / `binaryCodes` in src/backend/webgpu/ops.ts.
+// Elementwise kernels: fill, unary, scalar and broadcasting binary. The op is a pipeline constant (OP),
+// one of the op table's codes (OP_NEG, OP_ADD… in the generated prelude, from src/backend/op-table.ts).
 
 override OP: u32 = 0u;
 
-struct Params {
-  n: u32,
-  s: f32,
-  bits: u32,
-  walk: Walk,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(0) var<uniform> params: ElementwiseParams;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> y: array<f32>;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
@@ -21,16 +14,17 @@ fn unaryOp(v: f32) -> f32 {
   // Every unary op maps NaN to NaN, but approximate exp/log (SwiftShader's) may not.
   if (isNan(v)) { return v; }
   switch OP {
-    case 0u: { return -v; }
-    case 1u: { return exp(v); }
+    case OP_NEG: { return -v; }
+    case OP_EXP: { return exp(v); }
     // log and sqrt of a negative number (-Inf included) are NaN; WGSL leaves them undefined
-    case 2u: { return select(log(v), fromBits(0x7fc00000u), v < 0.0); }
+    case OP_LOG: { return select(log(v), fromBits(0x7fc00000u), v < 0.0); }
     // clamped because some drivers compute tanh through exp and overflow to NaN
-    case 3u: { return tanh(clamp(v, -10.0, 10.0)); }
-    case 4u: { return 1.0 / (1.0 + exp(-v)); }
-    case 5u: { return max(v, 0.0); }
-    case 6u: { return select(sqrt(v), fromBits(0x7fc00000u), v < 0.0); }
-    default: { return abs(v); }
+    case OP_TANH: { return tanh(clamp(v, -10.0, 10.0)); }
+    case OP_SIGMOID: { return 1.0 / (1.0 + exp(-v)); }
+    case OP_RELU: { return max(v, 0.0); }
+    case OP_SQRT: { return select(sqrt(v), fromBits(0x7fc00000u), v < 0.0); }
+    case OP_ABS: { return abs(v); }
+    default: { return fromBits(0x7fc00000u); } // unreachable: the host sends only the table's codes
   }
 }
 
@@ -48,17 +42,18 @@ fn powJs(a: f32, b: f32) -> f32 {
 
 fn binaryOp(a: f32, b: f32) -> f32 {
   switch OP {
-    case 0u: { return a + b; }
-    case 1u: { return a - b; }
-    case 2u: { return a * b; }
-    case 3u: { return a / b; }
-    case 4u: { return maxNan(a, b); }
-    case 5u: { return minNan(a, b); }
-    case 6u: { return powJs(a, b); }
-    case 7u: { return select(0.0, 1.0, a > b); }
-    case 8u: { return select(0.0, 1.0, a == b); }
+    case OP_ADD: { return a + b; }
+    case OP_SUB: { return a - b; }
+    case OP_MUL: { return a * b; }
+    case OP_DIV: { return a / b; }
+    case OP_MAX: { return maxNan(a, b); }
+    case OP_MIN: { return minNan(a, b); }
+    case OP_POW: { return powJs(a, b); }
+    case OP_GT: { return select(0.0, 1.0, a > b); }
+    case OP_EQ: { return select(0.0, 1.0, a == b); }
     // mask: a where b is not ±0 (NaN included, by its bits: SwiftShader's NaN comparisons are unreliable), never 0 * a
-    default: { return select(0.0, a, (bitcast<u32>(b) & 0x7fffffffu) != 0u); }
+    case OP_MASK: { return select(0.0, a, (bitcast<u32>(b) & 0x7fffffffu) != 0u); }
+    default: { return fromBits(0x7fc00000u); } // unreachable: the host sends only the table's codes
   }
 }
 

@@ -1,11 +1,8 @@
 // The f16 cast pass of the block GEMMs at precision 'f16': f32 values packed two per word as binary16
 // (element 2k in the low half, as an array<f16> reads the same bytes), halving what the GEMMs load.
 
-struct Params {
-  n: u32, // f32 elements; the packed buffer holds ceil(n / 2) words
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
+// params.n: f32 elements; the packed buffer holds ceil(n / 2) words
+@group(0) @binding(0) var<uniform> params: HalfParams;
 @group(0) @binding(1) var<storage, read> src: array<f32>;
 @group(0) @binding(2) var<storage, read_write> packed: array<u32>;
 

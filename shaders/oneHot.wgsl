@@ -1,11 +1,6 @@
 // out [n, classes] = one-hot of the i32 labels [n].
 
-struct Params {
-  total: u32,
-  classes: u32,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(0) var<uniform> params: OneHotParams;
 @group(0) @binding(1) var<storage, read> labels: array<i32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 

@@ -1,32 +1,9 @@
 // In-place optimizer updates, one invocation per parameter (semantics of the JS reference). Every scalar
 // (1 - beta, bias corrections, step size) is computed on the host in f64 (src/backend/optimizer-constants.ts).
 
-struct Sgd {
-  n: u32,
-  lr: f32,
-  momentum: f32,
-  oneMinusDampening: f32,
-  weightDecay: f32,
-  nesterov: u32,
-  firstStep: u32,
-  hasMomentum: u32,
-}
-
-struct Adam {
-  n: u32,
-  beta1: f32,
-  oneMinusBeta1: f32,
-  beta2: f32,
-  oneMinusBeta2: f32,
-  eps: f32,
-  l2: f32,
-  decay: f32,
-  stepSize: f32,
-  biasCorrection2Sqrt: f32,
-}
-
-@group(0) @binding(0) var<uniform> sgd: Sgd;
-@group(0) @binding(0) var<uniform> adam: Adam;
+// SgdParams and AdamParams: the op table's uniform structs (src/backend/op-table.ts).
+@group(0) @binding(0) var<uniform> sgd: SgdParams;
+@group(0) @binding(0) var<uniform> adam: AdamParams;
 @group(0) @binding(1) var<storage, read_write> param: array<f32>;
 @group(0) @binding(2) var<storage, read> grad: array<f32>;
 @group(0) @binding(3) var<storage, read_write> m: array<f32>;

@@ -1,22 +1,16 @@
 // x viewed as [outer, n, inner] reduced over n. A workgroup owns 16 outputs along inner
 // (coalesced reads) and splits n over 16 lanes, then folds the lanes in workgroup memory.
 
-override OP: u32 = 0u; // `reduceCodes` in src/backend/webgpu/ops.ts: 0 sum, 1 max
+override OP: u32 = REDUCE_SUM; // REDUCE_SUM or REDUCE_MAX (the op table's codes)
 
-struct Params {
-  outer: u32,
-  n: u32,
-  inner: u32,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(0) var<uniform> params: ReduceParams;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 
 var<workgroup> partial: array<f32, 256>;
 
 fn combine(a: f32, b: f32) -> f32 {
-  return select(a + b, maxNan(a, b), OP == 1u);
+  return select(a + b, maxNan(a, b), OP == REDUCE_MAX);
 }
 
 @compute @workgroup_size(16, 16)
@@ -26,7 +20,7 @@ fn reduce(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
   if (tile >= params.outer * tilesInner) { return; }
   let p = tile / tilesInner;
   let q = (tile % tilesInner) * 16u + lid.x;
-  var acc = select(0.0, fromBits(0xff800000u), OP == 1u);
+  var acc = select(0.0, fromBits(0xff800000u), OP == REDUCE_MAX);
   if (q < params.inner) {
     for (var r = lid.y; r < params.n; r += 16u) {
       acc = combine(acc, x[(p * params.n + r) * params.inner + q]);

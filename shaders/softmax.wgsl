@@ -1,12 +1,6 @@
 // Row-wise softmax / log-softmax of x viewed as [rows, cols]: one workgroup of 64 per row.
 
-struct Params {
-  rows: u32,
-  cols: u32,
-  log: u32,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(0) var<uniform> params: SoftmaxParams;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 

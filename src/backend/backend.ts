@@ -5,13 +5,9 @@
 export type DType = 'f32' | 'i32';
 export type BackendName = 'js' | 'wasm' | 'webgpu';
 
-export type UnaryOp = 'neg' | 'exp' | 'log' | 'tanh' | 'sigmoid' | 'relu' | 'sqrt' | 'abs';
-/**
- * Elementwise binary ops; comparisons (`gt`, `eq`) yield 1 or 0. `mask` is a where b ≠ 0, else 0: a
- * selection that never multiplies, so an infinite a outside the mask gives 0, not 0·∞ = NaN.
- */
-export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min' | 'pow' | 'gt' | 'eq' | 'mask';
-export type ReduceOp = 'sum' | 'max';
+/** The op names, from the op table (src/backend/op-table.ts). */
+import type { BinaryOp, ReduceOp, UnaryOp } from './op-table.ts';
+export type { BinaryOp, ReduceOp, UnaryOp };
 /** Activation fused into the block-linear forward; 'gelu' is PyTorch's GELU with approximate='tanh'. */
 export type Activation = 'none' | 'relu' | 'gelu';
 

@@ -1,4 +1,6 @@
-// Layout of the control area in shared memory (byte offsets match assembly/control.ts and assembly/tasks.ts).
+// Layout of the control area in shared memory. The AssemblyScript side gets these offsets generated
+// (scripts/op-table-codegen.ts); the job kinds and descriptor slots are the op table's `wasmJobs`.
+import { WASM_DESC_SLOTS } from '../op-table.ts';
 
 /** i32 word indices, relative to the start of the control area. */
 export const SIGNAL = 0; // bumped to wake the workers for a new job
@@ -9,13 +11,11 @@ export const DONE = 4; // tasks finished in this generation
 export const LOST = 5; // tasks abandoned by workers that died holding them (bumped by the dying worker)
 export const CRASH = 6; // test hook: thread index of a worker told to die holding its next task (0 = none)
 
-/** The job descriptor: slot 0 is the kind, then i32/f32 argument slots (see assembly/tasks.ts). */
+/** The job descriptor: slot 0 is the kind, then the job's slots (src/backend/op-table.ts, `wasmJobs`). */
 export const DESC_WORD = 16;
 /** A rank-6 strided view (shape, two stride sets) used by the binary and copy kernels. */
-export const VIEW_WORD = DESC_WORD + 32;
+export const VIEW_WORD = DESC_WORD + WASM_DESC_SLOTS;
 export const CONTROL_BYTES = 512;
 /** Task indices live in 16 bits. */
 export const MAX_TASKS = 0xffff;
 
-/** Job kinds (the order of `Kind` in assembly/tasks.ts). */
-export const Kind = { gemm: 0, fill: 1, unary: 2, scalar: 3, binary: 4, copy: 5, sgd: 6, adam: 7, softmax: 8, half: 9 } as const;

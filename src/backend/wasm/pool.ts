@@ -3,7 +3,8 @@
 // A worker that dies is restarted; a job in which a dying worker abandoned a task is run again whole
 // (kernels write only their outputs, so a second run gives the same bits), except in-place optimizer
 // updates, which cannot be redone and fail with an error instead.
-import { CLAIM, CRASH, DESC_WORD, DONE, JOB, Kind, LOST, QUIT, SIGNAL } from './control.ts';
+import { wasmJobKinds } from '../op-table.ts';
+import { CLAIM, CRASH, DESC_WORD, DONE, JOB, LOST, QUIT, SIGNAL } from './control.ts';
 import { canBlock, startWorker, type WorkerHandle } from './environment.ts';
 import { kernelWorkerSource } from './generated.ts';
 
@@ -68,8 +69,8 @@ export class Pool {
   run(tasks: number, parallel = true): void {
     if (tasks <= 0) return;
     while (!this.runOnce(tasks, parallel)) {
-      const kind = this.words()[this.base + DESC_WORD];
-      if (kind === Kind.sgd || kind === Kind.adam) {
+      const kind = wasmJobKinds[this.words()[this.base + DESC_WORD]];
+      if (kind === 'sgd' || kind === 'adam') {
         throw new Error('wasm backend: a kernel worker died during an in-place optimizer update, which cannot be redone; restore the parameters from a snapshot');
       }
     }

@@ -3,9 +3,10 @@
 import type {
   Activation, AdamAttrs, Backend, BackendInfo, BinaryOp, BlockShape, DType, PatchShape, PoolShape, Precision, ReduceOp, SgdAttrs, Storage, UnaryOp,
 } from '../backend.ts';
+import { binaryCode, reduceCode, unaryCode, type WasmJob, type WasmJobArgs } from '../op-table.ts';
 import type { Allocator } from './allocator.ts';
-import { binaryCode, reduceCode, unaryCode } from './codes.ts';
-import { DESC_WORD, Kind, MAX_TASKS, VIEW_WORD } from './control.ts';
+import { DESC_WORD, MAX_TASKS, VIEW_WORD } from './control.ts';
+import { jobWords } from './job.ts';
 import type { Kernels } from './module.ts';
 import type { Pool } from './pool.ts';
 import { forward, inputGrad, scratchBytes, tile, weightGrad, type Gemm } from './tiling.ts';
@@ -22,6 +23,9 @@ class WasmStorage implements Storage {
 }
 
 const at = (s: Storage): number => (s as WasmStorage).ptr;
+
+/** A range job's own slots: the split fills in `units` and `chunk`. */
+type RangeArgs<K extends WasmJob> = Omit<WasmJobArgs<K>, 'units' | 'chunk'>;
 
 export class WasmBackend implements Backend {
   readonly name = 'wasm' as const;
@@ -85,21 +89,21 @@ export class WasmBackend implements Backend {
   }
 
   fill(out: Storage, value: number): void {
-    this.elementwise(Kind.fill, out.size, [at(out), f(value)], (s, e) => this.k.fill(at(out), value, s, e));
+    this.elementwise('fill', out.size, { out: at(out), value }, (s, e) => this.k.fill(at(out), value, s, e));
   }
   unary(op: UnaryOp, x: Storage, out: Storage): void {
     const code = unaryCode(op);
-    this.elementwise(Kind.unary, out.size, [code, at(x), at(out)], (s, e) => this.k.unary(code, at(x), at(out), s, e));
+    this.elementwise('unary', out.size, { op: code, x: at(x), out: at(out) }, (s, e) => this.k.unary(code, at(x), at(out), s, e));
   }
   scalar(op: BinaryOp, x: Storage, s: number, out: Storage): void {
     const code = binaryCode(op);
-    this.elementwise(Kind.scalar, out.size, [code, at(x), f(s), at(out)], (a, e) => this.k.scalar(code, at(x), s, at(out), a, e));
+    this.elementwise('scalar', out.size, { op: code, x: at(x), s, out: at(out) }, (a, e) => this.k.scalar(code, at(x), s, at(out), a, e));
   }
   binary(op: BinaryOp, a: Storage, b: Storage, out: Storage, outShape: number[], aStrides: number[], bStrides: number[]): void {
     const n = outShape.reduce((p, d) => p * d, 1);
     this.i32().set(viewWords(outShape, aStrides, bStrides), (this.ctrl >> 2) + VIEW_WORD);
     const code = binaryCode(op), view = this.ctrl + VIEW_WORD * 4;
-    this.elementwise(Kind.binary, n, [code, at(a), at(b), at(out)], (s, e) => this.k.binary(code, at(a), at(b), at(out), view, s, e));
+    this.elementwise('binary', n, { op: code, a: at(a), b: at(b), out: at(out) }, (s, e) => this.k.binary(code, at(a), at(b), at(out), view, s, e));
   }
   reduce(op: ReduceOp, x: Storage, out: Storage, outer: number, n: number, inner: number): void {
     this.k.reduce(reduceCode(op), at(x), at(out), outer, n, inner);
@@ -108,11 +112,11 @@ export class WasmBackend implements Backend {
     const n = shape.reduce((p, d) => p * d, 1);
     this.i32().set(viewWords(shape, srcStrides, dstStrides), (this.ctrl >> 2) + VIEW_WORD);
     const s0 = at(src) + srcOffset * 4, d0 = at(dst) + dstOffset * 4, view = this.ctrl + VIEW_WORD * 4;
-    this.elementwise(Kind.copy, n, [s0, d0], (s, e) => this.k.copyStrided(s0, d0, view, s, e));
+    this.elementwise('copy', n, { src: s0, dst: d0 }, (s, e) => this.k.copyStrided(s0, d0, view, s, e));
   }
   softmax(x: Storage, out: Storage, rows: number, cols: number, log: boolean): void {
     const l = log ? 1 : 0;
-    this.split(Kind.softmax, rows, rows * cols, [at(x), at(out), cols, l], (s, e) => this.k.softmax(at(x), at(out), cols, l, s, e));
+    this.split('softmax', rows, rows * cols, { x: at(x), out: at(out), cols, log: l }, (s, e) => this.k.softmax(at(x), at(out), cols, l, s, e));
   }
   oneHot(labels: Storage, out: Storage, n: number, classes: number): void {
     this.k.oneHot(at(labels), at(out), n, classes);
@@ -152,7 +156,8 @@ export class WasmBackend implements Backend {
   sgdStep(param: Storage, grad: Storage, momentum: Storage | null, a: SgdAttrs): void {
     const p = at(param), g = at(grad), m = momentum ? at(momentum) : 0, nest = a.nesterov ? 1 : 0, first = a.firstStep ? 1 : 0;
     const k = sgdConstants(a);
-    this.elementwise(Kind.sgd, param.size, [p, g, m, f(k.lr), f(k.momentum), f(k.oneMinusDampening), nest, f(k.weightDecay), first], (s, e) =>
+    const args = { param: p, grad: g, momentumBuf: m, lr: k.lr, momentum: k.momentum, oneMinusDampening: k.oneMinusDampening, nesterov: nest, weightDecay: k.weightDecay, firstStep: first };
+    this.elementwise('sgd', param.size, args, (s, e) =>
       this.k.sgdStep(p, g, m, k.lr, k.momentum, k.oneMinusDampening, nest, k.weightDecay, first, s, e),
     );
   }
@@ -160,7 +165,7 @@ export class WasmBackend implements Backend {
     const p = at(param), g = at(grad), m = at(mStore), v = at(vStore);
     const k = adamConstants(a);
     const scalars = [k.beta1, k.oneMinusBeta1, k.beta2, k.oneMinusBeta2, k.eps, k.l2, k.decay, k.stepSize, k.biasCorrection2Sqrt] as const;
-    this.elementwise(Kind.adam, param.size, [p, g, m, v, ...scalars.map(f)], (s, e) => this.k.adamStep(p, g, m, v, ...scalars, s, e));
+    this.elementwise('adam', param.size, { param: p, grad: g, m, v, ...k }, (s, e) => this.k.adamStep(p, g, m, v, ...scalars, s, e));
   }
 
   /**
@@ -176,7 +181,7 @@ export class WasmBackend implements Backend {
     try {
       operands.forEach((s, k) => {
         const src = at(s), dst = copies[k];
-        this.elementwise(Kind.half, s.size, [src, dst], (start, end) => this.k.roundHalf(src, dst, start, end));
+        this.elementwise('half', s.size, { src, dst }, (start, end) => this.k.roundHalf(src, dst, start, end));
       });
       run(copies);
     } finally {
@@ -185,19 +190,19 @@ export class WasmBackend implements Backend {
   }
 
   /** An elementwise kernel over n elements: on the calling thread when small, else split into chunks. */
-  private elementwise(kind: number, n: number, slots: number[], direct: (start: number, end: number) => void): void {
-    this.split(kind, n, n, slots, direct);
+  private elementwise<K extends WasmJob>(kind: K, n: number, args: RangeArgs<K>, direct: (start: number, end: number) => void): void {
+    this.split(kind, n, n, args, direct);
   }
 
   /** Runs `direct` over [0, units) on this thread, or as ~4 tasks per thread when `work` elements are plenty. */
-  private split(kind: number, units: number, work: number, slots: number[], direct: (start: number, end: number) => void): void {
+  private split<K extends WasmJob>(kind: K, units: number, work: number, args: RangeArgs<K>, direct: (start: number, end: number) => void): void {
     const threads = this.pool.threads;
     if (threads === 1 || work < PARALLEL_MIN) {
       direct(0, units);
       return;
     }
     const chunk = Math.ceil(units / (4 * threads));
-    this.describe([kind, units, chunk, ...slots]);
+    this.describe(jobWords(kind, { units, chunk, ...args } as WasmJobArgs<K>));
     this.pool.run(Math.ceil(units / chunk));
   }
 
@@ -219,25 +224,18 @@ export class WasmBackend implements Backend {
     const batch = Math.floor(MAX_TASKS / perBlock);
     for (let g0 = 0; g0 < g.G; g0 += batch) {
       const blocks = Math.min(batch, g.G - g0);
-      this.describe([
-        Kind.gemm, t.tilesM, t.tilesN, t.MT, t.NT, g.M, g.N, g.K,
-        g.a + 4 * g0 * g.aG, g.aG * 4, g.ars, g.acs, g.b + 4 * g0 * g.bG, g.bG * 4, g.brs, g.bcs,
-        g.c + 4 * g0 * g.cG, g.cG * 4, g.crs, g.bias && g.bias + 4 * g0 * g.biasG, g.biasG * 4, g.act,
-        this.scratch.ptr, panel, g.zoff,
-      ]);
+      this.describe(jobWords('gemm', {
+        tilesM: t.tilesM, tilesN: t.tilesN, MT: t.MT, NT: t.NT, M: g.M, N: g.N, K: g.K,
+        a: g.a + 4 * g0 * g.aG, aG: g.aG * 4, ars: g.ars, acs: g.acs, b: g.b + 4 * g0 * g.bG, bG: g.bG * 4, brs: g.brs, bcs: g.bcs,
+        c: g.c + 4 * g0 * g.cG, cG: g.cG * 4, crs: g.crs, bias: g.bias && g.bias + 4 * g0 * g.biasG, biasG: g.biasG * 4, act: g.act,
+        scratch: this.scratch.ptr, panel, zoff: g.zoff,
+      }));
       this.pool.run(blocks * perBlock, parallel);
     }
   }
 
-  /** Writes the job descriptor slots (i32, or f32 bit patterns from `f`). */
-  private describe(slots: number[]): void {
-    this.i32().set(slots, (this.ctrl >> 2) + DESC_WORD);
+  /** Writes the job descriptor's words (from jobWords). */
+  private describe(words: number[]): void {
+    this.i32().set(words, (this.ctrl >> 2) + DESC_WORD);
   }
-}
-
-const bits = new DataView(new ArrayBuffer(4));
-/** The bit pattern of an f32, for a descriptor slot read as f32 by the kernel. */
-function f(v: number): number {
-  bits.setFloat32(0, v, true);
-  return bits.getInt32(0, true);
 }

@@ -1,36 +1,40 @@
 // Shader modules, bind-group layouts, pipelines and bind groups, each built once and cached.
 import type { Backend } from '../backend.ts';
+import type { GpuUniform } from '../op-table.ts';
 import { uniformSlot } from './batch.ts';
 import type { PooledBuffer } from './pool.ts';
 import { type GemmOperands, operandPrelude } from './precision.ts';
 import { shaders } from './shaders.generated.ts';
 
-type Module = Exclude<keyof typeof shaders, 'common' | `gemmOperands${string}`>;
+type Module = Exclude<keyof typeof shaders, 'prelude' | 'common' | `gemmOperands${string}`>;
 
 /**
- * Each kernel: its WGSL module (entry point = kernel name) and its bindings. Binding 0 holds the
- * uniforms; character k of the signature is binding k + 1: 'r' read-only storage, 'w' read-write, '-' unused.
+ * Each kernel: its WGSL module (entry point = kernel name), its bindings and its uniform struct (binding 0,
+ * one of the op table's `gpuUniforms`). Character k of the signature is binding k + 1: 'r' read-only
+ * storage, 'w' read-write, '-' unused.
  */
 export const kernels = {
-  fill: ['elementwise', '---w'],
-  unary: ['elementwise', 'r-w'],
-  scalar: ['elementwise', 'r-w'],
-  binary: ['elementwise', 'rrw'],
-  copyStrided: ['copyStrided', 'rw'],
-  reduce: ['reduce', 'rw'],
-  softmax: ['softmax', 'rw'],
-  oneHot: ['oneHot', 'rw'],
-  blockLinear: ['blockLinear', 'rrwrw'],
-  blockLinearInputGrad: ['blockLinear', 'rrw'],
-  blockLinearWeightGrad: ['blockLinear', 'rrw'],
-  sgdStep: ['optimizer', 'wrw'],
-  adamStep: ['optimizer', 'wrww'],
-  packHalf: ['half', 'rw'], // not a Backend method: the cast pass of the block GEMMs at precision 'f16'
-} as const satisfies Partial<Record<keyof Backend | 'packHalf', readonly [Module, string]>>;
+  fill: ['elementwise', '---w', 'ElementwiseParams'],
+  unary: ['elementwise', 'r-w', 'ElementwiseParams'],
+  scalar: ['elementwise', 'r-w', 'ElementwiseParams'],
+  binary: ['elementwise', 'rrw', 'ElementwiseParams'],
+  copyStrided: ['copyStrided', 'rw', 'CopyParams'],
+  reduce: ['reduce', 'rw', 'ReduceParams'],
+  softmax: ['softmax', 'rw', 'SoftmaxParams'],
+  oneHot: ['oneHot', 'rw', 'OneHotParams'],
+  blockLinear: ['blockLinear', 'rrwrw', 'GemmShape'],
+  blockLinearInputGrad: ['blockLinear', 'rrw', 'GemmShape'],
+  blockLinearWeightGrad: ['blockLinear', 'rrw', 'GemmShape'],
+  sgdStep: ['optimizer', 'wrw', 'SgdParams'],
+  adamStep: ['optimizer', 'wrww', 'AdamParams'],
+  packHalf: ['half', 'rw', 'HalfParams'], // not a Backend method: the cast pass of the block GEMMs at precision 'f16'
+} as const satisfies Partial<Record<keyof Backend | 'packHalf', readonly [Module, string, GpuUniform]>>;
 
 export type KernelName = keyof typeof kernels;
+/** The uniform struct a kernel reads. */
+export type UniformOf<K extends KernelName> = (typeof kernels)[K][2];
 
-/** Pipeline-overridable constants of a WGSL module (OP, CHECKED, HAS_BIAS, RELU). */
+/** Pipeline-overridable constants of a WGSL module (OP, CHECKED, HAS_BIAS, RELU…). */
 export type Constants = Record<string, number>;
 
 // Bind groups are cheap to keep but the set of buffer combinations can grow; evict the oldest beyond this.
@@ -85,7 +89,7 @@ export class Pipelines {
     const key = prelude ? `${name}:${operands}` : name;
     let m = this.modules.get(key);
     if (!m) {
-      m = this.device.createShaderModule({ label: key, code: prelude + shaders.common + shaders[name] });
+      m = this.device.createShaderModule({ label: key, code: prelude + shaders.prelude + shaders.common + shaders[name] });
       this.modules.set(key, m);
     }
     return m;

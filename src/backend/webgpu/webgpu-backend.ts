@@ -3,13 +3,14 @@
 import type {
   Activation, AdamAttrs, Backend, BackendInfo, BinaryOp, BlockShape, DType, PatchShape, PoolShape, ReduceOp, SgdAttrs, Storage, UnaryOp,
 } from '../backend.ts';
-import { CommandBatch, type Uniforms } from './batch.ts';
-import { binaryCodes, reduceCodes, unaryCodes } from './ops.ts';
-import { type Constants, type KernelName, kernels, Pipelines } from './pipelines.ts';
+import { binaryCode, reduceCode, unaryCode } from '../op-table.ts';
+import { CommandBatch } from './batch.ts';
+import { type Constants, type KernelName, kernels, Pipelines, type UniformOf } from './pipelines.ts';
 import { BufferPool, type PooledBuffer } from './pool.ts';
 import { type GemmOperands, gemmOperands } from './precision.ts';
-import { toWalk, writeWalk } from './strided.ts';
+import { toWalk } from './strided.ts';
 import { adamConstants, sgdConstants } from '../optimizer-constants.ts';
+import { type UniformValues, writeUniforms } from './uniforms.ts';
 
 class GpuStorage implements Storage {
   constructor(
@@ -153,72 +154,49 @@ export class WebGPUBackend implements Backend {
 
   fill(out: Storage, value: number): void {
     if (out.size === 0) return;
-    this.run('fill', [out], this.grid(out.size), {}, (u) => {
-      u.u32(0, out.size);
-      if (out.dtype === 'i32') u.i32(2, value);
-      else u.f32(2, value); // the shader stores these bits as they are
-    });
+    // the shader stores these bits as they are
+    this.run('fill', [out], this.grid(out.size), {}, { n: out.size, bits: out.dtype === 'i32' ? value >>> 0 : f32Bits(value) });
   }
 
   unary(op: UnaryOp, x: Storage, out: Storage): void {
     if (out.size === 0) return;
-    this.run('unary', [x, out], this.grid(out.size), { OP: unaryCodes[op] }, (u) => u.u32(0, out.size));
+    this.run('unary', [x, out], this.grid(out.size), { OP: unaryCode(op) }, { n: out.size });
   }
 
   scalar(op: BinaryOp, x: Storage, s: number, out: Storage): void {
     if (out.size === 0) return;
-    this.run('scalar', [x, out], this.grid(out.size), { OP: binaryCodes[op] }, (u) => {
-      u.u32(0, out.size);
-      u.f32(1, s);
-    });
+    this.run('scalar', [x, out], this.grid(out.size), { OP: binaryCode(op) }, { n: out.size, s });
   }
 
   binary(op: BinaryOp, a: Storage, b: Storage, out: Storage, outShape: number[], aStrides: number[], bStrides: number[]): void {
     const n = outShape.reduce((p, d) => p * d, 1);
     if (n === 0) return;
     const w = toWalk('binary', outShape, aStrides, bStrides);
-    this.run('binary', [a, b, out], this.grid(n), { OP: binaryCodes[op] }, (u) => {
-      u.u32(0, n);
-      writeWalk(u, 4, w, 0, 0);
-    });
+    this.run('binary', [a, b, out], this.grid(n), { OP: binaryCode(op) }, { n, walk: [w, 0, 0] });
   }
 
   reduce(op: ReduceOp, x: Storage, out: Storage, outer: number, n: number, inner: number): void {
     const tiles = outer * Math.ceil(inner / 16); // a workgroup reduces 16 outputs along inner
     if (tiles === 0) return;
-    this.run('reduce', [x, out], this.grid(tiles, 1), { OP: reduceCodes[op] }, (u) => {
-      u.u32(0, outer);
-      u.u32(1, n);
-      u.u32(2, inner);
-    });
+    this.run('reduce', [x, out], this.grid(tiles, 1), { OP: reduceCode(op) }, { outer, n, inner });
   }
 
   copyStrided(src: Storage, dst: Storage, shape: number[], srcStrides: number[], srcOffset: number, dstStrides: number[], dstOffset: number): void {
     const n = shape.reduce((p, d) => p * d, 1);
     if (n === 0) return;
     const w = toWalk('copyStrided', shape, srcStrides, dstStrides);
-    this.run('copyStrided', [src, dst], this.grid(n), {}, (u) => {
-      u.u32(0, n);
-      writeWalk(u, 4, w, srcOffset, dstOffset);
-    });
+    this.run('copyStrided', [src, dst], this.grid(n), {}, { n, walk: [w, srcOffset, dstOffset] });
   }
 
   softmax(x: Storage, out: Storage, rows: number, cols: number, log: boolean): void {
     if (rows * cols === 0) return;
-    this.run('softmax', [x, out], this.grid(rows, 1), {}, (u) => {
-      u.u32(0, rows);
-      u.u32(1, cols);
-      u.u32(2, log ? 1 : 0);
-    });
+    this.run('softmax', [x, out], this.grid(rows, 1), {}, { rows, cols, log: log ? 1 : 0 });
   }
 
   oneHot(labels: Storage, out: Storage, n: number, classes: number): void {
     const total = n * classes;
     if (total === 0) return;
-    this.run('oneHot', [labels, out], this.grid(total), {}, (u) => {
-      u.u32(0, total);
-      u.u32(1, classes);
-    });
+    this.run('oneHot', [labels, out], this.grid(total), {}, { total, classes });
   }
 
   blockLinear(x: Storage, w: Storage, bias: Storage | null, out: Storage, shape: BlockShape, activation: Activation, preActivation: Storage | null = null): void {
@@ -257,32 +235,21 @@ export class WebGPUBackend implements Backend {
   sgdStep(param: Storage, grad: Storage, momentum: Storage | null, a: SgdAttrs): void {
     if (param.size === 0) return;
     const k = sgdConstants(a);
-    this.run('sgdStep', [param, grad, momentum ?? this.placeholder], this.grid(param.size), {}, (u) => {
-      u.u32(0, param.size);
-      u.f32(1, k.lr);
-      u.f32(2, k.momentum);
-      u.f32(3, k.oneMinusDampening);
-      u.f32(4, k.weightDecay);
-      u.u32(5, a.nesterov ? 1 : 0);
-      u.u32(6, a.firstStep ? 1 : 0);
-      u.u32(7, momentum ? 1 : 0);
+    this.run('sgdStep', [param, grad, momentum ?? this.placeholder], this.grid(param.size), {}, {
+      n: param.size, ...k, nesterov: a.nesterov ? 1 : 0, firstStep: a.firstStep ? 1 : 0, hasMomentum: momentum ? 1 : 0,
     });
   }
 
   adamStep(param: Storage, grad: Storage, m: Storage, v: Storage, a: AdamAttrs): void {
     if (param.size === 0) return;
-    const k = adamConstants(a);
-    this.run('adamStep', [param, grad, m, v], this.grid(param.size), {}, (u) => {
-      u.u32(0, param.size);
-      [k.beta1, k.oneMinusBeta1, k.beta2, k.oneMinusBeta2, k.eps, k.l2, k.decay, k.stepSize, k.biasCorrection2Sqrt].forEach((x, i) => u.f32(i + 1, x));
-    });
+    this.run('adamStep', [param, grad, m, v], this.grid(param.size), {}, { n: param.size, ...adamConstants(a) });
   }
 
   /**
    * One block GEMM of output M×N per block, reducing over K; 32×32 tiles, blocks in z (folded into y past
    * the limit). At precision 'f16' its two inputs are first cast to packed binary16 scratch buffers.
    */
-  private gemm(name: KernelName, [a, b, ...rest]: (Storage | PooledBuffer)[], shape: BlockShape, [M, N, K]: GemmDims, constants: Constants): void {
+  private gemm(name: 'blockLinear' | 'blockLinearInputGrad' | 'blockLinearWeightGrad', [a, b, ...rest]: (Storage | PooledBuffer)[], shape: BlockShape, [M, N, K]: GemmDims, constants: Constants): void {
     const { B, G, I, O } = shape;
     if (M * N * G === 0) return;
     const z = Math.min(G, this.maxGroups);
@@ -291,13 +258,7 @@ export class WebGPUBackend implements Backend {
     const fits = M % tile === 0 && N % tile === 0 && K % tile === 0;
     const operands = gemmOperands(shape.precision ?? 'f32', this.shaderF16);
     const inputs = operands === 'f32' ? [a, b] : [this.packHalf(a as Storage), this.packHalf(b as Storage)];
-    this.run(name, [...inputs, ...rest], [Math.ceil(N / tile), tilesM, z], { ...constants, CHECKED: fits ? 0 : 1 }, (u) => {
-      u.u32(0, B);
-      u.u32(1, G);
-      u.u32(2, I);
-      u.u32(3, O);
-      u.u32(4, this.maxGroups);
-    }, operands);
+    this.run(name, [...inputs, ...rest], [Math.ceil(N / tile), tilesM, z], { ...constants, CHECKED: fits ? 0 : 1 }, { B, G, I, O, maxZ: this.maxGroups }, operands);
     if (operands !== 'f32') (inputs as PooledBuffer[]).forEach((p) => this.pool.release(p)); // later users come later in the queue
   }
 
@@ -305,12 +266,12 @@ export class WebGPUBackend implements Backend {
   private packHalf(s: Storage): PooledBuffer {
     const words = Math.ceil(s.size / 2);
     const packed = this.pool.acquire(words * 4, GPUBufferUsage.STORAGE);
-    if (words > 0) this.run('packHalf', [s, packed], this.grid(words), {}, (u) => u.u32(0, s.size));
+    if (words > 0) this.run('packHalf', [s, packed], this.grid(words), {}, { n: s.size });
     return packed;
   }
 
-  private run(
-    name: KernelName, operands: (Storage | PooledBuffer)[], groups: Grid, constants: Constants, write: (u: Uniforms) => void, variant: GemmOperands = 'f32',
+  private run<K extends KernelName>(
+    name: K, operands: (Storage | PooledBuffer)[], groups: Grid, constants: Constants, uniforms: UniformValues<UniformOf<K>>, variant: GemmOperands = 'f32',
   ): void {
     this.check();
     const kinds = kernels[name][1].replaceAll('-', '');
@@ -325,7 +286,8 @@ export class WebGPUBackend implements Backend {
       copies.push(copy);
       return copy;
     });
-    this.batch.dispatch(this.pipelines.pipeline(name, constants, variant), this.pipelines.bindGroup(name, bound), groups, write);
+    const struct = kernels[name][2] as UniformOf<K>;
+    this.batch.dispatch(this.pipelines.pipeline(name, constants, variant), this.pipelines.bindGroup(name, bound), groups, (u) => writeUniforms(u, struct, uniforms));
     copies.forEach((c) => this.pool.release(c)); // later users of the copy come later in the same queue
   }
 
@@ -348,4 +310,11 @@ export class WebGPUBackend implements Backend {
     if (this.lost) throw new Error(this.lost);
     if (this.failure) throw new Error(`webgpu backend: ${this.failure}`);
   }
+}
+
+const bits = new DataView(new ArrayBuffer(4));
+/** The bit pattern of an f32 as a u32 (fill stores it as it is, for f32 and i32 storages alike). */
+function f32Bits(v: number): number {
+  bits.setFloat32(0, v, true);
+  return bits.getUint32(0, true);
 }
