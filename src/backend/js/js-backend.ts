@@ -45,6 +45,13 @@ const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {
   mask: (a, b) => (b !== 0 ? a : 0),
 };
 
+/** The function of an op from one of the tables above, or a clear error for a name not in the op table. */
+function fnOf<F>(table: Record<string, F>, kind: string, op: string): F {
+  const fn = table[op];
+  if (!fn) throw new Error(`unknown ${kind} op '${op}' (known: ${Object.keys(table).join(', ')})`);
+  return fn;
+}
+
 function f32(s: Storage): Float32Array {
   return (s as JsStorage).data as Float32Array;
 }
@@ -95,19 +102,19 @@ export class JsBackend implements Backend {
   }
 
   unary(op: UnaryOp, x: Storage, out: Storage): void {
-    const fn = unaryFns[op];
+    const fn = fnOf(unaryFns, 'unary', op);
     const a = f32(x), o = f32(out);
     for (let i = 0; i < o.length; i++) o[i] = fn(a[i]);
   }
 
   scalar(op: BinaryOp, x: Storage, s: number, out: Storage): void {
-    const fn = binaryFns[op];
+    const fn = fnOf(binaryFns, 'binary', op);
     const a = f32(x), o = f32(out);
     for (let i = 0; i < o.length; i++) o[i] = fn(a[i], s);
   }
 
   binary(op: BinaryOp, a: Storage, b: Storage, out: Storage, outShape: number[], aStrides: number[], bStrides: number[]): void {
-    const fn = binaryFns[op];
+    const fn = fnOf(binaryFns, 'binary', op);
     const av = f32(a), bv = f32(b), o = f32(out);
     let k = 0;
     forEachIndex(outShape, [aStrides, bStrides], [0, 0], (ia, ib) => {
