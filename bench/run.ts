@@ -1,5 +1,5 @@
 // npm run bench [-- --quick] [--threads 1,2] [--webgpu-full]: everything this machine can run: the wasm
-// grid, whole training steps, serving through a worker (beside onnxruntime-web), the packed ResNet-18 and
+// grid, whole training steps, a profile of one step, serving through a worker (beside onnxruntime-web), the packed ResNet-18 and
 // grouped convolutions, and the WebGPU grid where an adapter exists (on a software adapter such as
 // SwiftShader its quick subset, labelled CPU timings, unless --webgpu-full). `--backend wasm|webgpu` runs
 // that grid only. Progress on stderr; tables on stdout; results, charts and BENCHMARKS.md (see output.ts).
@@ -10,6 +10,7 @@ import { outputFor } from './lib/output.ts';
 import { overviewSection } from './lib/overview.ts';
 import { enableRelaxedSimd } from './lib/relaxed-simd.ts';
 import { benchConv } from './conv.ts';
+import { benchProfile } from './profile.ts';
 import { benchServing } from './serving.ts';
 import { benchTraining } from './training.ts';
 import { benchWasm } from './wasm.ts';
@@ -32,6 +33,7 @@ else {
   const adapter = await probeAdapter();
   const wasm = await benchWasm(options, command, out);
   const training = await benchTraining({ ...options, adapter }, out);
+  await benchProfile(options.threads, command, out);
   await benchServing(options, command, out);
   await benchConv(options, out);
   const charts = [wasm.charts[0], training.chart]; // the headline ones; each section links all of its own
