@@ -1,8 +1,11 @@
 // Reverse-mode autodiff: a reverse topological walk over the graph nodes, accumulating into leaves' .grad.
+// Each node's backward closure runs inside a tidy, so gradients are written with the public ops and free
+// nothing by hand. Installs itself as the engine's backward hook when loaded.
 import { engine } from './engine.ts';
-import { type Tensor } from './tensor.ts';
+import type { Tensor } from './tensor.ts';
 import { formatShape } from './shapes.ts';
-import { add, onesLike } from './ops/index.ts';
+import { onesLike } from './ops/create.ts';
+import { add } from './ops/elementwise.ts';
 
 function topologicalOrder(root: Tensor): Tensor[] {
   const order: Tensor[] = [];
@@ -65,7 +68,8 @@ function runBackward(root: Tensor, seed: Tensor | undefined, order: Tensor[]): v
         continue;
       }
       if (!t.node.backward) throw new Error(`backward: the graph through '${t.node.op}' was already freed`);
-      const inputGrads = t.node.backward(dy);
+      const backward = t.node.backward;
+      const inputGrads = engine.tidy(() => backward(dy)); // keeps what it returns, frees its intermediates
       dy.dispose();
       t.node.inputs.forEach((input, i) => {
         const g = inputGrads[i];
@@ -91,3 +95,5 @@ function accumulateLeafGrad(leaf: Tensor, dy: Tensor): void {
   const g = leaf.grad ? accumulate(leaf.grad, dy) : dy;
   leaf.grad = g.keep();
 }
+
+engine.backwardHook = backwardFrom;

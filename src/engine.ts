@@ -1,8 +1,8 @@
-// Engine state: the current backend, tidy scopes, the grad switch, live-tensor accounting and backward.
+// Engine state: the current backend, tidy scopes, the grad switch and live-tensor accounting. It imports no
+// op: backward runs through the hook autograd.ts installs when it loads (src/index.ts loads it).
 import type { Backend } from './backend/backend.ts';
 import { referenceBackend } from './backend/js/js-backend.ts';
 import type { Tensor } from './tensor.ts';
-import { backwardFrom } from './autograd.ts';
 
 type Scope = Set<Tensor>;
 
@@ -12,6 +12,8 @@ class Engine {
   /** True while gradients are computed: closures may read tensors the user disposed but the graph kept. */
   inBackward = false;
   liveTensors = 0;
+  /** Reverse-mode autodiff from a root tensor: installed by autograd.ts. */
+  backwardHook: ((root: Tensor, seed?: Tensor) => void) | null = null;
   private scopes: Scope[] = [];
 
   track(t: Tensor): void {
@@ -61,7 +63,8 @@ class Engine {
   }
 
   backward(root: Tensor, seed?: Tensor): void {
-    backwardFrom(root, seed);
+    if (!this.backwardHook) throw new Error('backward: autograd is not loaded; import the library (src/index.ts), not one of its modules alone');
+    this.backwardHook(root, seed);
   }
 }
 

@@ -1,4 +1,5 @@
 // blockgrad: a small tensor/autograd engine whose central op is the block-diagonal linear layer.
+import './autograd.ts'; // installs backward into the engine
 export * from './ops/index.ts';
 export { Tensor } from './tensor.ts';
 export type { Shape } from './shapes.ts';

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, it } from 'vitest';
 import * as bg from '../src/index.ts';
-import { broadcastShapes } from '../src/ops/elementwise.ts';
+import { broadcastShapes } from '../src/ops/broadcast.ts';
 import { gradCheck } from './helpers/gradcheck.ts';
 
 const numRuns = Math.max(1, Math.round(25 * Number(process.env.PROPERTY_RUNS_SCALE ?? 1)));

@@ -14,11 +14,11 @@ function runGemms(b: Backend): void {
   for (const shape of [{ B: 33, G: 3, I: 17, O: 9 }, { B: 64, G: 2, I: 32, O: 32 }] as BlockShape[]) {
     const f16 = { ...shape, precision: 'f16' as const };
     const { B, G, I, O } = shape;
-    const [x, w, bias, y, dx, dw, db] = [B * G * I, G * O * I, G * O, B * G * O, B * G * I, G * O * I, G * O].map((n) => b.alloc(n, 'f32'));
+    const [x, w, bias, y, dx, dw] = [B * G * I, G * O * I, G * O, B * G * O, B * G * I, G * O * I].map((n) => b.alloc(n, 'f32'));
     b.blockLinear(x, w, bias, y, f16, 'relu');
     b.blockLinearInputGrad(y, w, dx, f16);
-    b.blockLinearWeightGrad(y, x, dw, db, f16);
-    [x, w, bias, y, dx, dw, db].forEach((s) => b.free(s));
+    b.blockLinearWeightGrad(y, x, dw, f16);
+    [x, w, bias, y, dx, dw].forEach((s) => b.free(s));
   }
 }
 

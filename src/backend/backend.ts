@@ -134,8 +134,8 @@ export interface Backend {
   blockLinear(x: Storage, w: Storage, bias: Storage | null, out: Storage, shape: BlockShape, activation: Activation, preActivation?: Storage | null): void;
   /** dx = dy·W per block. */
   blockLinearInputGrad(dy: Storage, w: Storage, dx: Storage, shape: BlockShape): void;
-  /** dW = dyᵀ·x per block and db = Σ_b dy (overwrites dw and db). */
-  blockLinearWeightGrad(dy: Storage, x: Storage, dw: Storage, db: Storage | null, shape: BlockShape): void;
+  /** dW = dyᵀ·x per block (overwrites dw). The bias gradient Σ_b dy is the `reduce` kernel's, called by ops/blocklinear.ts. */
+  blockLinearWeightGrad(dy: Storage, x: Storage, dw: Storage, shape: BlockShape): void;
 
   /**
    * Patch extraction: cols [N·OH·OW, C·KH·KW] with cols[(n·OH + oh)·OW + ow, (c·KH + ky)·KW + kx] = x[n, c, ih, iw]

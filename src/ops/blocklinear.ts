@@ -1,25 +1,22 @@
 // The block-diagonal linear layer and its three GEMMs (DESIGN §1). Dense linear is the G = 1 case.
 import { type Activation, GELU_CUBIC, GELU_SCALE, type Precision } from '../backend/backend.ts';
-import { engine } from '../engine.ts';
 import { blockShapeOf } from '../layout.ts';
 import { type Tensor } from '../tensor.ts';
 import { formatShape } from '../shapes.ts';
 import { backendOf, empty, expectDType, record } from './core.ts';
 import { add, greater, masked, mul, tanh } from './elementwise.ts';
+import { sum } from './reduce.ts';
 import { reshape } from './shape.ts';
 
 const activations: Activation[] = ['none', 'relu', 'gelu'];
 
 /** dy · GELU'(z) for the tanh approximation: 0.5(1 + t) + 0.5·z·(1 - t²)·√(2/π)·(1 + 3·0.044715·z²). */
 function geluGrad(z: Tensor, dy: Tensor): Tensor {
-  return engine.tidy(() => {
-    const z2 = mul(z, z);
-    const t = tanh(mul(add(z, mul(mul(z2, z), GELU_CUBIC)), GELU_SCALE));
-    const slope = mul(add(mul(z2, 3 * GELU_CUBIC), 1), GELU_SCALE);
-    const oneMinusT2 = add(mul(mul(t, t), -1), 1);
-    const d = add(mul(add(t, 1), 0.5), mul(mul(mul(z, 0.5), oneMinusT2), slope));
-    return mul(dy, d);
-  });
+  const z2 = mul(z, z);
+  const t = tanh(mul(add(z, mul(mul(z2, z), GELU_CUBIC)), GELU_SCALE));
+  const slope = mul(add(mul(z2, 3 * GELU_CUBIC), 1), GELU_SCALE);
+  const oneMinusT2 = add(mul(mul(t, t), -1), 1);
+  return mul(dy, add(mul(add(t, 1), 0.5), mul(mul(mul(z, 0.5), oneMinusT2), slope)));
 }
 
 export interface BlockLinearOptions {
@@ -54,27 +51,25 @@ export function blockLinear(x: Tensor, weight: Tensor, bias: Tensor | null = nul
   backend.blockLinear(x.storageOf(op), weight.storageOf(op), bias?.storageOf(op) ?? null, y.storageOf(op), shape, activation, z?.storageOf(op) ?? null);
   const inputs = bias ? [x, weight, bias] : [x, weight];
   if (z) {
-    record(z, op, inputs, (dzIn) => gemmGrads(dzIn.view(dzIn.shape)));
+    record(z, op, inputs, gemmGrads);
     record(y, 'gelu', [z], (dy) => [geluGrad(z, dy)]);
     z.dispose(); // the graph keeps it while y's node may still need it
     return y;
   }
-  return record(y, op, inputs, (dyIn) => gemmGrads(activation === 'relu' ? masked(dyIn, greater(y, 0)) : dyIn.view(dyIn.shape)));
+  return record(y, op, inputs, (dy) => gemmGrads(activation === 'relu' ? masked(dy, greater(y, 0)) : dy));
 
-  /** dx, dW and db from dy (the gradient at the pre-activation), which it disposes. */
+  /** dx and dW (the two backward GEMMs) and db = Σ_b dy, from dy, the gradient at the pre-activation. */
   function gemmGrads(dy: Tensor): (Tensor | null)[] {
-    let dx: Tensor | null = null, dw: Tensor | null = null, db: Tensor | null = null;
+    let dx: Tensor | null = null, dw: Tensor | null = null;
     if (x.requiresGrad) {
       dx = empty(x.shape, 'f32', backend);
       backend.blockLinearInputGrad(dy.storageOf(op), weight.storageOf(op), dx.storageOf(op), shape);
     }
-    if (weight.requiresGrad || bias?.requiresGrad) {
+    if (weight.requiresGrad) {
       dw = empty(weight.shape, 'f32', backend);
-      db = bias ? empty(bias.shape, 'f32', backend) : null;
-      backend.blockLinearWeightGrad(dy.storageOf(op), x.storageOf(op), dw.storageOf(op), db?.storageOf(op) ?? null, shape);
+      backend.blockLinearWeightGrad(dy.storageOf(op), x.storageOf(op), dw.storageOf(op), shape);
     }
-    dy.dispose();
-    return [dx, dw, db];
+    return [dx, dw, bias?.requiresGrad ? sum(dy, 0) : null]; // no GEMM: f32 at any precision
   }
 }
 

@@ -1,5 +1,5 @@
 // What every op needs: input checks, output allocation and recording on the autograd tape.
-import type { Backend, DType, Storage } from '../backend/backend.ts';
+import type { Backend, DType, ReduceOp, Storage } from '../backend/backend.ts';
 import { engine } from '../engine.ts';
 import { Tensor } from '../tensor.ts';
 import { formatShape, type Shape } from '../shapes.ts';
@@ -49,7 +49,8 @@ export function compute(op: string, shape: Shape, inputs: Tensor[], kernel: (b: 
 
 /**
  * Puts `out` on the tape when grad is on and an input needs it. `backward` maps dy to one gradient per
- * input (null where none); it runs under noGrad and must return new tensors, never dy itself.
+ * input (null where none), written with the public ops: autograd runs it under noGrad inside a tidy, so
+ * its intermediates are freed. It must return new tensors (a view will do), never dy itself.
  */
 export function record(out: Tensor, op: string, inputs: Tensor[], backward: (dy: Tensor) => (Tensor | null)[]): Tensor {
   if (!engine.gradEnabled || !inputs.some((t) => t.requiresGrad)) return out;
@@ -57,6 +58,30 @@ export function record(out: Tensor, op: string, inputs: Tensor[], backward: (dy:
   out.node = { op, inputs, backward };
   for (const t of inputs) t.retainForGraph();
   return out;
+}
+
+/** Copies `src` (read through strides from `offset`) into a new tensor of `shape`. */
+export function gather(op: string, src: Tensor, shape: Shape, strides: number[], offset: number): Tensor {
+  const backend = backendOf(op, src);
+  const out = empty(shape, src.dtype, backend);
+  backend.copyStrided(src.storageOf(op), out.storageOf(op), [...shape], strides, offset, stridesOf(shape), 0);
+  return out;
+}
+
+/** Reduces the given (sorted) axes of x one kernel call each, keeping them as size-1 dims; no autograd. */
+export function reduceAxes(op: ReduceOp, x: Tensor, axes: number[]): Tensor {
+  let cur = x;
+  for (const axis of axes) {
+    const shape = cur.shape;
+    let outer = 1, inner = 1;
+    for (let i = 0; i < axis; i++) outer *= shape[i];
+    for (let i = axis + 1; i < shape.length; i++) inner *= shape[i];
+    const outShape = shape.map((d, i) => (i === axis ? 1 : d));
+    const next = compute(op, outShape, [cur], (b, out, [xs]) => b.reduce(op, xs, out, outer, shape[axis], inner));
+    if (cur !== x) cur.dispose();
+    cur = next;
+  }
+  return cur === x ? x.view(x.shape) : cur;
 }
 
 /** Row-major strides of a shape. */

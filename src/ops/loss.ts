@@ -69,8 +69,7 @@ export function crossEntropy(logits: Tensor, labels: Tensor): Tensor {
     const probs = compute(op, [N, C], [logProbs], (b, o, [l]) => b.unary('exp', l, o));
     const q = compute(op, [N, C], [probs, scale], (b, o, [p, s]) => b.binary('mul', p, s, o, [N, C], full, none));
     const g = compute(op, [N, C], [target, q], (b, o, [t, u]) => b.binary('sub', t, u, o, [N, C], full, full));
-    for (const t of [scale, target, probs, q]) t.dispose();
-    return [g, null, null];
+    return [g, null, null]; // the tidy autograd runs this in frees scale, target, probs and q
   });
   logProbs.dispose();
   hot.dispose();

@@ -1,9 +1,7 @@
-// Shape ops: views (reshape) and strided copies (transpose, slice, concat, broadcast, the estimator rearrange).
+// Shape ops: views (reshape) and strided copies (transpose, slice, concat, the estimator rearrange).
 import { type Tensor } from '../tensor.ts';
 import { formatShape, type Shape, sizeOf } from '../shapes.ts';
-import { backendOf, empty, normAxis, record, stridesOf } from './core.ts';
-import { broadcastShapes, broadcastStrides } from './elementwise.ts';
-import { sumTo } from './reduce.ts';
+import { backendOf, empty, gather, normAxis, record, stridesOf } from './core.ts';
 
 /** Same values, new shape, no copy. One dimension may be -1. */
 export function reshape(x: Tensor, shape: Shape): Tensor {
@@ -19,14 +17,6 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
   return record(y, 'reshape', [x], (dy) => [dy.view(x.shape)]);
 }
 
-/** Copies `src` (read through strides) into a new tensor of `shape`. */
-function gather(op: string, src: Tensor, shape: Shape, strides: number[], offset: number): Tensor {
-  const backend = backendOf(op, src);
-  const out = empty(shape, src.dtype, backend);
-  backend.copyStrided(src.storageOf(op), out.storageOf(op), [...shape], strides, offset, stridesOf(shape), 0);
-  return out;
-}
-
 /** Permutes axes (default: reverses them). */
 export function transpose(x: Tensor, perm?: number[]): Tensor {
   const p = perm ?? [...x.shape.keys()].reverse();
@@ -37,14 +27,6 @@ export function transpose(x: Tensor, perm?: number[]): Tensor {
   const y = gather('transpose', x, p.map((a) => x.shape[a]), p.map((a) => strides[a]), 0);
   const inverse = p.map((_, i) => p.indexOf(i));
   return record(y, 'transpose', [x], (dy) => [transpose(dy, inverse)]);
-}
-
-/** Repeats x along broadcast axes to `shape` (a copy). */
-export function broadcastTo(x: Tensor, shape: Shape): Tensor {
-  const target = broadcastShapes('broadcastTo', x.shape, shape);
-  if (target.join() !== shape.join()) throw new Error(`broadcastTo: cannot broadcast ${formatShape(x.shape)} to ${formatShape(shape)}`);
-  const y = gather('broadcastTo', x, shape, broadcastStrides(x.shape, shape), 0);
-  return record(y, 'broadcastTo', [x], (dy) => [sumTo(dy, x.shape)]);
 }
 
 /** x[start:end] along one axis. */

@@ -14,12 +14,7 @@ export function softmax(x: Tensor): Tensor {
   expectDType('softmax', x, 'f32');
   const [rows, cols] = rowsCols(x);
   const y = compute('softmax', x.shape, [x], (b, out, [xs]) => b.softmax(xs, out, rows, cols, false));
-  return record(y, 'softmax', [x], (dy) => {
-    // dx = y * (dy - Σ dy·y)
-    const p = mul(dy, y), s = sum(p, -1, true), d = sub(dy, s), g = mul(y, d);
-    for (const t of [p, s, d]) t.dispose();
-    return [g];
-  });
+  return record(y, 'softmax', [x], (dy) => [mul(y, sub(dy, sum(mul(dy, y), -1, true)))]); // y·(dy - Σ dy·y)
 }
 
 /** Log-softmax over the last axis (numerically stable). */
@@ -27,10 +22,5 @@ export function logSoftmax(x: Tensor): Tensor {
   expectDType('logSoftmax', x, 'f32');
   const [rows, cols] = rowsCols(x);
   const y = compute('logSoftmax', x.shape, [x], (b, out, [xs]) => b.softmax(xs, out, rows, cols, true));
-  return record(y, 'logSoftmax', [x], (dy) => {
-    // dx = dy - softmax · Σ dy
-    const s = sum(dy, -1, true), p = expOp(y), q = mul(p, s), g = sub(dy, q);
-    for (const t of [s, p, q]) t.dispose();
-    return [g];
-  });
+  return record(y, 'logSoftmax', [x], (dy) => [sub(dy, mul(expOp(y), sum(dy, -1, true)))]); // dy - softmax·Σ dy
 }

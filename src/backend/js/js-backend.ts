@@ -194,19 +194,14 @@ export class JsBackend implements Backend {
     }
   }
 
-  blockLinearWeightGrad(dy: Storage, x: Storage, dw: Storage, db: Storage | null, { B, G, I, O, precision }: BlockShape): void {
-    const d = operand(dy, precision), dyExact = f32(dy), xv = operand(x, precision), gw = f32(dw), gb = db ? f32(db) : null;
+  blockLinearWeightGrad(dy: Storage, x: Storage, dw: Storage, { B, G, I, O, precision }: BlockShape): void {
+    const d = operand(dy, precision), xv = operand(x, precision), gw = f32(dw);
     for (let g = 0; g < G; g++) {
       for (let o = 0; o < O; o++) {
         for (let i = 0; i < I; i++) {
           let acc = 0;
           for (let b = 0; b < B; b++) acc += d[b * G * O + g * O + o] * xv[b * G * I + g * I + i];
           gw[(g * O + o) * I + i] = acc;
-        }
-        if (gb) {
-          let acc = 0;
-          for (let b = 0; b < B; b++) acc += dyExact[b * G * O + g * O + o]; // db is no GEMM: f32 at any precision
-          gb[g * O + o] = acc;
         }
       }
     }

@@ -129,9 +129,8 @@ export class WasmBackend implements Backend {
   blockLinearInputGrad(dy: Storage, w: Storage, dx: Storage, shape: BlockShape): void {
     this.atPrecision(shape.precision, [dy, w], ([dyp, wp]) => this.gemm(inputGrad(dyp, wp, at(dx), shape)));
   }
-  blockLinearWeightGrad(dy: Storage, x: Storage, dw: Storage, db: Storage | null, shape: BlockShape): void {
+  blockLinearWeightGrad(dy: Storage, x: Storage, dw: Storage, shape: BlockShape): void {
     this.atPrecision(shape.precision, [dy, x], ([dyp, xp]) => this.gemm(weightGrad(dyp, xp, at(dw), shape)));
-    if (db) this.k.reduce(reduceCode('sum'), at(dy), at(db), 1, shape.B, shape.G * shape.O);
   }
 
   im2col(_x: Storage, _cols: Storage, _shape: PatchShape): void {

@@ -208,9 +208,8 @@ export class WebGPUBackend implements Backend {
     this.gemm('blockLinearInputGrad', [dy, w, dx], shape, [shape.B, shape.I, shape.O], {});
   }
 
-  blockLinearWeightGrad(dy: Storage, x: Storage, dw: Storage, db: Storage | null, shape: BlockShape): void {
+  blockLinearWeightGrad(dy: Storage, x: Storage, dw: Storage, shape: BlockShape): void {
     this.gemm('blockLinearWeightGrad', [dy, x, dw], shape, [shape.O, shape.I, shape.B], {});
-    if (db) this.reduce('sum', dy, db, 1, shape.B, shape.G * shape.O);
   }
 
   im2col(_x: Storage, _cols: Storage, _shape: PatchShape): void {
