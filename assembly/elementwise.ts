@@ -3,6 +3,7 @@
 // that after inlining Binaryen folds the per-element switch away: one specialised loop per op.
 import { Binary, Unary } from './table.generated';
 import { rowOffset } from './strided';
+import { erf4 } from './erf';
 import { tanh4 } from './tanh';
 
 const ZERO = f32x4.splat(0);
@@ -27,6 +28,7 @@ function unaryOne(op: i32, v: f32): f32 {
     case Unary.relu: return max(v, <f32>0); // f32.max keeps NaN
     case Unary.sqrt: return Mathf.sqrt(v);
     case Unary.abs: return Mathf.abs(v);
+    case Unary.erf: return f32x4.extract_lane(erf4(f32x4.splat(v)), 0); // the lanes' formula, as tanh
     default: return NaN; // unreachable: the host sends only the op table's codes
   }
 }
@@ -39,6 +41,7 @@ function unaryVec(op: i32, v: v128): v128 {
     case Unary.relu: return f32x4.max(v, ZERO); // f32x4.max keeps NaN, like f32.max
     case Unary.sqrt: return f32x4.sqrt(v);
     case Unary.tanh: return tanh4(v); // within about 1e-7 relative of tanh
+    case Unary.erf: return erf4(v);
     default: return f32x4.abs(v); // abs: unaryRun asks for the vector form only of the ops above
   }
 }
@@ -68,6 +71,7 @@ export function unary(op: i32, x: usize, out: usize, start: i32, end: i32): void
     case Unary.relu: unaryRun(Unary.relu, true, x, out, start, end); break;
     case Unary.sqrt: unaryRun(Unary.sqrt, true, x, out, start, end); break;
     case Unary.abs: unaryRun(Unary.abs, true, x, out, start, end); break;
+    case Unary.erf: unaryRun(Unary.erf, true, x, out, start, end); break;
   }
 }
 

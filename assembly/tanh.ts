@@ -13,7 +13,7 @@ const SIGN = i32x4.splat(0x80000000);
 
 /** e^x for x in [0, 88] (NaN stays NaN): x = n·ln 2 + r, |r| ≤ ln 2 / 2, a degree-6 Taylor polynomial in r times 2^n. */
 @inline
-function expSmall(x: v128): v128 {
+export function expSmall(x: v128): v128 {
   const n = f32x4.nearest(f32x4.mul(x, LOG2E));
   const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, LN2_HI)), f32x4.mul(n, LN2_LO));
   let p = f32x4.splat(1.0 / 720);

@@ -24,6 +24,7 @@ fn unaryOp(v: f32) -> f32 {
     case OP_RELU: { return max(v, 0.0); }
     case OP_SQRT: { return select(sqrt(v), fromBits(0x7fc00000u), v < 0.0); }
     case OP_ABS: { return abs(v); }
+    case OP_ERF: { return erf4(vec4<f32>(v)).x; }
     default: { return fromBits(0x7fc00000u); } // unreachable: the host sends only the table's codes
   }
 }

@@ -17,6 +17,7 @@ export const unaryTable = {
   relu: { domain: 'real' },
   sqrt: { domain: 'positive' },
   abs: { domain: 'real' },
+  erf: { domain: 'real' },
 } as const;
 
 /**

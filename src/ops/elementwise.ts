@@ -99,6 +99,11 @@ export const tanh = (x: Tensor): Tensor => unaryOp('tanh', x, (dy, y) => mul(dy,
 export const sigmoid = (x: Tensor): Tensor => unaryOp('sigmoid', x, (dy, y) => mul(dy, sub(y, mul(y, y))));
 export const relu = (x: Tensor): Tensor => unaryOp('relu', x, (dy) => masked(dy, greater(x, 0)));
 export const abs = (x: Tensor): Tensor => unaryOp('abs', x, (dy) => mul(dy, sub(greater(x, 0), greater(neg(x), 0))));
+/**
+ * The error function 2/√π ∫₀ˣ e^(−t²) dt of an f32 tensor of any shape, as torch.erf (PyTorch 1.13): odd,
+ * ±1 at ±Infinity, NaN for NaN; within about 1e-7 of the exact value. Gradient dy·2/√π·e^(−x²).
+ */
+export const erf = (x: Tensor): Tensor => unaryOp('erf', x, (dy) => mul(dy, mul(exp(neg(mul(x, x))), 2 / Math.sqrt(Math.PI))));
 
 /** a where mask ≠ 0, else 0: a selection, never a·0 (which is NaN for an infinite a); no gradient. */
 export function masked(a: Tensor, mask: Tensor): Tensor {

@@ -5,6 +5,7 @@ import type {
 import { GELU_CUBIC, GELU_SCALE } from '../backend.ts';
 import { adamConstants, sgdConstants } from '../optimizer-constants.ts';
 import { roundToHalf } from '../../io/half.ts';
+import { erf } from './erf.ts';
 import { forEachIndex } from './strided.ts';
 import * as windows from './windows.ts';
 
@@ -24,6 +25,7 @@ const unaryFns: Record<UnaryOp, (v: number) => number> = {
   relu: (v) => (v > 0 ? v : v === v ? 0 : v), // keeps NaN
   sqrt: Math.sqrt,
   abs: Math.abs,
+  erf,
 };
 
 const activations: Record<Activation, (v: number) => number> = {
