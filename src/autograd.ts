@@ -1,6 +1,6 @@
 // Reverse-mode autodiff: a reverse topological walk over the graph nodes, accumulating into leaves' .grad.
 // Each node's backward closure runs inside a tidy, so gradients are written with the public ops and free
-// nothing by hand. Installs itself as the engine's backward hook when loaded.
+// nothing by hand. Installs itself as the engine's backward hook when loaded (ARCHITECTURE.md, section 6).
 import { engine } from './engine.ts';
 import type { Tensor } from './tensor.ts';
 import { formatShape } from './shapes.ts';

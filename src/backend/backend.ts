@@ -1,6 +1,6 @@
 // The kernel table every backend implements. One name everywhere: the method name here is the
 // AssemblyScript export, the WGSL entry point and the op name on the autograd tape.
-// Kernels never allocate their outputs: the engine allocates `out` and passes it in.
+// Kernels never allocate their outputs: the engine allocates `out` and passes it in. ARCHITECTURE.md, sections 4-5.
 
 export type DType = 'f32' | 'i32';
 export type BackendName = 'js' | 'wasm' | 'webgpu';

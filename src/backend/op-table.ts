@@ -2,7 +2,8 @@
 // (the index in the list), the wasm jobs list the task kinds and their descriptor slots, and the WebGPU
 // uniforms list each kernel's uniform struct. scripts/build-wasm.ts generates the AssemblyScript constants
 // from it (assembly/table.generated.ts) and scripts/build-shaders.ts the WGSL prelude (OP_EXP…, the uniform
-// structs), so a code, a slot or a field is written in one place. See ARCHITECTURE.md, "The op table".
+// structs), so a code, a slot or a field is written in one place. See ARCHITECTURE.md, section 4, and its checklist
+// "Adding an op".
 
 /**
  * Elementwise unary ops, in code order. `domain` is where the test suites draw inputs ('positive' for ops

@@ -1,4 +1,4 @@
-// The block-diagonal linear layer and its three GEMMs (DESIGN §1). Dense linear is the G = 1 case.
+// The block-diagonal linear layer and its three GEMMs (ARCHITECTURE.md, sections 1 and 2). Dense linear is the G = 1 case.
 import { type Activation, GELU_CUBIC, GELU_SCALE, type Precision } from '../backend/backend.ts';
 import { blockShapeOf } from '../layout.ts';
 import { type Tensor } from '../tensor.ts';

@@ -2,7 +2,7 @@
 // A job is started by bumping words in the control area (Atomics), never by postMessage.
 // A worker that dies is restarted; a job in which a dying worker abandoned a task is run again whole
 // (kernels write only their outputs, so a second run gives the same bits), except in-place optimizer
-// updates, which cannot be redone and fail with an error instead.
+// updates, which cannot be redone and fail with an error instead. ARCHITECTURE.md, section 8.
 import { wasmJobKinds } from '../op-table.ts';
 import { CLAIM, CRASH, DESC_WORD, DONE, JOB, LOST, QUIT, SIGNAL } from './control.ts';
 import { canBlock, startWorker, type WorkerHandle } from './environment.ts';
