@@ -1,83 +1,143 @@
-// Command-line options of `npm start`, with their defaults and checks.
+// Command-line options of `npm start`: one table of options (value placeholder, help, default, check),
+// read with node:util's parseArgs. Every value is checked, in the user's terms, before anything trains;
+// adding an option is one entry in the table and one line in `readTrainArgs`.
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import type { BackendChoice } from '../../src/index.ts';
 import { defaultTrainConfig, type TrainConfig } from '../training.ts';
 
-const d = defaultTrainConfig;
+/** A command line that cannot run: the message says what is allowed; the usage follows it. */
+export class UsageError extends Error {}
 
-const options = {
-  epochs: { type: 'string', default: String(d.epochs) },
-  estimators: { type: 'string', default: String(d.numEstimators) },
-  alpha: { type: 'string', default: String(d.alpha) },
-  gamma: { type: 'string', default: String(d.gamma) },
-  hidden: { type: 'string', default: d.hidden.join(',') },
-  'batch-size': { type: 'string', default: String(d.batchSize) },
-  lr: { type: 'string', default: String(d.lr) },
-  seed: { type: 'string', default: String(d.seed) },
-  backend: { type: 'string', default: 'auto' },
-  precision: { type: 'string', default: 'f32' },
-  activation: { type: 'string', default: 'relu' },
-  threads: { type: 'string' },
-  json: { type: 'boolean', default: false },
-  save: { type: 'string' },
-  help: { type: 'boolean', default: false },
-} as const;
-
-export function usage(): string {
-  return `Usage: npm start -- [options]
-
-Trains a Packed-Ensembles MLP on the bundled digits data set and prints its test metrics.
-
-  --epochs N          training epochs (default ${d.epochs})
-  --estimators M      ensemble members packed in each layer (default ${d.numEstimators})
-  --alpha A           width factor of Packed-Ensembles (default ${d.alpha})
-  --gamma G           extra groups per estimator (default ${d.gamma})
-  --hidden W[,W…]     hidden widths before alpha (default ${d.hidden.join(',')})
-  --batch-size B      mini-batch size (default ${d.batchSize})
-  --lr LR             Adam learning rate, cosine-annealed (default ${d.lr})
-  --seed S            seed for initialisation and shuffling (default ${d.seed})
-  --backend NAME      auto | webgpu | wasm | js (default auto)
-  --precision P       f32 | f16: f16 block GEMMs with f32 accumulation and dynamic loss scaling (default f32)
-  --activation A      relu | gelu: fused into the hidden layers (gelu: tanh approximation) (default relu)
-  --threads N         kernel threads of the wasm backend (default: all cores)
-  --json              print one JSON object with the results on stdout
-  --save FILE         write the trained model as safetensors (TorchUncertainty's packed layout)
-  --help              this text
-`;
+interface OptionSpec {
+  /** Placeholder of the value in the usage; absent for a flag. */
+  value?: string;
+  /** What it does and what it takes, in the user's terms. */
+  help: string;
+  default?: string;
+  short?: string;
 }
 
-function number(name: string, text: string, integer: boolean, min: number): number {
+const d = defaultTrainConfig;
+
+const specs = {
+  epochs: { value: 'N', help: 'training epochs, a whole number >= 1', default: String(d.epochs) },
+  estimators: { value: 'M', help: 'ensemble members packed in each layer, a whole number >= 1', default: String(d.numEstimators) },
+  alpha: { value: 'A', help: 'width factor of Packed-Ensembles, a number > 0', default: String(d.alpha) },
+  gamma: { value: 'G', help: 'groups per estimator, a whole number >= 1', default: String(d.gamma) },
+  hidden: { value: 'W[,W…]', help: 'hidden widths before alpha, whole numbers >= 1', default: d.hidden.join(',') },
+  'batch-size': { value: 'B', help: 'mini-batch size, a whole number >= 1', default: String(d.batchSize) },
+  lr: { value: 'LR', help: 'Adam learning rate (cosine-annealed), a number > 0', default: String(d.lr) },
+  seed: { value: 'S', help: 'seed of initialisation and shuffling, a whole number >= 0', default: String(d.seed) },
+  backend: { value: 'NAME', help: 'auto | webgpu | wasm | js', default: 'auto' },
+  precision: { value: 'P', help: 'f32 | f16 (f16 block GEMMs, f32 accumulation, dynamic loss scaling)', default: 'f32' },
+  activation: { value: 'A', help: 'relu | gelu, fused into the hidden layers', default: 'relu' },
+  threads: { value: 'N', help: 'kernel threads of the wasm backend, a whole number >= 1 (default: every core)' },
+  json: { help: 'print one JSON object with the results on stdout (the report goes to stderr)' },
+  save: { value: 'FILE', help: 'write the trained model there as safetensors (TorchUncertainty\'s layout, its architecture in the metadata)' },
+  help: { short: 'h', help: 'this text' },
+} satisfies Record<string, OptionSpec>;
+
+type Name = keyof typeof specs;
+const takesValue = (name: string): boolean => name in specs && 'value' in specs[name as Name];
+
+export function usage(): string {
+  const rows = Object.entries(specs).map(([name, s]: [string, OptionSpec]) => {
+    const flag = `${s.short ? `-${s.short}, ` : ''}--${name}${s.value ? ` ${s.value}` : ''}`;
+    return `  ${flag.padEnd(22)} ${s.help}${s.default !== undefined ? ` (default ${s.default})` : ''}`;
+  });
+  return [
+    'Usage: npm start -- [options]    (npm start --silent -- … keeps npm\'s own lines off stdout)',
+    '',
+    'Trains a Packed-Ensembles MLP on the bundled digits data set and prints its test metrics.',
+    '',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
+function wholeNumber(name: string, text: string, min: number): number {
   const v = Number(text);
-  if (!Number.isFinite(v) || (integer && !Number.isInteger(v)) || v < min) {
-    throw new Error(`--${name} must be ${integer ? 'an integer' : 'a number'} >= ${min}, got '${text}'`);
-  }
+  if (text.trim() === '' || !Number.isInteger(v) || v < min) throw new UsageError(`--${name} must be a whole number >= ${min}, got '${text}'`);
   return v;
 }
 
-type Values = { [K in keyof typeof options]?: string | boolean };
-
-function read(values: Values): { config: TrainConfig; backend: BackendChoice; json: boolean; save?: string } {
-  const s = (k: keyof typeof options) => String(values[k]);
-  const backend = s('backend');
-  if (!['auto', 'webgpu', 'wasm', 'js'].includes(backend)) throw new Error(`--backend must be auto, webgpu, wasm or js, got '${backend}'`);
-  if (values.threads !== undefined) number('threads', s('threads'), true, 1);
-  const precision = s('precision');
-  if (precision !== 'f32' && precision !== 'f16') throw new Error(`--precision must be f32 or f16, got '${precision}'`);
-  const activation = s('activation');
-  if (activation !== 'relu' && activation !== 'gelu') throw new Error(`--activation must be relu or gelu, got '${activation}'`);
-  const config: TrainConfig = {
-    epochs: number('epochs', s('epochs'), true, 1),
-    numEstimators: number('estimators', s('estimators'), true, 1),
-    alpha: number('alpha', s('alpha'), false, Number.MIN_VALUE),
-    gamma: number('gamma', s('gamma'), true, 1),
-    hidden: s('hidden').split(',').map((w) => number('hidden', w, true, 1)),
-    batchSize: number('batch-size', s('batch-size'), true, 1),
-    lr: number('lr', s('lr'), false, 0),
-    seed: number('seed', s('seed'), true, 0),
-    precision,
-    activation,
-  };
-  if (values.save === '') throw new Error('--save needs a file name');
-  return { config, backend: backend as BackendChoice, json: Boolean(values.json), save: values.save as string | undefined };
+function positiveNumber(name: string, text: string): number {
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v) || v <= 0) throw new UsageError(`--${name} must be a number > 0, got '${text}'`);
+  return v;
 }
 
-export const parseTrainArgs = { options, read };
+function oneOf<T extends string>(name: string, text: string, choices: readonly T[]): T {
+  if (!(choices as readonly string[]).includes(text)) throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got '${text}'`);
+  return text as T;
+}
+
+/** A file we can create: its folder exists and is writable, and it is not a folder itself. */
+function writableFile(name: string, text: string): string {
+  if (text === '') throw new UsageError(`--${name} needs a file name`);
+  const path = resolve(text), folder = dirname(path);
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`--${name} ${text}: the folder ${folder} does not exist`);
+  if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`--${name} ${text}: that is a folder; give a file name`);
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch {
+    throw new UsageError(`--${name} ${text}: the folder ${folder} is not writable`);
+  }
+  return text;
+}
+
+/**
+ * `--name value` becomes `--name=value` for options that take a value, so that a value starting with a
+ * dash (`--lr -1`) reaches its check instead of being read as an option.
+ */
+function joinValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg.startsWith('--') && !arg.includes('=') && takesValue(arg.slice(2)) && i + 1 < argv.length) out.push(`${arg}=${argv[++i]}`);
+    else out.push(arg);
+  }
+  return out;
+}
+
+export interface TrainArgs {
+  config: TrainConfig;
+  backend: BackendChoice;
+  threads?: number;
+  json: boolean;
+  save?: string;
+}
+
+/** The command line read and checked: `{ help: true }`, or what to run. Throws UsageError. */
+export function readTrainArgs(argv: string[]): { help: true } | (TrainArgs & { help?: false }) {
+  const options = Object.fromEntries(Object.entries(specs).map(([name, s]: [string, OptionSpec]) => [name, { type: s.value ? 'string' : 'boolean', ...(s.short ? { short: s.short } : {}) } as const]));
+  let values: Partial<Record<Name, string | boolean>>;
+  try {
+    ({ values } = parseArgs({ args: joinValues(argv), options, allowPositionals: false, strict: true }));
+  } catch (err) {
+    throw new UsageError((err as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+  }
+  if (values.help) return { help: true };
+  const text = (name: Name): string => String(values[name] ?? (specs[name] as OptionSpec).default);
+  const config: TrainConfig = {
+    epochs: wholeNumber('epochs', text('epochs'), 1),
+    numEstimators: wholeNumber('estimators', text('estimators'), 1),
+    alpha: positiveNumber('alpha', text('alpha')),
+    gamma: wholeNumber('gamma', text('gamma'), 1),
+    hidden: text('hidden').split(',').map((w) => wholeNumber('hidden', w, 1)),
+    batchSize: wholeNumber('batch-size', text('batch-size'), 1),
+    lr: positiveNumber('lr', text('lr')),
+    seed: wholeNumber('seed', text('seed'), 0),
+    precision: oneOf('precision', text('precision'), ['f32', 'f16'] as const),
+    activation: oneOf('activation', text('activation'), ['relu', 'gelu'] as const),
+  };
+  return {
+    config,
+    backend: oneOf('backend', text('backend'), ['auto', 'webgpu', 'wasm', 'js'] as const),
+    threads: values.threads === undefined ? undefined : wholeNumber('threads', text('threads'), 1),
+    json: values.json === true,
+    save: values.save === undefined ? undefined : writableFile('save', text('save')),
+  };
+}

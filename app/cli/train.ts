@@ -1,26 +1,29 @@
 // `npm start`: train the default Packed-Ensembles MLP on the bundled digits and print its metrics.
+// Everything is checked before training; with --json, stdout carries one JSON document and nothing else.
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { backendInfo, init, io } from '../../src/index.ts';
-import { defaultTrainConfig, evaluate, trainPackedMLP, type TrainConfig } from '../training.ts';
+import { evaluate, trainPackedMLP, type TrainConfig } from '../training.ts';
 import { trainTestSplit } from '../data/digits.ts';
 import { loadDigits } from './load-digits.ts';
-import { parseTrainArgs, usage } from './args.ts';
+import { readTrainArgs, usage, UsageError } from './args.ts';
 import { uncertaintyReport } from './report.ts';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: parseTrainArgs.options, allowPositionals: false });
-  if (values.help) {
+  const args = readTrainArgs(process.argv.slice(2));
+  if (args.help) {
     process.stdout.write(usage());
     return;
   }
-  const { config, backend, json, save } = parseTrainArgs.read(values);
+  const { config, backend, threads, json, save } = args;
   const log = (line: string) => (json ? process.stderr : process.stdout).write(line + '\n');
 
-  const used = await init({ backend, threads: values.threads ? Number(values.threads) : undefined });
+  const used = await init({ backend, threads });
   const info = backendInfo();
   log(`blockgrad: backend ${used} (${Object.entries(info.details).map(([k, v]) => `${k}: ${v}`).join(', ')})`);
+  if (info.details.software) {
+    process.stderr.write('warning: this WebGPU adapter is a software renderer on the CPU (SwiftShader), not a GPU: training runs hundreds of times slower than with --backend wasm\n');
+  }
 
   const { train, test } = trainTestSplit(loadDigits(), 0.2, 42);
   log(`digits: ${train.n} train / ${test.n} test rows; PackedMLP hidden ${config.hidden.join('x')}, M = ${config.numEstimators}, alpha = ${config.alpha}, gamma = ${config.gamma}, precision ${config.precision}`);
@@ -51,8 +54,7 @@ async function main(): Promise<void> {
   }
   log(`trained ${config.epochs} epochs in ${seconds.toFixed(2)} s on ${used}`);
   if (save) {
-    const metadata = { config: JSON.stringify({ inFeatures: train.features, hiddenFeatures: config.hidden, numClasses: train.classes, numEstimators: config.numEstimators, alpha: config.alpha, gamma: config.gamma, activation: config.activation ?? 'relu' }) };
-    const bytes = await io.saveTorchUncertainty(model, { metadata });
+    const bytes = await io.saveTorchUncertainty(model); // the architecture goes into __metadata__ with the weights
     writeFileSync(save, bytes);
     log(`saved the model to ${save} (${bytes.length} bytes)`);
   }
@@ -71,7 +73,8 @@ main().then(
   () => process.exit(0), // worker pools and GPU handles must not keep the process alive
   (err: unknown) => {
     process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
+    if (err instanceof UsageError) process.stderr.write(`\n${usage()}`);
+    process.exit(err instanceof UsageError ? 2 : 1);
   },
 );
 
