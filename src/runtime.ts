@@ -42,7 +42,7 @@ export async function init(options: InitOptions = {}): Promise<BackendName> {
   return engine.backend.name;
 }
 
-/** The backend of that name (created once and cached), without making it the current one. */
+/** @internal The backend of that name (created once and cached), without making it the current one. */
 export async function getBackend(choice: BackendChoice, options: InitOptions = {}): Promise<Backend> {
   return createBackend(choice, { threads: options.threads, relaxedSimd: options.relaxedSimd });
 }

@@ -29,6 +29,7 @@ export class Tensor {
   requiresGrad = false;
   /** Accumulated gradient of a leaf after `backward()`. */
   grad: Tensor | null = null;
+  /** @internal The autograd node that made this tensor (null for leaves and under noGrad). */
   node: GradNode | null = null;
   /** Known [min, max] of an i32 tensor's values (labels), so range checks need no readback. */
   intRange: [number, number] | null = null;
@@ -37,6 +38,7 @@ export class Tensor {
   /** Number of live graph nodes that hold this tensor as an input (they may need its value). */
   private graphRefs = 0;
 
+  /** @internal Tensors come from ops (`tensor`, `zeros`, `randn`…), not from this constructor. */
   constructor(readonly shape: Shape, readonly dtype: DType, storage: Storage | SharedStorage) {
     this.size = sizeOf(shape);
     if (storage instanceof SharedStorage) {
@@ -58,7 +60,7 @@ export class Tensor {
     return this.disposedByUser;
   }
 
-  /** The storage, or a clear error when this tensor was disposed (backward may still read what the graph holds). */
+  /** @internal The storage, or a clear error when this tensor was disposed (backward may still read what the graph holds). */
   storageOf(op: string): Storage {
     if (this.disposedByUser && !engine.inBackward) {
       throw new Error(`${op}: tensor #${this.id} ${formatShape(this.shape)} was disposed and cannot be used`);

@@ -93,6 +93,7 @@ export interface BackendInfo {
   details: Record<string, string | number | boolean>;
 }
 
+/** @internal The kernel table a backend implements: the engine calls it, programs use the ops. */
 export interface Backend {
   readonly name: BackendName;
   info(): BackendInfo;

@@ -1,4 +1,4 @@
-export { Module, type StateValue, type LoadOptions } from './module.ts';
+export { Module, type StateValue, type LoadOptions, type LoadReport } from './module.ts';
 export { Linear, BlockLinear, type LinearOptions, type BlockLinearLayerOptions } from './linear.ts';
 export { PackedLinear, PackedMLP, type PackedLinearOptions, type PackedMLPOptions } from './packed.ts';
 export { Sequential, ReLU, GELU, Tanh, Sigmoid } from './containers.ts';

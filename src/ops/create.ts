@@ -10,7 +10,8 @@ export interface CreateOptions {
   requiresGrad?: boolean;
 }
 
-type Nested = number | Nested[];
+/** Nested arrays of numbers, as `tensor([[1, 2], [3, 4]])` takes them (rectangular). */
+export type Nested = number | Nested[];
 
 function flatten(values: Nested, shape: number[], out: number[], depth = 0): void {
   if (Array.isArray(values)) {
