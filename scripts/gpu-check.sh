@@ -15,6 +15,7 @@ SOFTWARE=0
 if [ $SOFTWARE = 1 ]; then OUT=bench/results/gpu-swiftshader; QUICK=--quick; SCALE=3; else OUT=bench/results/gpu; QUICK=; SCALE=1; fi
 mkdir -p "$OUT"
 STATUS=0
+FAILED=
 START=$(date +%s)
 note() { echo "gpu-check [$(( $(date +%s) - START ))s]: $*" >&2; }
 stage() { # stage <seconds> <name> <command...>
@@ -22,7 +23,11 @@ stage() { # stage <seconds> <name> <command...>
   note "$name (limit ${limit}s)"
   timeout "$limit" "$@"
   local rc=$?
-  [ $rc -ne 0 ] && note "$name failed (exit $rc)" && [ $STATUS = 0 ] && STATUS=$rc
+  if [ $rc -ne 0 ]; then
+    note "$name failed (exit $rc)"
+    FAILED="$FAILED; $name (exit $rc)"
+    [ $STATUS = 0 ] && STATUS=$rc
+  fi
   return 0
 }
 
@@ -56,7 +61,8 @@ stage 60 'WebGPU grid in Chromium' npx tsx bench/webgpu-chromium.ts $QUICK --out
     echo "Hardware adapter. Targets: forward+backward at least 2x tfjs-webgpu at every grid point (webgpu.json); f16 at least 1.5x f32 where shader-f16 exists (webgpu.json, webgpu-chromium.json)."
   fi
   echo
-  echo "Files: tests.json (vitest), webgpu.json and webgpu-fb.svg (Dawn in Node), webgpu-chromium.json (Chromium)."
+  [ -n "$FAILED" ] && echo "Stages that failed (exit 124: over the time limit): ${FAILED#; }." && echo
+  echo "Files written: $(cd "$OUT" && ls | grep -v '^summary.md$' | tr '\n' ' ')(tests.json: vitest; webgpu.json, webgpu-fb.svg: Dawn in Node; webgpu-chromium.json: Chromium)."
 } > "$OUT/summary.md"
 note "wrote $OUT/summary.md (exit $STATUS)"
 exit $STATUS
