@@ -28,17 +28,19 @@ describe('npm start', () => {
     const run = spawnSync('npm', ['start', '--silent', '--', '--json', '--epochs', '1', '--hidden', '32', '--backend', 'js'], { cwd: root, encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout); // throws on anything before or after the document
-    expect(Object.keys(result).sort()).toEqual(['backend', 'epochs', 'noise', 'seconds', 'singleEstimator', 'test']);
-    expect(result).toMatchObject({ backend: 'js', epochs: 1 });
+    expect(Object.keys(result).sort()).toEqual(['backend', 'data', 'epochs', 'model', 'ood', 'seconds', 'singleEstimator', 'test']);
+    expect(result).toMatchObject({ backend: 'js', model: 'mlp', data: 'digits', epochs: 1 });
     expect(result.seconds).toBeGreaterThan(0);
     expect(Object.keys(result.test).sort()).toEqual([...METRICS, ...UNCERTAINTY].sort());
     expect(Object.keys(result.singleEstimator).sort()).toEqual([...METRICS].sort());
-    expect(Object.keys(result.noise).sort()).toEqual([...UNCERTAINTY].sort());
+    expect(Object.keys(result.ood).sort()).toEqual(['auroc', 'n', 'set', ...UNCERTAINTY].sort());
+    expect(result.ood).toMatchObject({ set: 'noise images', n: 359 }); // as many as the test digits
     expect(result.test.accuracy).toBeGreaterThan(0.3);
-    expect(result.noise.entropy).toBeGreaterThan(result.test.entropy); // less sure on noise than on digits
+    expect(result.ood.entropy).toBeGreaterThan(result.test.entropy); // less sure on noise than on digits
+    expect(result.ood.auroc).toBeGreaterThan(0.5); // higher mutual information on noise than on digits
     expect(run.stderr).toContain('ensemble test: accuracy'); // the report went to stderr
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
-    for (const key of [...Object.keys(result), ...METRICS, ...UNCERTAINTY]) expect(readme, `README lists "${key}"`).toContain(`"${key}"`);
+    for (const key of [...Object.keys(result), ...Object.keys(result.ood), ...METRICS, ...UNCERTAINTY]) expect(readme, `README lists "${key}"`).toContain(`"${key}"`);
   });
 
   it('builds nothing when the kernels are current, and would say so on stderr only', () => {

@@ -5,7 +5,7 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BackendChoice } from '../../src/index.ts';
-import { defaultTrainConfig, type TrainConfig } from '../training.ts';
+import { defaultLeNetConfig, defaultTrainConfig, type LeNetTrainConfig, type TrainConfig } from '../training.ts';
 
 /** A command line that cannot run: the message says what is allowed; the usage follows it. */
 export class UsageError extends Error {}
@@ -19,20 +19,24 @@ interface OptionSpec {
   short?: string;
 }
 
-const d = defaultTrainConfig;
+const d = defaultTrainConfig, l = defaultLeNetConfig;
 
 const specs = {
-  epochs: { value: 'N', help: 'training epochs, a whole number >= 1', default: String(d.epochs) },
+  model: { value: 'NAME', help: 'mlp | packed-lenet (default mlp, or packed-lenet with --data fashion-mnist)' },
+  data: { value: 'NAME', help: 'digits | fashion-mnist (default digits, or fashion-mnist with --model packed-lenet)' },
+  'data-dir': { value: 'DIR', help: "folder of Fashion-MNIST's four idx files, .gz or not (default /usr/share/datasets/fashion-mnist, Debian's dataset-fashion-mnist)" },
+  epochs: { value: 'N', help: `training epochs, a whole number >= 1 (default ${d.epochs}; packed-lenet ${l.epochs})` },
   estimators: { value: 'M', help: 'ensemble members packed in each layer, a whole number >= 1', default: String(d.numEstimators) },
   alpha: { value: 'A', help: 'width factor of Packed-Ensembles, a number > 0', default: String(d.alpha) },
   gamma: { value: 'G', help: 'groups per estimator, a whole number >= 1', default: String(d.gamma) },
-  hidden: { value: 'W[,W…]', help: 'hidden widths before alpha, whole numbers >= 1', default: d.hidden.join(',') },
-  'batch-size': { value: 'B', help: 'mini-batch size, a whole number >= 1', default: String(d.batchSize) },
-  lr: { value: 'LR', help: 'Adam learning rate (cosine-annealed), a number > 0', default: String(d.lr) },
+  hidden: { value: 'W[,W…]', help: 'mlp: hidden widths before alpha, whole numbers >= 1', default: d.hidden.join(',') },
+  norm: { value: 'N', help: `packed-lenet: batchnorm | identity after each convolution (default ${l.norm})` },
+  'batch-size': { value: 'B', help: `mini-batch size, a whole number >= 1 (default ${d.batchSize}; packed-lenet ${l.batchSize})` },
+  lr: { value: 'LR', help: `Adam learning rate (cosine-annealed), a number > 0 (default ${d.lr}; packed-lenet ${l.lr})` },
   seed: { value: 'S', help: 'seed of initialisation and shuffling, a whole number >= 0', default: String(d.seed) },
   backend: { value: 'NAME', help: 'auto | webgpu | wasm | js', default: 'auto' },
-  precision: { value: 'P', help: 'f32 | f16 (f16 block GEMMs, f32 accumulation, dynamic loss scaling)', default: 'f32' },
-  activation: { value: 'A', help: 'relu | gelu, fused into the hidden layers', default: 'relu' },
+  precision: { value: 'P', help: 'mlp: f32 | f16 (f16 block GEMMs, f32 accumulation, dynamic loss scaling)', default: 'f32' },
+  activation: { value: 'A', help: 'mlp: relu | gelu, fused into the hidden layers', default: 'relu' },
   threads: { value: 'N', help: 'kernel threads of the wasm backend, a whole number >= 1 (default: every core)' },
   json: { help: 'print one JSON object with the results on stdout (the report goes to stderr)' },
   save: { value: 'FILE', help: 'write the trained model there as safetensors (TorchUncertainty\'s layout, its architecture in the metadata)' },
@@ -50,7 +54,9 @@ export function usage(): string {
   return [
     'Usage: npm start -- [options]    (npm start --silent -- … keeps npm\'s own lines off stdout)',
     '',
-    'Trains a Packed-Ensembles MLP on the bundled digits data set and prints its test metrics.',
+    'Trains a packed ensemble and prints its test metrics and how well its uncertainty tells',
+    'out-of-distribution images apart: by default a Packed-Ensembles MLP on the bundled digits;',
+    'with --model packed-lenet a packed LeNet on Fashion-MNIST.',
     '',
     ...rows,
     '',
@@ -102,8 +108,14 @@ function joinValues(argv: string[]): string[] {
   return out;
 }
 
+/** What to train: the MLP job or the LeNet job, each with its config. */
+export type Job = { model: 'mlp'; config: TrainConfig } | { model: 'packed-lenet'; config: LeNetTrainConfig };
+
 export interface TrainArgs {
-  config: TrainConfig;
+  job: Job;
+  data: 'digits' | 'fashion-mnist';
+  /** Fashion-MNIST's folder, when given. */
+  dataDir?: string;
   backend: BackendChoice;
   threads?: number;
   json: boolean;
@@ -120,21 +132,42 @@ export function readTrainArgs(argv: string[]): { help: true } | (TrainArgs & { h
     throw new UsageError((err as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
   }
   if (values.help) return { help: true };
-  const text = (name: Name): string => String(values[name] ?? (specs[name] as OptionSpec).default);
-  const config: TrainConfig = {
+  const given = (name: Name): boolean => values[name] !== undefined;
+  const model = oneOf('model', String(values.model ?? (values.data === 'fashion-mnist' ? 'packed-lenet' : 'mlp')), ['mlp', 'packed-lenet'] as const);
+  const data = oneOf('data', String(values.data ?? (model === 'packed-lenet' ? 'fashion-mnist' : 'digits')), ['digits', 'fashion-mnist'] as const);
+  if (model === 'packed-lenet' && data === 'digits') throw new UsageError('--model packed-lenet needs images of at least 12x12: use --data fashion-mnist (the digits are 8x8)');
+  if (given('data-dir') && data !== 'fashion-mnist') throw new UsageError('--data-dir applies to --data fashion-mnist (the digits are bundled)');
+  if (values['data-dir'] === '') throw new UsageError('--data-dir needs a folder');
+  for (const name of model === 'mlp' ? (['norm'] as const) : (['hidden', 'activation', 'precision'] as const)) {
+    if (given(name)) throw new UsageError(`--${name} does not apply to --model ${model}`);
+  }
+  const c = model === 'mlp' ? d : l;
+  const defaults: Partial<Record<Name, string | number>> = { epochs: c.epochs, 'batch-size': c.batchSize, lr: c.lr, norm: l.norm };
+  const text = (name: Name): string => String(values[name] ?? (specs[name] as OptionSpec).default ?? defaults[name]);
+  const loop = {
     epochs: wholeNumber('epochs', text('epochs'), 1),
     numEstimators: wholeNumber('estimators', text('estimators'), 1),
     alpha: positiveNumber('alpha', text('alpha')),
     gamma: wholeNumber('gamma', text('gamma'), 1),
-    hidden: text('hidden').split(',').map((w) => wholeNumber('hidden', w, 1)),
     batchSize: wholeNumber('batch-size', text('batch-size'), 1),
     lr: positiveNumber('lr', text('lr')),
     seed: wholeNumber('seed', text('seed'), 0),
-    precision: oneOf('precision', text('precision'), ['f32', 'f16'] as const),
-    activation: oneOf('activation', text('activation'), ['relu', 'gelu'] as const),
   };
+  const job: Job = model === 'mlp'
+    ? {
+      model,
+      config: {
+        ...loop,
+        hidden: text('hidden').split(',').map((w) => wholeNumber('hidden', w, 1)),
+        precision: oneOf('precision', text('precision'), ['f32', 'f16'] as const),
+        activation: oneOf('activation', text('activation'), ['relu', 'gelu'] as const),
+      },
+    }
+    : { model, config: { ...loop, norm: oneOf('norm', text('norm'), ['batchnorm', 'identity'] as const) } };
   return {
-    config,
+    job,
+    data,
+    ...(given('data-dir') ? { dataDir: text('data-dir') } : {}),
     backend: oneOf('backend', text('backend'), ['auto', 'webgpu', 'wasm', 'js'] as const),
     threads: values.threads === undefined ? undefined : wholeNumber('threads', text('threads'), 1),
     json: values.json === true,

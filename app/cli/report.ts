@@ -1,11 +1,11 @@
-// The uncertainty part of `npm start`'s report: predictive entropy, mutual information and disagreement
-// on the test digits and on out-of-distribution noise images.
+// The uncertainty part of `npm start`'s report: predictive entropy, mutual information and disagreement on
+// the test set and on an out-of-distribution set, and how well the mutual information separates them (AUROC).
 import type { Dataset } from '../data/digits.ts';
-import { metrics, Rng, type nn } from '../../src/index.ts';
+import { metrics } from '../../src/index.ts';
+import { predictEstimators, type PackedClassifier } from '../training.ts';
 
-const { average, disagreement, ensembleMean, entropy, mutualInformation } = metrics;
+const { auroc, average, disagreement, ensembleMean, entropy, mutualInformation } = metrics;
 type Probs = metrics.Probs;
-import { predictEstimators } from '../training.ts';
 
 /** Means over inputs, in nats (entropy, mutual information) and as a fraction of estimators (disagreement). */
 export interface Uncertainty {
@@ -16,28 +16,21 @@ export interface Uncertainty {
 
 export interface UncertaintyReport {
   test: Uncertainty;
-  /** On uniform-noise images of the test set's shape and size. */
-  noise: Uncertainty;
+  /** On the out-of-distribution set. */
+  ood: Uncertainty;
+  /** AUROC of the mutual information, OOD inputs as positives against test inputs (0.5 = no separation). */
+  auroc: number;
 }
 
-function uncertainty(per: Probs, numEstimators: number): Uncertainty {
-  return {
-    entropy: average(entropy(ensembleMean(per, numEstimators))),
-    mutualInformation: average(mutualInformation(per, numEstimators)),
-    disagreement: average(disagreement(per, numEstimators)),
-  };
+function uncertainty(per: Probs, numEstimators: number): { means: Uncertainty; mutualInformation: Float64Array } {
+  const mi = mutualInformation(per, numEstimators);
+  const means = { entropy: average(entropy(ensembleMean(per, numEstimators))), mutualInformation: average(mi), disagreement: average(disagreement(per, numEstimators)) };
+  return { means, mutualInformation: mi };
 }
 
-/** n images of uniform noise in the data's [0, 1] pixel range, the same for the same seed. */
-export function noiseImages(like: Dataset, n: number, seed: number): Dataset {
-  const rng = new Rng(seed);
-  const x = Float32Array.from({ length: n * like.features }, () => rng.uniform());
-  return { ...like, x, y: new Int32Array(n), n };
-}
-
-export async function uncertaintyReport(model: nn.PackedMLP, test: Dataset, seed: number): Promise<UncertaintyReport> {
+export async function uncertaintyReport(model: PackedClassifier, test: Dataset, ood: Dataset): Promise<UncertaintyReport> {
   const M = model.numEstimators;
-  const per = await predictEstimators(model, test);
-  const noise = await predictEstimators(model, noiseImages(test, test.n, seed));
-  return { test: uncertainty(per, M), noise: uncertainty(noise, M) };
+  const onTest = uncertainty(await predictEstimators(model, test), M);
+  const onOod = uncertainty(await predictEstimators(model, ood), M);
+  return { test: onTest.means, ood: onOod.means, auroc: auroc(onOod.mutualInformation, onTest.mutualInformation) };
 }

@@ -8,6 +8,8 @@ export interface Dataset {
   n: number;
   features: number;
   classes: number;
+  /** The shape of one sample when it is an image, [channels, height, width] (features = their product); absent for rows. */
+  shape?: number[];
 }
 
 /** Parses "64 pixels (0..16),label" rows. */

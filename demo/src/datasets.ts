@@ -1,20 +1,25 @@
-// The demo's data sets: the bundled digits (fetched and gunzipped in the browser) and the 2-D toy sets.
+// The demo's data sets: the bundled digits (fetched and gunzipped in the browser) and the 2-D toy sets;
+// fetchGunzipped also brings the Fashion-MNIST page its idx files.
 import digitsUrl from '../../data/digits.csv.gz?url';
 import { parseDigitsCsv, trainTestSplit, type Dataset } from '../../app/data/digits.ts';
 import { spirals, twoMoons } from './toy.ts';
 import type { DatasetName } from './protocol.ts';
 
-/** Gunzips in the page, unless the server already did: some (Vite's dev server) send .gz with Content-Encoding: gzip. */
-async function gunzipText(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+/**
+ * A bundled .gz file's bytes, gunzipped in the page unless the server already did: some (Vite's dev server)
+ * send .gz with Content-Encoding: gzip.
+ */
+export async function fetchGunzipped(url: string, name: string): Promise<Uint8Array> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`fetching ${name} gave HTTP ${response.status}`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
   const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
-  if (!gzipped) return new TextDecoder().decode(bytes);
-  return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text();
+  if (!gzipped) return bytes;
+  return new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
 }
 
-async function fetchDigits(): Promise<Dataset> {
-  const response = await fetch(digitsUrl);
-  if (!response.ok) throw new Error(`fetching the digits gave HTTP ${response.status}`);
-  return parseDigitsCsv(await gunzipText(new Uint8Array(await response.arrayBuffer())));
+export async function fetchDigits(): Promise<Dataset> {
+  return parseDigitsCsv(new TextDecoder().decode(await fetchGunzipped(digitsUrl, 'the digits')));
 }
 
 export async function loadDataset(name: DatasetName, seed: number): Promise<{ train: Dataset; test: Dataset }> {

@@ -1,8 +1,8 @@
 // The page's side of training: one worker per run, asked for one time-boxed chunk after another while
 // running, never past the step budget. Pause stops asking; stop(reason) does too and says why; reset ends
 // the worker (a new one starts with the next settings).
-import { wrap, type Remote } from 'comlink';
-import type { Progress, Settings, Started, TrainerApi } from './protocol.ts';
+import { wrap } from 'comlink';
+import type { Progress, Settings, Started } from './protocol.ts';
 
 /** Wall time of one chunk in the worker: short enough for a prompt pause, long enough to amortise evaluation. */
 const CHUNK_MS = 200;
@@ -11,16 +11,26 @@ const FIRST_STEPS = 4, GROWTH = 1.25;
 
 export type SessionState = 'idle' | 'starting' | 'running' | 'pausing' | 'paused' | 'stopped' | 'error';
 
-export interface SessionEvents {
-  started(s: Started): void;
-  progress(p: Progress): void;
+export interface SessionEvents<St = Started, P = Progress> {
+  started(s: St): void;
+  progress(p: P): void;
   /** 'stopped' comes with the reason given to stop(), or 'budget' when the step budget is reached. */
   state(state: SessionState, message?: string): void;
 }
 
-export class Session {
+/** What a page's training worker answers (the training page's TrainerApi, the Fashion-MNIST page's FashionTrainerApi). */
+export interface ChunkedTrainerApi<S, St, P extends { step: number }> {
+  start(settings: S): Promise<St>;
+  /** Trains for about `ms` milliseconds or `maxSteps` steps, whichever ends first, then evaluates. */
+  train(ms: number, maxSteps: number): Promise<P>;
+  /** The model as safetensors, its architecture in the metadata. */
+  save(): Promise<Uint8Array>;
+}
+
+export class Session<S = Settings, St = Started, P extends { step: number } = Progress> {
   private worker: Worker | null = null;
-  private api: Remote<TrainerApi> | null = null;
+  /** The worker's API (a comlink proxy; its methods already return promises, so its type is the API's). */
+  private api: ChunkedTrainerApi<S, St, P> | null = null;
   private running = false;
   private generation = 0;
   /** The generation whose loop is alive, or -1. */
@@ -33,7 +43,15 @@ export class Session {
   /** The step budget: training stops there (a chunk never goes past it). */
   stopAt = Infinity;
 
-  constructor(private readonly events: SessionEvents) {}
+  /**
+   * @param makeWorker starts the page's training worker (default: the training page's train-worker.ts).
+   * @param chunkMs wall time of one chunk in the worker (default CHUNK_MS).
+   */
+  constructor(
+    private readonly events: SessionEvents<St, P>,
+    private readonly makeWorker: () => Worker = () => new Worker(new URL('./train-worker.ts', import.meta.url), { type: 'module' }),
+    private readonly chunkMs = CHUNK_MS,
+  ) {}
 
   get isRunning(): boolean {
     return this.running;
@@ -45,7 +63,7 @@ export class Session {
   }
 
   /** Starts (or resumes) training; settings apply when no worker is running yet. */
-  start(settings: Settings): void {
+  start(settings: S): void {
     if (this.running || this.step >= this.stopAt) return;
     this.running = true;
     this.stopReason = null;
@@ -53,13 +71,13 @@ export class Session {
     else void this.loop(settings);
   }
 
-  private async loop(settings: Settings): Promise<void> {
+  private async loop(settings: S): Promise<void> {
     const generation = (this.looping = this.generation);
     try {
       if (!this.api) {
         this.events.state('starting');
-        this.worker = new Worker(new URL('./train-worker.ts', import.meta.url), { type: 'module' });
-        const api = wrap<TrainerApi>(this.worker);
+        this.worker = this.makeWorker();
+        const api = wrap(this.worker) as unknown as ChunkedTrainerApi<S, St, P>;
         const started = await api.start(settings);
         if (generation !== this.generation) return;
         this.api = api;
@@ -68,7 +86,7 @@ export class Session {
       this.events.state(this.running ? 'running' : 'paused');
       while (this.running && generation === this.generation && this.step < this.stopAt) {
         const steps = Math.min(Math.round(FIRST_STEPS * GROWTH ** Math.min(this.chunks++, 40)), this.stopAt - this.step);
-        const p = await this.api.train(CHUNK_MS, steps);
+        const p = await this.api.train(this.chunkMs, steps);
         if (generation !== this.generation) break;
         this.step = p.step;
         this.events.progress(p);
