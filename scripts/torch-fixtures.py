@@ -26,13 +26,13 @@ configuration. Layouts:
 import json
 import math
 import pathlib
-import struct
 
 import torch
 import torch.nn.functional as F
 
+from fixture_io import save
+
 OUT = pathlib.Path(__file__).resolve().parent.parent / "test" / "fixtures"
-DTYPES = {torch.float32: "F32", torch.int64: "I64"}
 
 
 class PackedLinear(torch.nn.Module):
@@ -101,22 +101,6 @@ def run(model, x, labels, num_estimators, layer_forward=None):
     return logits, per, loss
 
 
-def save(path, tensors, metadata):
-    """A safetensors file: 8-byte little-endian header length, JSON header padded with spaces, data."""
-    header, chunks, offset = {"__metadata__": metadata}, [], 0
-    for name, t in tensors.items():
-        t = t.detach().contiguous()
-        array = t.numpy()
-        data = array.astype(array.dtype.newbyteorder("<")).tobytes()
-        header[name] = {"dtype": DTYPES[t.dtype], "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
-        chunks.append(data)
-        offset += len(data)
-    text = json.dumps(header).encode()
-    text += b" " * (-len(text) % 8)
-    path.write_bytes(struct.pack("<Q", len(text)) + text + b"".join(chunks))
-    print(f"wrote {path.relative_to(OUT.parent.parent)} ({path.stat().st_size} bytes)")
-
-
 def fixture(name, seed, in_features, hidden, num_classes, num_estimators, alpha, gamma, batch, layout="packed"):
     torch.manual_seed(seed)
     model = PackedMLP(in_features, hidden, num_classes, num_estimators, alpha, gamma).double()
@@ -164,7 +148,7 @@ def fixture(name, seed, in_features, hidden, num_classes, num_estimators, alpha,
     tensors.update(input=f32(x), labels=labels, logits=f32(logits), estimator_logits=f32(per), loss=f32(loss))
     tensors.update({f"grad.{k}": f32(g) for k, (_, g) in stored.items()})
     config = dict(in_features=in_features, hidden=hidden, num_classes=num_classes, num_estimators=num_estimators, alpha=alpha, gamma=gamma)
-    save(OUT / f"{name}.safetensors", tensors, {"config": json.dumps(config), "layout": layout, "torch": torch.__version__})
+    save(OUT / f"{name}.safetensors", tensors, {"config": json.dumps(config), "layout": layout, "torch": torch.__version__}, OUT.parent.parent)
 
 
 def main():
