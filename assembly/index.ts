@@ -7,6 +7,7 @@ export { softmax } from './softmax';
 export { oneHot } from './oneHot';
 export { sgdStep, adamStep } from './optim';
 export { roundHalf } from './half';
+export { im2col, col2im, maxPool2d, maxPool2dGrad, avgPool2d, avgPool2dGrad } from './windows';
 export { runTasks } from './tasks';
 export { simdPeak } from './peak';
 

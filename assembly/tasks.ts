@@ -2,7 +2,8 @@
 // The job (kind + argument slots) sits at ctrl + DESC; kinds and slots come from the op table
 // (src/backend/op-table.ts, `wasmJobs`) through table.generated.ts.
 import {
-  AdamSlot, BinarySlot, CLAIM, CopySlot, DESC, DESC_BYTES, DONE, FillSlot, GemmSlot, HalfSlot, JOB, Kind, ScalarSlot, SgdSlot, SoftmaxSlot, UnarySlot,
+  AdamSlot, AvgPool2dGradSlot, AvgPool2dSlot, BinarySlot, CLAIM, Col2imSlot, CopySlot, DESC, DESC_BYTES, DONE, FillSlot, GemmSlot, HalfSlot, Im2colSlot,
+  JOB, Kind, MaxPool2dGradSlot, MaxPool2dSlot, ScalarSlot, SgdSlot, SoftmaxSlot, UnarySlot,
 } from './table.generated';
 import { blockGemm } from './gemm';
 import { binary, fill, scalar, unary } from './elementwise';
@@ -10,10 +11,13 @@ import { roundHalf } from './half';
 import { adamStep, sgdStep } from './optim';
 import { softmax } from './softmax';
 import { copyStrided } from './strided';
+import { avgPool2d, avgPool2dGrad, col2im, im2col, maxPool2d, maxPool2dGrad } from './windows';
 
 @inline function i(d: usize, slot: i32): i32 { return load<i32>(d + (<usize>slot << 2)); }
 @inline function u(d: usize, slot: i32): usize { return <usize>load<i32>(d + (<usize>slot << 2)); }
 @inline function f(d: usize, slot: i32): f32 { return load<f32>(d + (<usize>slot << 2)); }
+/** The address of a slot (a window job's walk starts at its N slot). */
+@inline function at(d: usize, slot: i32): usize { return d + (<usize>slot << 2); }
 
 /** Next unclaimed task of the current generation, or -1. */
 function claim(ctrl: usize): i32 {
@@ -66,6 +70,14 @@ function rangeTask(kind: i32, d: usize, t: i32, view: usize): void {
       break;
     case Kind.half: roundHalf(u(d, HalfSlot.src), u(d, HalfSlot.dst), s, e); break;
     case Kind.softmax: softmax(u(d, SoftmaxSlot.x), u(d, SoftmaxSlot.out), i(d, SoftmaxSlot.cols), i(d, SoftmaxSlot.log) != 0, s, e); break;
+    case Kind.im2col: im2col(u(d, Im2colSlot.x), u(d, Im2colSlot.cols), at(d, Im2colSlot.N), s, e); break;
+    case Kind.col2im: col2im(u(d, Col2imSlot.cols), u(d, Col2imSlot.dx), at(d, Col2imSlot.N), s, e); break;
+    case Kind.maxPool2d: maxPool2d(u(d, MaxPool2dSlot.x), u(d, MaxPool2dSlot.out), u(d, MaxPool2dSlot.argmax), at(d, MaxPool2dSlot.N), s, e); break;
+    case Kind.maxPool2dGrad:
+      maxPool2dGrad(u(d, MaxPool2dGradSlot.dy), u(d, MaxPool2dGradSlot.argmax), u(d, MaxPool2dGradSlot.dx), at(d, MaxPool2dGradSlot.N), s, e);
+      break;
+    case Kind.avgPool2d: avgPool2d(u(d, AvgPool2dSlot.x), u(d, AvgPool2dSlot.out), at(d, AvgPool2dSlot.N), s, e); break;
+    case Kind.avgPool2dGrad: avgPool2dGrad(u(d, AvgPool2dGradSlot.dy), u(d, AvgPool2dGradSlot.dx), at(d, AvgPool2dGradSlot.N), s, e); break;
   }
 }
 

@@ -10,7 +10,7 @@ const fixtures = ['head-conv-only', 'v0.4.3-conv-only', 'head-conv-pad', 'head-l
 const TOLERANCE = 1e-5;
 const worst: Record<string, number> = {};
 
-for (const backend of ['js'] as const) {
+for (const backend of ['js', 'wasm'] as const) {
   describe(`TorchUncertainty conv fixtures on ${backend}`, () => {
     it.each(fixtures)('%s', async (name) => {
       await bg.init({ backend });

@@ -6,8 +6,17 @@ import { convOpSuite } from './helpers/conv-op-suite.ts';
 convOpSuite('js', async () => {
   await bg.init({ backend: 'js' });
 });
+for (const threads of [1, 2]) {
+  convOpSuite(`wasm, ${threads} thread${threads > 1 ? 's' : ''}`, async () => {
+    await bg.init({ backend: 'wasm', threads });
+  });
+}
 
 describe('conv ops', () => {
+  it('runs on the reference backend', async () => {
+    await bg.init({ backend: 'js' });
+  });
+
   it('computes a hand-checked grouped convolution', () => {
     // 2 groups: channel 0 -> output 0, channel 1 -> output 1; 2x2 kernel of ones on a 2x3 image, stride 1.
     const x = bg.tensor([[[[1, 2, 3], [4, 5, 6]], [[10, 20, 30], [40, 50, 60]]]]);

@@ -48,6 +48,16 @@ export const binaryCode = (op: BinaryOp): number => codeOf('binary', binaryOps, 
 export const reduceCode = (op: ReduceOp): number => codeOf('reduce', reduceOps, op);
 
 /**
+ * A window walk (src/backend/backend.ts, PatchShape then PoolShape's two flags as 0/1): the words the window
+ * kernels read, in this order, as descriptor slots of their wasm jobs and fields of the WebGPU WindowParams.
+ */
+const windowWalk = {
+  N: 'i32', C: 'i32', H: 'i32', W: 'i32', KH: 'i32', KW: 'i32', OH: 'i32', OW: 'i32', strideH: 'i32', strideW: 'i32',
+  padH: 'i32', padW: 'i32', dilationH: 'i32', dilationW: 'i32', adaptive: 'i32', countIncludePad: 'i32',
+} as const;
+export type WindowWalk = Record<keyof typeof windowWalk, number>;
+
+/**
  * The wasm backend's jobs: the kind is the index here, and each kind's descriptor holds slot 0 = the kind,
  * then these named slots in order ('f32' slots carry an f32's bit pattern, the others an i32 or a byte
  * address). Range jobs (all but gemm) start with `units` and `chunk`: task t covers [t·chunk, (t+1)·chunk).
@@ -74,6 +84,13 @@ export const wasmJobs = {
   },
   softmax: { units: 'i32', chunk: 'i32', x: 'i32', out: 'i32', cols: 'i32', log: 'i32' },
   half: { units: 'i32', chunk: 'i32', src: 'i32', dst: 'i32' },
+  // the window kernels take the address of their walk's first slot (N)
+  im2col: { units: 'i32', chunk: 'i32', x: 'i32', cols: 'i32', ...windowWalk },
+  col2im: { units: 'i32', chunk: 'i32', cols: 'i32', dx: 'i32', ...windowWalk },
+  maxPool2d: { units: 'i32', chunk: 'i32', x: 'i32', out: 'i32', argmax: 'i32', ...windowWalk },
+  maxPool2dGrad: { units: 'i32', chunk: 'i32', dy: 'i32', argmax: 'i32', dx: 'i32', ...windowWalk },
+  avgPool2d: { units: 'i32', chunk: 'i32', x: 'i32', out: 'i32', ...windowWalk },
+  avgPool2dGrad: { units: 'i32', chunk: 'i32', dy: 'i32', dx: 'i32', ...windowWalk },
 } as const satisfies Record<string, Record<string, 'i32' | 'f32'>>;
 
 export type WasmJob = keyof typeof wasmJobs;
@@ -97,6 +114,7 @@ export const gpuUniforms = {
   OneHotParams: { total: 'u32', classes: 'u32' },
   HalfParams: { n: 'u32' },
   GemmShape: { B: 'u32', G: 'u32', I: 'u32', O: 'u32', maxZ: 'u32' },
+  WindowParams: { n: 'u32', ...windowWalk },
   // the optimizers' scalars are computed on the host in f64 (src/backend/optimizer-constants.ts)
   SgdParams: { n: 'u32', lr: 'f32', momentum: 'f32', oneMinusDampening: 'f32', weightDecay: 'f32', nesterov: 'u32', firstStep: 'u32', hasMomentum: 'u32' },
   AdamParams: {

@@ -22,6 +22,12 @@ export interface Kernels {
     weightDecay: number, firstStep: number, start: number, end: number): void;
   adamStep(p: number, g: number, m: number, v: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number,
     eps: number, l2: number, decay: number, stepSize: number, biasCorrection2Sqrt: number, start: number, end: number): void;
+  im2col(x: number, cols: number, walk: number, start: number, end: number): void;
+  col2im(cols: number, dx: number, walk: number, start: number, end: number): void;
+  maxPool2d(x: number, out: number, argmax: number, walk: number, start: number, end: number): void;
+  maxPool2dGrad(dy: number, argmax: number, dx: number, walk: number, start: number, end: number): void;
+  avgPool2d(x: number, out: number, walk: number, start: number, end: number): void;
+  avgPool2dGrad(dy: number, dx: number, walk: number, start: number, end: number): void;
   simdPeak(iterations: number, seed: number): number;
   roundHalf(x: number, out: number, start: number, end: number): void;
 }

@@ -3,7 +3,8 @@
 import type {
   Activation, AdamAttrs, Backend, BackendInfo, BinaryOp, BlockShape, DType, PatchShape, PoolShape, Precision, ReduceOp, SgdAttrs, Storage, UnaryOp,
 } from '../backend.ts';
-import { binaryCode, reduceCode, unaryCode, type WasmJob, type WasmJobArgs } from '../op-table.ts';
+import { binaryCode, reduceCode, unaryCode, type WasmJob, type WasmJobArgs, wasmJobs, type WindowWalk } from '../op-table.ts';
+import { windowWalk } from '../window-walk.ts';
 import type { Allocator } from './allocator.ts';
 import { DESC_WORD, MAX_TASKS, VIEW_WORD } from './control.ts';
 import { jobWords } from './job.ts';
@@ -23,6 +24,9 @@ class WasmStorage implements Storage {
 }
 
 const at = (s: Storage): number => (s as WasmStorage).ptr;
+
+/** The wasm jobs of the window kernels. */
+type WindowJob = 'im2col' | 'col2im' | 'maxPool2d' | 'maxPool2dGrad' | 'avgPool2d' | 'avgPool2dGrad';
 
 /** A range job's own slots: the split fills in `units` and `chunk`. */
 type RangeArgs<K extends WasmJob> = Omit<WasmJobArgs<K>, 'units' | 'chunk'>;
@@ -133,23 +137,26 @@ export class WasmBackend implements Backend {
     this.atPrecision(shape.precision, [dy, x], ([dyp, xp]) => this.gemm(weightGrad(dyp, xp, at(dw), shape)));
   }
 
-  im2col(_x: Storage, _cols: Storage, _shape: PatchShape): void {
-    throw new Error('wasm backend: im2col is not implemented yet');
+  im2col(x: Storage, cols: Storage, shape: PatchShape): void {
+    const rows = shape.N * shape.OH * shape.OW;
+    this.window('im2col', rows, cols.size, { x: at(x), cols: at(cols) }, shape, (w, s, e) => this.k.im2col(at(x), at(cols), w, s, e));
   }
-  col2im(_cols: Storage, _dx: Storage, _shape: PatchShape): void {
-    throw new Error('wasm backend: col2im is not implemented yet');
+  col2im(cols: Storage, dx: Storage, shape: PatchShape): void {
+    this.window('col2im', dx.size, cols.size, { cols: at(cols), dx: at(dx) }, shape, (w, s, e) => this.k.col2im(at(cols), at(dx), w, s, e));
   }
-  maxPool2d(_x: Storage, _out: Storage, _argmax: Storage, _shape: PoolShape): void {
-    throw new Error('wasm backend: maxPool2d is not implemented yet');
+  maxPool2d(x: Storage, out: Storage, argmax: Storage, shape: PoolShape): void {
+    const args = { x: at(x), out: at(out), argmax: at(argmax) };
+    this.window('maxPool2d', out.size, out.size * shape.KH * shape.KW, args, shape, (w, s, e) => this.k.maxPool2d(args.x, args.out, args.argmax, w, s, e));
   }
-  maxPool2dGrad(_dy: Storage, _argmax: Storage, _dx: Storage, _shape: PoolShape): void {
-    throw new Error('wasm backend: maxPool2dGrad is not implemented yet');
+  maxPool2dGrad(dy: Storage, argmax: Storage, dx: Storage, shape: PoolShape): void {
+    const args = { dy: at(dy), argmax: at(argmax), dx: at(dx) };
+    this.window('maxPool2dGrad', dx.size, dx.size * shape.KH * shape.KW, args, shape, (w, s, e) => this.k.maxPool2dGrad(args.dy, args.argmax, args.dx, w, s, e));
   }
-  avgPool2d(_x: Storage, _out: Storage, _shape: PoolShape): void {
-    throw new Error('wasm backend: avgPool2d is not implemented yet');
+  avgPool2d(x: Storage, out: Storage, shape: PoolShape): void {
+    this.window('avgPool2d', out.size, x.size, { x: at(x), out: at(out) }, shape, (w, s, e) => this.k.avgPool2d(at(x), at(out), w, s, e));
   }
-  avgPool2dGrad(_dy: Storage, _dx: Storage, _shape: PoolShape): void {
-    throw new Error('wasm backend: avgPool2dGrad is not implemented yet');
+  avgPool2dGrad(dy: Storage, dx: Storage, shape: PoolShape): void {
+    this.window('avgPool2dGrad', dx.size, dx.size, { dy: at(dy), dx: at(dx) }, shape, (w, s, e) => this.k.avgPool2dGrad(at(dy), at(dx), w, s, e));
   }
 
   sgdStep(param: Storage, grad: Storage, momentum: Storage | null, a: SgdAttrs): void {
@@ -231,6 +238,19 @@ export class WasmBackend implements Backend {
       }));
       this.pool.run(blocks * perBlock, parallel);
     }
+  }
+
+  /**
+   * A window job over `units` items: its descriptor (walk included) is written first, also for a call on this
+   * thread, since the kernels read the walk there; `direct` gets the walk's address.
+   */
+  private window<K extends WindowJob>(
+    kind: K, units: number, work: number, args: Omit<RangeArgs<K>, keyof WindowWalk>, shape: PatchShape | PoolShape, direct: (walk: number, start: number, end: number) => void,
+  ): void {
+    const full = { ...args, ...windowWalk(shape) } as unknown as RangeArgs<K>;
+    this.describe(jobWords(kind, { units, chunk: units, ...full } as WasmJobArgs<K>));
+    const walkAt = this.ctrl + (DESC_WORD + Object.keys(wasmJobs[kind]).indexOf('N') + 1) * 4;
+    this.split(kind, units, work, full, (s, e) => direct(walkAt, s, e));
   }
 
   /** Writes the job descriptor's words (from jobWords). */
