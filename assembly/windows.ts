@@ -102,7 +102,7 @@ export function maxPool2dGrad(dy: usize, argmax: usize, dx: usize, s: usize, sta
   const H = w(s, 2), W = w(s, 3), KH = w(s, 4), KW = w(s, 5), OH = w(s, 6), OW = w(s, 7);
   const sH = w(s, 8), sW = w(s, 9), pH = w(s, 10), pW = w(s, 11), dH = w(s, 12), dW = w(s, 13);
   for (let i = start; i < end; i++) {
-    const x = i % W, y = (i / W) % H, plane = i / (W * H), self = y * W + x;
+    const x = i % W, y = (i / W) % H, plane = i / (W * H), here = y * W + x;
     let acc: f32 = 0;
     for (let ky = 0; ky < KH; ky++) {
       const th = y + pH - ky * dH;
@@ -111,7 +111,7 @@ export function maxPool2dGrad(dy: usize, argmax: usize, dx: usize, s: usize, sta
         const tw = x + pW - kx * dW;
         if (tw < 0 || tw % sW != 0 || tw / sW >= OW) continue;
         const o = (plane * OH + th / sH) * OW + tw / sW;
-        if (load<i32>(argmax + (<usize>o << 2)) == self) acc += ld(dy, o);
+        if (load<i32>(argmax + (<usize>o << 2)) == here) acc += ld(dy, o);
       }
     }
     st(dx, i, acc);

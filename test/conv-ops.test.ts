@@ -76,3 +76,33 @@ describe('conv ops', () => {
     expect(Math.max(...bg.dropout(x, 1).dataSync())).toBe(0);
   });
 });
+
+describe('conv2d in chunks of samples', () => {
+  it('gives the same output and gradients whether the batch is one chunk or split into uneven ones', async () => {
+    const { convBackward, convForward } = await import('../src/ops/conv-gemm.ts');
+    const { patchShape } = await import('../src/ops/conv.ts');
+    const backend = await bg.getBackend('wasm', { threads: 2 });
+    const rng = new bg.Rng(3);
+    const values = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
+    const x = bg.tensor(values(5 * 6 * 7 * 8), [5, 6, 7, 8]);
+    const shape = patchShape('test', x, [3, 2], [2, 1], [1, 1], [1, 2]);
+    const sizes = { x: x.size, w: 9 * 2 * 3 * 2, b: 9, y: 5 * 9 * shape.OH * shape.OW };
+    const host = { x: x.dataSync() as Float32Array, w: values(sizes.w), b: values(sizes.b), dy: values(sizes.y) };
+    const run = (budget?: number) => {
+      const s = (data: Float32Array | number) => {
+        const st = backend.alloc(typeof data === 'number' ? data : data.length, 'f32');
+        if (typeof data !== 'number') backend.upload(st, data);
+        return st;
+      };
+      const [xs, ws, bs, dys, y, dx, dw, db] = [s(host.x), s(host.w), s(host.b), s(host.dy), s(sizes.y), s(sizes.x), s(sizes.w), s(sizes.b)];
+      const g = { backend, shape, groups: 3, outChannels: 9, budget };
+      convForward(g, xs, ws, bs, y);
+      convBackward(g, dys, xs, ws, dx, dw, db);
+      const out = [y, dx, dw, db].map((st) => backend.downloadSync!(st));
+      [xs, ws, bs, dys, y, dx, dw, db].forEach((st) => backend.free(st));
+      return out;
+    };
+    const whole = run(), split = run(2 * shape.OH * shape.OW * 6 * 3 * 2); // chunks of 2, 2 and 1 samples
+    split.forEach((got, k) => got.forEach((v, i) => expect(v, `output ${k}[${i}]`).toBeCloseTo(whole[k][i], 4)));
+  });
+});

@@ -3,8 +3,8 @@
 import type { PatchShape } from '../backend/backend.ts';
 import { formatShape, type Tensor } from '../tensor.ts';
 import { backendOf, empty, expectDType, record } from './core.ts';
-import { blockLinear } from './blocklinear.ts';
-import { reshape, transpose } from './shape.ts';
+import { convBackward, convForward, type ConvGemm } from './conv-gemm.ts';
+import { reshape } from './shape.ts';
 
 /** An int or an [h, w] pair, as PyTorch's `_size_2_t`. */
 export type Size2 = number | readonly [number, number];
@@ -56,24 +56,12 @@ export function patchShape(op: string, x: Tensor, kernel: [number, number], stri
   return { N, C, H, W, KH, KW, OH, OW, strideH: stride[0], strideW: stride[1], padH: padding[0], padW: padding[1], dilationH: dilation[0], dilationW: dilation[1] };
 }
 
-/** cols [N·OH·OW, C·KH·KW] of x [N, C, H, W] (column (c·KH + ky)·KW + kx); its gradient is col2im. */
-function patches(x: Tensor, shape: PatchShape): Tensor {
-  const op = 'conv2d';
-  const backend = backendOf(op, x);
-  const cols = empty([shape.N * shape.OH * shape.OW, shape.C * shape.KH * shape.KW], 'f32', backend);
-  backend.im2col(x.storageOf(op), cols.storageOf(op), shape);
-  return record(cols, 'im2col', [x], (dcols) => {
-    const dx = empty(x.shape, 'f32', dcols.backend);
-    dcols.backend.col2im(dcols.storageOf(op), dx.storageOf(op), shape);
-    return [dx];
-  });
-}
-
 /**
  * 2-D convolution (cross-correlation) as torch.nn.functional.conv2d (PyTorch 1.13+), NCHW.
  * x [N, C_in, H, W] f32, weight [C_out, C_in/groups, KH, KW], bias [C_out] or null -> [N, C_out, OH, OW]
  * with OH = ⌊(H + 2·padding − dilation·(KH − 1) − 1)/stride⌋ + 1. Computed as patch extraction and one block
- * GEMM per group over the weight as stored (no copy of it); gradients for x, weight and bias.
+ * GEMM per group over the weight as stored (no copy of it), in chunks of samples (conv-gemm.ts); gradients for
+ * x, weight and bias.
  * Throws on wrong ranks or dtypes, channel counts that groups does not divide, a weight or bias that does
  * not match, and a kernel larger than the padded input.
  */
@@ -101,15 +89,19 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
     if (bias.rank !== 1 || bias.shape[0] !== outChannels) throw new Error(`${op}: bias ${formatShape(bias.shape)} must be [${outChannels}]`);
   }
   const shape = patchShape(op, x, [KH, KW], stride, padding, dilation);
-  const { N, OH, OW } = shape;
-  const cols = patches(x, shape);
-  const packed = reshape(weight, [groups, outChannels / groups, perGroup * KH * KW]);
-  const rows = blockLinear(cols, packed, bias); // [N·OH·OW, C_out]: NHWC
-  const nhwc = reshape(rows, [N, OH * OW, outChannels]);
-  const nchw = transpose(nhwc, [0, 2, 1]);
-  const y = reshape(nchw, [N, outChannels, OH, OW]);
-  for (const t of [cols, packed, rows, nhwc, nchw]) t.dispose(); // the graph keeps what backward reads
-  return y;
+  const inputs = bias ? [x, weight, bias] : [x, weight];
+  const backend = backendOf(op, ...inputs);
+  const g: ConvGemm = { backend, shape, groups, outChannels };
+  const y = empty([shape.N, outChannels, shape.OH, shape.OW], 'f32', backend);
+  convForward(g, x.storageOf(op), weight.storageOf(op), bias?.storageOf(op) ?? null, y.storageOf(op));
+  return record(y, op, inputs, (dy) => {
+    const dx = x.requiresGrad ? empty(x.shape, 'f32', backend) : null;
+    const dw = weight.requiresGrad ? empty(weight.shape, 'f32', backend) : null;
+    const db = bias?.requiresGrad ? empty(bias.shape, 'f32', backend) : null;
+    const at = (t: Tensor | null) => t?.storageOf(op) ?? null;
+    convBackward(g, dy.storageOf(op), x.storageOf(op), weight.storageOf(op), at(dx), at(dw), at(db));
+    return [dx, dw, db];
+  });
 }
 
 /**

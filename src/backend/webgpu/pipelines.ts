@@ -25,6 +25,12 @@ export const kernels = {
   blockLinear: ['blockLinear', 'rrwrw', 'GemmShape'],
   blockLinearInputGrad: ['blockLinear', 'rrw', 'GemmShape'],
   blockLinearWeightGrad: ['blockLinear', 'rrw', 'GemmShape'],
+  im2col: ['windows', 'rw', 'WindowParams'],
+  col2im: ['windows', 'rw', 'WindowParams'],
+  maxPool2d: ['windows', 'rww', 'WindowParams'],
+  maxPool2dGrad: ['windows', 'rrw', 'WindowParams'],
+  avgPool2d: ['windows', 'rw', 'WindowParams'],
+  avgPool2dGrad: ['windows', 'rw', 'WindowParams'],
   sgdStep: ['optimizer', 'wrw', 'SgdParams'],
   adamStep: ['optimizer', 'wrww', 'AdamParams'],
   packHalf: ['half', 'rw', 'HalfParams'], // not a Backend method: the cast pass of the block GEMMs at precision 'f16'

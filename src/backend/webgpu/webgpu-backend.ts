@@ -4,6 +4,7 @@ import type {
   Activation, AdamAttrs, Backend, BackendInfo, BinaryOp, BlockShape, DType, PatchShape, PoolShape, ReduceOp, SgdAttrs, Storage, UnaryOp,
 } from '../backend.ts';
 import { binaryCode, reduceCode, unaryCode } from '../op-table.ts';
+import { windowWalk } from '../window-walk.ts';
 import { CommandBatch } from './batch.ts';
 import { type Constants, type KernelName, kernels, Pipelines, type UniformOf } from './pipelines.ts';
 import { BufferPool, type PooledBuffer } from './pool.ts';
@@ -22,6 +23,7 @@ class GpuStorage implements Storage {
 }
 
 type Grid = [x: number, y: number, z: number];
+type WindowKernel = 'im2col' | 'col2im' | 'maxPool2d' | 'maxPool2dGrad' | 'avgPool2d' | 'avgPool2dGrad';
 type GemmDims = [M: number, N: number, K: number];
 const tile = 32; // output tile edge of the block GEMMs (shaders/blockLinear.wgsl)
 
@@ -212,23 +214,23 @@ export class WebGPUBackend implements Backend {
     this.gemm('blockLinearWeightGrad', [dy, x, dw], shape, [shape.O, shape.I, shape.B], {});
   }
 
-  im2col(_x: Storage, _cols: Storage, _shape: PatchShape): void {
-    throw new Error('webgpu backend: im2col is not implemented yet');
+  im2col(x: Storage, cols: Storage, shape: PatchShape): void {
+    this.window('im2col', [x, cols], cols.size, shape);
   }
-  col2im(_cols: Storage, _dx: Storage, _shape: PatchShape): void {
-    throw new Error('webgpu backend: col2im is not implemented yet');
+  col2im(cols: Storage, dx: Storage, shape: PatchShape): void {
+    this.window('col2im', [cols, dx], dx.size, shape);
   }
-  maxPool2d(_x: Storage, _out: Storage, _argmax: Storage, _shape: PoolShape): void {
-    throw new Error('webgpu backend: maxPool2d is not implemented yet');
+  maxPool2d(x: Storage, out: Storage, argmax: Storage, shape: PoolShape): void {
+    this.window('maxPool2d', [x, out, argmax], out.size, shape);
   }
-  maxPool2dGrad(_dy: Storage, _argmax: Storage, _dx: Storage, _shape: PoolShape): void {
-    throw new Error('webgpu backend: maxPool2dGrad is not implemented yet');
+  maxPool2dGrad(dy: Storage, argmax: Storage, dx: Storage, shape: PoolShape): void {
+    this.window('maxPool2dGrad', [dy, argmax, dx], dx.size, shape);
   }
-  avgPool2d(_x: Storage, _out: Storage, _shape: PoolShape): void {
-    throw new Error('webgpu backend: avgPool2d is not implemented yet');
+  avgPool2d(x: Storage, out: Storage, shape: PoolShape): void {
+    this.window('avgPool2d', [x, out], out.size, shape);
   }
-  avgPool2dGrad(_dy: Storage, _dx: Storage, _shape: PoolShape): void {
-    throw new Error('webgpu backend: avgPool2dGrad is not implemented yet');
+  avgPool2dGrad(dy: Storage, dx: Storage, shape: PoolShape): void {
+    this.window('avgPool2dGrad', [dy, dx], dx.size, shape);
   }
 
   sgdStep(param: Storage, grad: Storage, momentum: Storage | null, a: SgdAttrs): void {
@@ -259,6 +261,12 @@ export class WebGPUBackend implements Backend {
     const inputs = operands === 'f32' ? [a, b] : [this.packHalf(a as Storage), this.packHalf(b as Storage)];
     this.run(name, [...inputs, ...rest], [Math.ceil(N / tile), tilesM, z], { ...constants, CHECKED: fits ? 0 : 1 }, { B, G, I, O, maxZ: this.maxGroups }, operands);
     if (operands !== 'f32') (inputs as PooledBuffer[]).forEach((p) => this.pool.release(p)); // later users come later in the queue
+  }
+
+  /** One of shaders/windows.wgsl over `items` outputs, its walk in the WindowParams uniforms. */
+  private window(name: WindowKernel, operands: Storage[], items: number, s: PatchShape | PoolShape): void {
+    if (items === 0) return;
+    this.run(name, operands, this.grid(items), {}, { n: items, ...windowWalk(s) });
   }
 
   /** A scratch buffer with `s` as binary16, two per word (shaders/half.wgsl); the caller releases it. */

@@ -1,0 +1,105 @@
+// conv2d's kernels: patch extraction and one block GEMM per group, in chunks of samples whose patches fit a
+// budget. The patches are never kept: backward extracts them again, so a network's graph holds its activations
+// (as PyTorch's does), not KH·KW times them.
+import type { Backend, BlockShape, PatchShape, Storage } from '../backend/backend.ts';
+
+/** Floats of patches (and of their gradient) one chunk may hold: 64 MiB. */
+const PATCH_BUDGET = 1 << 24;
+
+export interface ConvGemm {
+  backend: Backend;
+  shape: PatchShape;
+  groups: number;
+  outChannels: number;
+  /** Floats of patches per chunk (default PATCH_BUDGET; tests use small ones to split small batches). */
+  budget?: number;
+}
+
+interface Chunk {
+  n0: number;
+  /** The chunk's walk: `shape` with N = its sample count. */
+  walk: PatchShape;
+  block: BlockShape;
+}
+
+/** Samples per chunk, and the chunks in order. */
+function chunks({ shape, groups, outChannels, budget = PATCH_BUDGET }: ConvGemm): Chunk[] {
+  const { N, C, KH, KW, OH, OW } = shape;
+  const perSample = OH * OW * C * KH * KW;
+  const size = Math.max(1, Math.min(N, Math.floor(budget / perSample)));
+  const out: Chunk[] = [];
+  for (let n0 = 0; n0 < N; n0 += size) {
+    const n = Math.min(size, N - n0);
+    out.push({ n0, walk: { ...shape, N: n }, block: { B: n * OH * OW, G: groups, I: (C / groups) * KH * KW, O: outChannels / groups } });
+  }
+  return out;
+}
+
+/** Runs fn with temporary storages of the given sizes (null for 0: not needed), freed afterwards, also when fn throws. */
+function withTemps(backend: Backend, sizes: number[], fn: (temps: (Storage | null)[]) => void): void {
+  const temps: (Storage | null)[] = [];
+  try {
+    for (const n of sizes) temps.push(n > 0 ? backend.alloc(n, 'f32') : null);
+    fn(temps);
+  } finally {
+    for (const t of temps) if (t) backend.free(t);
+  }
+}
+
+/** The chunk's samples of an NCHW storage: the storage itself when the chunk is the whole batch, else a copy in `into`. */
+function samples(backend: Backend, src: Storage, perSample: number, c: Chunk, total: number, into: Storage | null): Storage {
+  if (c.walk.N === total || !into) return src;
+  backend.copyStrided(src, into, [c.walk.N * perSample], [1], c.n0 * perSample, [1], 0);
+  return into;
+}
+
+/** y [N, C_out, OH, OW] = the grouped convolution of x with the packed weight (and bias). */
+export function convForward(g: ConvGemm, x: Storage, weight: Storage, bias: Storage | null, y: Storage): void {
+  const { backend, shape, outChannels } = g;
+  const { N, C, H, W, OH, OW } = shape;
+  for (const c of chunks(g)) {
+    const n = c.walk.N, pixels = OH * OW;
+    const xSize = n < N ? n * C * H * W : 0;
+    withTemps(backend, [xSize, c.block.B * C * shape.KH * shape.KW, c.block.B * outChannels], ([xTemp, cols, rows]) => {
+      backend.im2col(samples(backend, x, C * H * W, c, N, xTemp), cols!, c.walk);
+      backend.blockLinear(cols!, weight, bias, rows!, c.block, 'none');
+      // rows [n, OH·OW, C_out] (NHWC) -> y[n0 + …, C_out, OH·OW]
+      backend.copyStrided(rows!, y, [n, outChannels, pixels], [pixels * outChannels, 1, outChannels], 0, [outChannels * pixels, pixels, 1], c.n0 * outChannels * pixels);
+    });
+  }
+}
+
+/** The gradients of convForward: dx (or null), dW and db (or null) from dy [N, C_out, OH, OW], all overwritten. */
+export function convBackward(g: ConvGemm, dy: Storage, x: Storage, weight: Storage, dx: Storage | null, dw: Storage | null, db: Storage | null): void {
+  const { backend, shape, outChannels } = g;
+  const { N, C, H, W, OH, OW, KH, KW } = shape;
+  const list = chunks(g);
+  const accumulate = list.length > 1 && (dw || db);
+  const pixels = OH * OW;
+  for (const c of list) {
+    const n = c.walk.N, colSize = c.block.B * C * KH * KW;
+    const first = c.n0 === 0;
+    const sizes = [c.block.B * outChannels, colSize, n < N ? n * C * H * W : 0, accumulate && !first && dw ? dw.size : 0, accumulate && !first && db ? db.size : 0];
+    withTemps(backend, sizes, ([rowsTemp, colsTemp, temp, dwPart, dbPart]) => {
+      const rows = rowsTemp!, cols = colsTemp!;
+      // dy[n0 + …, C_out, OH·OW] -> rows [n·OH·OW, C_out]
+      backend.copyStrided(dy, rows, [n, pixels, outChannels], [outChannels * pixels, 1, pixels], c.n0 * outChannels * pixels, [pixels * outChannels, outChannels, 1], 0);
+      if (dw || db) {
+        backend.im2col(samples(backend, x, C * H * W, c, N, temp), cols, c.walk);
+        const dwOut = first || !dw ? dw : dwPart, dbOut = first || !db ? db : dbPart;
+        if (dwOut) backend.blockLinearWeightGrad(rows, cols, dwOut, dbOut, c.block);
+        else if (dbOut) backend.reduce('sum', rows, dbOut, 1, c.block.B, outChannels);
+        if (dw && dwPart) backend.binary('add', dw, dwPart, dw, [dw.size], [1], [1]);
+        if (db && dbPart) backend.binary('add', db, dbPart, db, [db.size], [1], [1]);
+      }
+      if (dx) {
+        backend.blockLinearInputGrad(rows, weight, cols, c.block);
+        if (!temp) backend.col2im(cols, dx, c.walk);
+        else {
+          backend.col2im(cols, temp, c.walk);
+          backend.copyStrided(temp, dx, [n * C * H * W], [1], 0, [1], c.n0 * C * H * W);
+        }
+      }
+    });
+  }
+}
