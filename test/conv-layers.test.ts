@@ -93,6 +93,17 @@ describe('BatchNorm2d buffers and modes', () => {
     cumulative.forward(x);
     expect([...cumulative.runningMean!.dataSync()]).toEqual([...bg.mean(x, [0, 2, 3]).dataSync()]);
   });
+  it('moves its buffers with its parameters (module.to)', async () => {
+    await bg.init({ backend: 'js' });
+    const bn = new nn.BatchNorm2d(2);
+    bn.forward(bg.randn([3, 2, 2, 2])).dispose(); // frees the graph, which holds views of the weight
+    const before = bn.runningVar!.dataSync();
+    await bn.to('wasm');
+    expect(bn.runningVar!.backend.name).toBe('wasm');
+    expect(bn.numBatchesTracked!.backend.name).toBe('wasm');
+    expect([...bn.runningVar!.dataSync()]).toEqual([...before]);
+    expect([...bn.numBatchesTracked!.dataSync()]).toEqual([1]);
+  });
   it('train() and eval() switch dropout in every child', () => {
     const model = new nn.Sequential(new nn.Dropout(0.5), new nn.Dropout2d(0.5));
     const x = bg.ones([2, 4, 3, 3]);
