@@ -69,28 +69,25 @@ export function convForward(g: ConvGemm, x: Storage, weight: Storage, bias: Stor
   }
 }
 
-/** The gradients of convForward: dx (or null), dW and db (or null) from dy [N, C_out, OH, OW], all overwritten. */
-export function convBackward(g: ConvGemm, dy: Storage, x: Storage, weight: Storage, dx: Storage | null, dw: Storage | null, db: Storage | null): void {
+/** The GEMM gradients of convForward: dx and dW (each or null) from dy [N, C_out, OH, OW], overwritten; db is Σ dy (the op's). */
+export function convBackward(g: ConvGemm, dy: Storage, x: Storage, weight: Storage, dx: Storage | null, dw: Storage | null): void {
   const { backend, shape, outChannels } = g;
   const { N, C, H, W, OH, OW, KH, KW } = shape;
   const list = chunks(g);
-  const accumulate = list.length > 1 && (dw || db);
+  const accumulate = list.length > 1 && dw;
   const pixels = OH * OW;
   for (const c of list) {
     const n = c.walk.N, colSize = c.block.B * C * KH * KW;
     const first = c.n0 === 0;
-    const sizes = [c.block.B * outChannels, colSize, n < N ? n * C * H * W : 0, accumulate && !first && dw ? dw.size : 0, accumulate && !first && db ? db.size : 0];
-    withTemps(backend, sizes, ([rowsTemp, colsTemp, temp, dwPart, dbPart]) => {
+    const sizes = [c.block.B * outChannels, colSize, n < N ? n * C * H * W : 0, accumulate && !first ? dw.size : 0];
+    withTemps(backend, sizes, ([rowsTemp, colsTemp, temp, dwPart]) => {
       const rows = rowsTemp!, cols = colsTemp!;
       // dy[n0 + …, C_out, OH·OW] -> rows [n·OH·OW, C_out]
       backend.copyStrided(dy, rows, [n, pixels, outChannels], [outChannels * pixels, 1, pixels], c.n0 * outChannels * pixels, [pixels * outChannels, outChannels, 1], 0);
-      if (dw || db) {
+      if (dw) {
         backend.im2col(samples(backend, x, C * H * W, c, N, temp), cols, c.walk);
-        const dwOut = first || !dw ? dw : dwPart, dbOut = first || !db ? db : dbPart;
-        if (dwOut) backend.blockLinearWeightGrad(rows, cols, dwOut, dbOut, c.block);
-        else if (dbOut) backend.reduce('sum', rows, dbOut, 1, c.block.B, outChannels);
-        if (dw && dwPart) backend.binary('add', dw, dwPart, dw, [dw.size], [1], [1]);
-        if (db && dbPart) backend.binary('add', db, dbPart, db, [db.size], [1], [1]);
+        backend.blockLinearWeightGrad(rows, cols, dwPart ?? dw, c.block);
+        if (dwPart) backend.binary('add', dw, dwPart, dw, [dw.size], [1], [1]);
       }
       if (dx) {
         backend.blockLinearInputGrad(rows, weight, cols, c.block);

@@ -4,6 +4,7 @@ import type { PatchShape } from '../backend/backend.ts';
 import { formatShape, type Tensor } from '../tensor.ts';
 import { backendOf, empty, expectDType, record } from './core.ts';
 import { convBackward, convForward, type ConvGemm } from './conv-gemm.ts';
+import { sum } from './reduce.ts';
 import { reshape } from './shape.ts';
 
 /** An int or an [h, w] pair, as PyTorch's `_size_2_t`. */
@@ -97,10 +98,9 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   return record(y, op, inputs, (dy) => {
     const dx = x.requiresGrad ? empty(x.shape, 'f32', backend) : null;
     const dw = weight.requiresGrad ? empty(weight.shape, 'f32', backend) : null;
-    const db = bias?.requiresGrad ? empty(bias.shape, 'f32', backend) : null;
     const at = (t: Tensor | null) => t?.storageOf(op) ?? null;
-    convBackward(g, dy.storageOf(op), x.storageOf(op), weight.storageOf(op), at(dx), at(dw), at(db));
-    return [dx, dw, db];
+    convBackward(g, dy.storageOf(op), x.storageOf(op), weight.storageOf(op), at(dx), at(dw));
+    return [dx, dw, bias?.requiresGrad ? sum(dy, [0, 2, 3]) : null];
   });
 }
 
