@@ -1,7 +1,8 @@
 // The block GEMMs. Each is C_g = A_g · B_g for every block g, read and written through strides,
 // so the packed weight [G, O, I] serves as W_g or as W_gᵀ without a copy.
 // Tile: 8×8 invocations, each owning 4×4 outputs as vec4 accumulators (a 32×32 output tile);
-// K advances 32 at a time through workgroup memory. Block g is dispatch z, folded into y past maxZ.
+// K advances 32 at a time through workgroup memory. Workgroups run over the output tiles of every block
+// in one index (tiles of N fastest, then of M, then blocks), folded over x, y and z by the host.
 // The operands lhs and rhs, their element type Elem and lhsAt/rhsAt come from the operand prelude of
 // the precision (shaders/gemmOperands*.wgsl, chosen in src/backend/webgpu/precision.ts); outputs are f32.
 
@@ -47,9 +48,12 @@ fn at(o: Operand, row: u32, col: u32) -> u32 {
   return o.base + row * o.rowStride + col * o.colStride;
 }
 
-fn place(wid: vec3<u32>, M: u32) -> Place {
-  let tilesM = (M + 31u) / 32u;
-  return Place(wid.z + (wid.y / tilesM) * shape.maxZ, (wid.y % tilesM) * 32u, wid.x * 32u);
+fn place(wid: vec3<u32>, nwg: vec3<u32>, M: u32, N: u32) -> Place {
+  let tilesN = (N + 31u) / 32u;
+  let perBlock = ((M + 31u) / 32u) * tilesN;
+  let t = workgroupIndex(wid, nwg);
+  let r = t % perBlock;
+  return Place(t / perBlock, (r / tilesN) * 32u, (r % tilesN) * 32u);
 }
 
 // Element e of a 32×32 tile as (row, col), walking the operand's contiguous axis fastest.
@@ -105,9 +109,9 @@ fn store(p: Gemm, at0: Place, lid: vec3<u32>, acc: array<vec4<f32>, 4>) {
 
 // y[b, g*O + o] = act(bias[g*O + o] + Σ_i x[b, g*I + i] · W[g, o, i]): A = x_g, B = W_gᵀ.
 @compute @workgroup_size(8, 8)
-fn blockLinear(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+fn blockLinear(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let s = shape;
-  let at0 = place(wid, s.B);
+  let at0 = place(wid, nwg, s.B, s.O);
   if (at0.g >= s.G) { return; }
   let g = at0.g;
   let p = Gemm(s.B, s.O, s.I, Operand(g * s.I, s.G * s.I, 1u), Operand(g * s.O * s.I, 1u, s.I), Operand(g * s.O, s.G * s.O, 1u));
@@ -147,9 +151,9 @@ fn gelu4(z: vec4<f32>) -> vec4<f32> {
 
 // dx[b, g*I + i] = Σ_o dy[b, g*O + o] · W[g, o, i]: A = dy_g, B = W_g.
 @compute @workgroup_size(8, 8)
-fn blockLinearInputGrad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+fn blockLinearInputGrad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let s = shape;
-  let at0 = place(wid, s.B);
+  let at0 = place(wid, nwg, s.B, s.I);
   if (at0.g >= s.G) { return; }
   let g = at0.g;
   let p = Gemm(s.B, s.I, s.O, Operand(g * s.O, s.G * s.O, 1u), Operand(g * s.O * s.I, s.I, 1u), Operand(g * s.I, s.G * s.I, 1u));
@@ -159,9 +163,9 @@ fn blockLinearInputGrad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_in
 // dW[g, o, i] = Σ_b dy[b, g*O + o] · x[b, g*I + i]: A = dy_gᵀ, B = x_g; the batch is the K loop,
 // so each output is owned by one invocation and needs no atomics.
 @compute @workgroup_size(8, 8)
-fn blockLinearWeightGrad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+fn blockLinearWeightGrad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let s = shape;
-  let at0 = place(wid, s.O);
+  let at0 = place(wid, nwg, s.O, s.I);
   if (at0.g >= s.G) { return; }
   let g = at0.g;
   let p = Gemm(s.O, s.I, s.B, Operand(g * s.O, 1u, s.G * s.O), Operand(g * s.I, s.G * s.I, 1u), Operand(g * s.O * s.I, s.I, 1u));

@@ -1,10 +1,16 @@
 // Helpers prepended to every kernel module (see src/backend/webgpu/pipelines.ts).
 
-// 1-D kernels run 256 invocations per workgroup; grids past 65535 workgroups fold into y.
+// 1-D kernels run 256 invocations per workgroup.
 const WG: u32 = 256u;
 
+// A workgroup's index in a grid folded over x, then y, then z: the host keeps each dimension within the
+// adapter's maxComputeWorkgroupsPerDimension (src/backend/webgpu/backend.ts, fold).
+fn workgroupIndex(wid: vec3<u32>, nwg: vec3<u32>) -> u32 {
+  return (wid.z * nwg.y + wid.y) * nwg.x + wid.x;
+}
+
 fn flatIndex(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 {
-  return (wid.y * nwg.x + wid.x) * WG + lid;
+  return workgroupIndex(wid, nwg) * WG + lid;
 }
 
 // NaN tested on the bits: compilers may assume `v != v` is false.

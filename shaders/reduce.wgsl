@@ -16,7 +16,7 @@ fn combine(a: f32, b: f32) -> f32 {
 @compute @workgroup_size(16, 16)
 fn reduce(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let tilesInner = (params.inner + 15u) / 16u;
-  let tile = wid.y * nwg.x + wid.x;
+  let tile = workgroupIndex(wid, nwg);
   if (tile >= params.outer * tilesInner) { return; }
   let p = tile / tilesInner;
   let q = (tile % tilesInner) * 16u + lid.x;

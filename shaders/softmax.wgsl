@@ -34,7 +34,7 @@ fn logNan(z: f32) -> f32 {
 
 @compute @workgroup_size(64)
 fn softmax(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let row = wid.y * nwg.x + wid.x;
+  let row = workgroupIndex(wid, nwg);
   if (row >= params.rows) { return; }
   let base = row * params.cols;
   var m = fromBits(0xff800000u);

@@ -113,7 +113,7 @@ export const gpuUniforms = {
   SoftmaxParams: { rows: 'u32', cols: 'u32', log: 'u32' },
   OneHotParams: { total: 'u32', classes: 'u32' },
   HalfParams: { n: 'u32' },
-  GemmShape: { B: 'u32', G: 'u32', I: 'u32', O: 'u32', maxZ: 'u32' },
+  GemmShape: { B: 'u32', G: 'u32', I: 'u32', O: 'u32' },
   WindowParams: { n: 'u32', ...windowWalk },
   // the optimizers' scalars are computed on the host in f64 (src/backend/optimizer-constants.ts)
   SgdParams: { n: 'u32', lr: 'f32', momentum: 'f32', oneMinusDampening: 'f32', weightDecay: 'f32', nesterov: 'u32', firstStep: 'u32', hasMomentum: 'u32' },

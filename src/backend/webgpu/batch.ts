@@ -40,13 +40,19 @@ export class CommandBatch {
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
   private dispatches = 0;
+  /** The error scopes of submissions not yet read back. */
+  private checks: Promise<void>[] = [];
+  /** The kernels recorded since the last submit, named in an error the batch raises. */
+  private readonly labels = new Set<string>();
 
-  constructor(private readonly device: GPUDevice) {
+  /** `onError` hears of a validation or out-of-memory error raised by a submitted batch (asynchronously). */
+  constructor(private readonly device: GPUDevice, private readonly onError: (message: string) => void = () => {}) {
     this.arena = device.createBuffer({ size: this.staged.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   }
 
-  dispatch(pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, groups: readonly [number, number, number], write: (u: Uniforms) => void): void {
+  dispatch(pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, groups: readonly [number, number, number], write: (u: Uniforms) => void, label = 'a kernel'): void {
     if (this.dispatches === maxDispatches) this.submit();
+    this.labels.add(label);
     const offset = this.dispatches++ * uniformSlot;
     this.uniforms.base = offset / 4;
     this.uniforms.clear();
@@ -62,13 +68,29 @@ export class CommandBatch {
     this.open().copyBufferToBuffer(src, 0, dst, 0, bytes);
   }
 
+  /**
+   * Submits what was recorded, inside validation and out-of-memory error scopes: an error fails this batch
+   * alone (onError names its kernels) instead of every later call through an uncaptured error.
+   */
   submit(): void {
     if (!this.encoder) return;
     this.endPass();
+    const kernels = [...this.labels].join(', ') || 'copies';
+    this.device.pushErrorScope('out-of-memory');
+    this.device.pushErrorScope('validation');
     if (this.dispatches > 0) this.device.queue.writeBuffer(this.arena, 0, this.staged, 0, this.dispatches * uniformSlot);
     this.device.queue.submit([this.encoder.finish()]);
+    this.checks.push(settle(this.device, (message) => this.onError(`${message} (in a submission of ${kernels})`)));
     this.encoder = null;
     this.dispatches = 0;
+    this.labels.clear();
+  }
+
+  /** Resolves once every submission so far has had its error scopes read (and onError called for an error). */
+  async settled(): Promise<void> {
+    const checks = this.checks;
+    this.checks = [];
+    await Promise.all(checks);
   }
 
   private open(): GPUCommandEncoder {
@@ -79,4 +101,11 @@ export class CommandBatch {
     this.pass?.end();
     this.pass = null;
   }
+}
+
+/** Pops the validation and out-of-memory scopes pushed (in that order, out-of-memory first) and reports an error. */
+export async function settle(device: GPUDevice, report: (message: string) => void): Promise<void> {
+  const [validation, memory] = await Promise.all([device.popErrorScope(), device.popErrorScope()]);
+  const error = validation ?? memory;
+  if (error) report(error.message);
 }

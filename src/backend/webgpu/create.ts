@@ -7,6 +7,11 @@ export interface WebGPUOptions {
   /** A GPU object to use instead of navigator.gpu / the `webgpu` package. */
   gpu?: GPU;
   powerPreference?: GPUPowerPreference;
+  /**
+   * Folds every dispatch within this many workgroups per dimension, when below the adapter's limit (65,535
+   * at least): lets tests drive the x, y and z folding of every kernel with small tensors.
+   */
+  maxWorkgroupsPerDimension?: number;
 }
 
 /**
@@ -25,5 +30,5 @@ export async function createWebGPUBackend(options: WebGPUOptions = {}): Promise<
     requiredLimits: { maxStorageBufferBindingSize, maxBufferSize },
     requiredFeatures: shaderF16 ? ['shader-f16'] : [],
   });
-  return new WebGPUBackend(gpu, device, adapter.info, shaderF16);
+  return new WebGPUBackend(gpu, device, adapter.info, shaderF16, options.maxWorkgroupsPerDimension);
 }

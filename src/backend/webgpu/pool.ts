@@ -1,4 +1,5 @@
 // GPU buffers recycled by size class and usage: freeing returns a buffer here, allocating reuses one.
+import { settle } from './batch.ts';
 
 export interface PooledBuffer {
   readonly buffer: GPUBuffer;
@@ -21,17 +22,30 @@ export class BufferPool {
   private readonly idle = new Map<string, PooledBuffer[]>();
   private readonly everything: PooledBuffer[] = [];
   private nextId = 1;
+  /** The error scopes of allocations not yet read back. */
+  private checks: Promise<void>[] = [];
 
-  constructor(private readonly device: GPUDevice, private readonly maxBytes: number) {}
+  /** `onError` hears of a buffer the device could not create (out of memory, or invalid), asynchronously. */
+  constructor(private readonly device: GPUDevice, private readonly maxBytes: number, private readonly onError: (message: string) => void = () => {}) {}
 
   acquire(bytes: number, usage: GPUBufferUsageFlags): PooledBuffer {
     const capacity = sizeClass(bytes, this.maxBytes);
     const reused = this.idle.get(`${usage}:${capacity}`)?.pop();
     if (reused) return reused;
+    this.device.pushErrorScope('out-of-memory');
+    this.device.pushErrorScope('validation');
     const buffer = this.device.createBuffer({ size: capacity, usage });
+    this.checks.push(settle(this.device, (message) => this.onError(`allocating ${capacity} bytes: ${message}`)));
     const pooled = { buffer, id: this.nextId++, capacity, usage };
     this.everything.push(pooled);
     return pooled;
+  }
+
+  /** Resolves once every allocation so far has had its error scopes read (and onError called for an error). */
+  async settled(): Promise<void> {
+    const checks = this.checks;
+    this.checks = [];
+    await Promise.all(checks);
   }
 
   release(b: PooledBuffer): void {

@@ -40,7 +40,10 @@ export class WebGPUBackend implements Backend {
   private readonly maxBinding: number;
   private readonly maxGroups: number;
   private liveBytes = 0;
-  /** First uncaptured WebGPU error (a bug: invalid pipeline, binding…), reported by the next call. */
+  /**
+   * A device error not yet reported: from an error scope around a submission or an allocation, or uncaptured.
+   * The next call throws it once; the calls after it work (as on wasm, an error fails one call, not the backend).
+   */
   private failure: string | null = null;
   private lost: string | null = null;
   private disposed = false;
@@ -51,11 +54,13 @@ export class WebGPUBackend implements Backend {
     private readonly device: GPUDevice,
     private readonly adapterInfo: GPUAdapterInfo,
     private readonly shaderF16: boolean,
+    maxWorkgroupsPerDimension = Infinity,
   ) {
     this.maxBinding = device.limits.maxStorageBufferBindingSize;
-    this.maxGroups = device.limits.maxComputeWorkgroupsPerDimension;
-    this.pool = new BufferPool(device, this.maxBinding);
-    this.batch = new CommandBatch(device);
+    this.maxGroups = Math.min(device.limits.maxComputeWorkgroupsPerDimension, maxWorkgroupsPerDimension);
+    const fail = (message: string) => (this.failure ??= message);
+    this.pool = new BufferPool(device, this.maxBinding, fail);
+    this.batch = new CommandBatch(device, fail);
     this.pipelines = new Pipelines(device, this.batch.arena);
     this.placeholder = this.pool.acquire(4, GPUBufferUsage.STORAGE);
     this.prePlaceholder = this.pool.acquire(4, GPUBufferUsage.STORAGE);
@@ -134,6 +139,7 @@ export class WebGPUBackend implements Backend {
     } finally {
       if (!this.disposed) this.pool.release(staging);
     }
+    await this.settled();
     this.check();
     return out;
   }
@@ -142,7 +148,13 @@ export class WebGPUBackend implements Backend {
     this.check();
     this.batch.submit();
     await this.device.queue.onSubmittedWorkDone();
+    await this.settled();
     this.check();
+  }
+
+  /** Waits until the error scopes of everything submitted and allocated so far have been read. */
+  private async settled(): Promise<void> {
+    await Promise.all([this.batch.settled(), this.pool.settled()]);
   }
 
   dispose(): void {
@@ -247,19 +259,18 @@ export class WebGPUBackend implements Backend {
   }
 
   /**
-   * One block GEMM of output M×N per block, reducing over K; 32×32 tiles, blocks in z (folded into y past
-   * the limit). At precision 'f16' its two inputs are first cast to packed binary16 scratch buffers.
+   * One block GEMM of output M×N per block, reducing over K; one workgroup per 32×32 output tile of each
+   * block, the tiles of all blocks in one index folded over x, y and z. At precision 'f16' its two inputs
+   * are first cast to packed binary16 scratch buffers.
    */
   private gemm(name: 'blockLinear' | 'blockLinearInputGrad' | 'blockLinearWeightGrad', [a, b, ...rest]: (Storage | PooledBuffer)[], shape: BlockShape, [M, N, K]: GemmDims, constants: Constants): void {
     const { B, G, I, O } = shape;
     if (M * N * G === 0) return;
-    const z = Math.min(G, this.maxGroups);
-    const tilesM = Math.ceil(M / tile) * Math.ceil(G / z);
-    if (tilesM > this.maxGroups) throw new Error(`webgpu backend: ${name} of ${JSON.stringify(shape)} needs too many workgroups`);
+    const groups = this.fold(Math.ceil(N / tile) * Math.ceil(M / tile) * G, name);
     const fits = M % tile === 0 && N % tile === 0 && K % tile === 0;
     const operands = gemmOperands(shape.precision ?? 'f32', this.shaderF16);
     const inputs = operands === 'f32' ? [a, b] : [this.packHalf(a as Storage), this.packHalf(b as Storage)];
-    this.run(name, [...inputs, ...rest], [Math.ceil(N / tile), tilesM, z], { ...constants, CHECKED: fits ? 0 : 1 }, { B, G, I, O, maxZ: this.maxGroups }, operands);
+    this.run(name, [...inputs, ...rest], groups, { ...constants, CHECKED: fits ? 0 : 1 }, { B, G, I, O }, operands);
     if (operands !== 'f32') (inputs as PooledBuffer[]).forEach((p) => this.pool.release(p)); // later users come later in the queue
   }
 
@@ -294,15 +305,27 @@ export class WebGPUBackend implements Backend {
       return copy;
     });
     const struct = kernels[name][2] as UniformOf<K>;
-    this.batch.dispatch(this.pipelines.pipeline(name, constants, variant), this.pipelines.bindGroup(name, bound), groups, (u) => writeUniforms(u, struct, uniforms));
+    this.batch.dispatch(this.pipelines.pipeline(name, constants, variant), this.pipelines.bindGroup(name, bound), groups, (u) => writeUniforms(u, struct, uniforms), name);
     copies.forEach((c) => this.pool.release(c)); // later users of the copy come later in the same queue
   }
 
-  /** The workgroups for `items` items, `perGroup` per workgroup, folded into y past the per-dimension limit. */
+  /** The workgroups for `items` items, `perGroup` per workgroup, folded as fold() does. */
   private grid(items: number, perGroup = 256): Grid {
-    const count = Math.ceil(items / perGroup);
-    const x = Math.min(count, this.maxGroups);
-    return [x, Math.ceil(count / x), 1];
+    return this.fold(Math.ceil(items / perGroup), 'a kernel');
+  }
+
+  /**
+   * `count` workgroups (count > 0) as a grid within the adapter's maxComputeWorkgroupsPerDimension: x first,
+   * then y, then z; the shaders recover the index with workgroupIndex (shaders/common.wgsl).
+   */
+  private fold(count: number, what: string): Grid {
+    const max = this.maxGroups;
+    const x = Math.min(count, max);
+    const rest = Math.ceil(count / x);
+    const y = Math.min(rest, max);
+    const z = Math.ceil(rest / y);
+    if (z > max) throw new Error(`webgpu backend: ${what} needs ${count} workgroups, more than ${max}³`);
+    return [x, y, z];
   }
 
   private buffer(s: Storage): PooledBuffer {
@@ -315,7 +338,11 @@ export class WebGPUBackend implements Backend {
   private check(): void {
     if (this.disposed) throw new Error('webgpu backend: used after dispose()');
     if (this.lost) throw new Error(this.lost);
-    if (this.failure) throw new Error(`webgpu backend: ${this.failure}`);
+    if (this.failure) {
+      const failure = this.failure;
+      this.failure = null;
+      throw new Error(`webgpu backend: ${failure}`);
+    }
   }
 }
 
