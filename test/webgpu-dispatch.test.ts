@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as bg from '../src/index.ts';
 import type { Backend } from '../src/backend/backend.ts';
-import { referenceBackend } from '../src/backend/js/index.ts';
+import { referenceBackend } from '../src/backend/js/js-backend.ts';
 import { createWebGPUBackend } from '../src/backend/webgpu/create.ts';
 import { engine } from '../src/engine.ts';
 
