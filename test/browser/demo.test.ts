@@ -1,5 +1,6 @@
 // The demo site in Debian's Chromium: training on wasm threads and on WebGPU (SwiftShader), the page staying
-// responsive, the model download, and the digit page's worker inference against Node's.
+// responsive, the model download, the digit page's worker inference against Node's, and the Fashion-MNIST
+// page's packed LeNet with each estimator's vote.
 import { mkdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -148,4 +149,35 @@ describe('digit page', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+});
+
+describe('Fashion-MNIST page', () => {
+  test('trains a packed LeNet on wasm threads and shows every estimator\'s vote and the mutual information of each image', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors = reportPageErrors(page);
+    await page.goto(`${server.url}fashion.html?backend=wasm&threads=2`);
+    await page.waitForFunction(() => document.body.dataset.state === 'error' || Number(document.getElementById('stats')!.dataset.step) >= 20, undefined, { timeout: 180_000, polling: 500 });
+    expect(await page.textContent('#state')).not.toContain('error');
+    const shown = await page.evaluate(() => {
+      const cards = [...document.querySelectorAll('#gallery .card')];
+      const s = document.getElementById('stats')!.dataset;
+      return {
+        cards: cards.length,
+        ood: cards.filter((c) => c.classList.contains('ood')).length,
+        votes: cards.map((c) => c.querySelectorAll('.vote').length),
+        mi: cards.map((c) => c.querySelector('.mi-label')!.textContent ?? ''),
+        accuracy: Number(s.testAccuracy),
+        auroc: Number(s.oodAuroc),
+      };
+    });
+    expect([shown.cards, shown.ood]).toEqual([32, 8]);
+    expect(new Set(shown.votes)).toEqual(new Set([4])); // M = 4 estimators, one vote each
+    for (const label of shown.mi) expect(label).toMatch(/disagreement \(MI\) \d+\.\d{3} nats/);
+    expect(shown.accuracy).toBeGreaterThan(0.2); // chance is 0.1, after 20 steps of 32 images
+    expect(shown.auroc).toBeGreaterThanOrEqual(0);
+    expect(shown.auroc).toBeLessThanOrEqual(1);
+    await page.screenshot({ path: `${results}/demo-fashion.png` });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 240_000);
 });
