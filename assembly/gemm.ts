@@ -8,20 +8,27 @@
 // constant offsets), B 8 columns at a time into a [K, 8] panel reused by every row group. Reading in place
 // would walk rows a few kB apart per k, which all land in the same L1 sets and pages.
 // The epilogue adds the bias, stores the pre-activation where GELU's gradient needs it (zoff: the byte offset
-// from C to that buffer, 0 for none) and applies the activation (act: 0 none, 1 ReLU, 2 GELU).
-import { gelu4 } from './gelu';
+// from C to that buffer, 0 for none) and applies the activation (act: 0 none, 1 ReLU, 2 GELU (erf), 3 GELU (tanh)).
+import { gelu4, geluTanh4 } from './gelu';
 import { madd } from './simd';
 
 const ZERO = f32x4.splat(0);
+
+/** The epilogue's activation of 4 values (act as above). */
+@inline
+function activate(v: v128, act: i32): v128 {
+  if (act == 1) return f32x4.max(v, ZERO); // max keeps NaN, like the reference relu
+  if (act == 2) return gelu4(v);
+  if (act == 3) return geluTanh4(v);
+  return v;
+}
 
 /** Stores 4 values of C at c + off: act(v + bias), and v + bias at c + zoff + off when zoff is set. */
 @inline
 function emit(c: usize, off: usize, v: v128, bias: usize, act: i32, zoff: usize): void {
   if (bias) v = f32x4.add(v, v128.load(bias + off));
   if (zoff) v128.store(c + zoff + off, v);
-  if (act == 1) v = f32x4.max(v, ZERO); // max keeps NaN, like the reference relu
-  else if (act == 2) v = gelu4(v);
-  v128.store(c + off, v);
+  v128.store(c + off, activate(v, act));
 }
 
 /**
@@ -80,7 +87,7 @@ function column(ap: usize, rows: i32, b: usize, brs: usize, K: i32, c: usize, cr
     }
     const at = c + <usize>m * crs;
     if (zoff) store<f32>(at + zoff, acc);
-    store<f32>(at, act == 1 ? max(acc, <f32>0) : act == 2 ? f32x4.extract_lane(gelu4(f32x4.splat(acc)), 0) : acc);
+    store<f32>(at, act == 0 ? acc : f32x4.extract_lane(activate(f32x4.splat(acc), act), 0));
   }
 }
 

@@ -9,7 +9,8 @@
 override CHECKED: bool = true; // false only when M, N and K are multiples of 32
 override HAS_BIAS: bool = false;
 override RELU: bool = false;
-override GELU: bool = false;
+override GELU: bool = false; // nn.GELU(): 0.5·z·(1 + erf(z/√2))
+override GELU_TANH: bool = false; // nn.GELU(approximate='tanh')
 override STORE_PRE: bool = false; // writes the pre-activation to `pre` (GELU's gradient reads it)
 
 @group(0) @binding(0) var<uniform> shape: GemmShape;
@@ -137,14 +138,17 @@ fn blockLinear(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
     }
   }
   if (GELU) {
-    for (var r = 0u; r < 4u; r++) { acc[r] = gelu4(acc[r]); }
+    for (var r = 0u; r < 4u; r++) { acc[r] = 0.5 * acc[r] * (1.0 + erf4(acc[r] * 0.70710678)); }
+  }
+  if (GELU_TANH) {
+    for (var r = 0u; r < 4u; r++) { acc[r] = geluTanh4(acc[r]); }
   }
   store(p, at0, lid, acc);
 }
 
 // 0.5·z·(1 + tanh(√(2/π)·(z + 0.044715·z³))); tanh's argument clamped because some drivers compute it
 // through exp and overflow to NaN (tanh(±10) is ±1 in f32).
-fn gelu4(z: vec4<f32>) -> vec4<f32> {
+fn geluTanh4(z: vec4<f32>) -> vec4<f32> {
   let u = 0.7978845608 * (z + 0.044715 * z * z * z);
   return 0.5 * z * (1.0 + tanh(clamp(u, vec4<f32>(-10.0), vec4<f32>(10.0))));
 }

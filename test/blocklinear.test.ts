@@ -69,7 +69,7 @@ describe('blockLinear', () => {
     expect(bg.memory().tensors).toBe(before + 6); // the six gradients; no pre-activation left behind
     bg.tidy(() => close(bg.blockLinear(x, w, bias, { activation: 'gelu' }).dataSync(), bg.gelu(bg.blockLinear(x2, w2, bias2)).dataSync(), 1e-6));
     for (const [a, b] of [[x, x2], [w, w2], [bias, bias2]]) close(a.grad!.dataSync(), b.grad!.dataSync(), 1e-5);
-    expect(() => bg.blockLinear(x, w, bias, { activation: 'tanh' as 'gelu' })).toThrow(/activation must be 'none', 'relu' or 'gelu', got 'tanh'/);
+    expect(() => bg.blockLinear(x, w, bias, { activation: 'tanh' as 'gelu' })).toThrow(/activation must be 'none', 'relu', 'gelu' or 'gelu_tanh', got 'tanh'/);
   });
 });
 

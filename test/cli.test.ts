@@ -91,7 +91,7 @@ describe('npm start', () => {
       [['--hidden', '64,x'], "--hidden must be a whole number >= 1, got 'x'"],
       [['--seed', '1.5'], "--seed must be a whole number >= 0, got '1.5'"],
       [['--backend', 'cuda'], "--backend must be one of auto, webgpu, wasm, js, got 'cuda'"],
-      [['--activation', 'tanh'], "--activation must be one of relu, gelu, got 'tanh'"],
+      [['--activation', 'tanh'], "--activation must be one of relu, gelu, gelu_tanh, got 'tanh'"],
       [['--threads', '0'], "--threads must be a whole number >= 1, got '0'"],
       [['--save', '/no/such/dir/m.safetensors'], '--save /no/such/dir/m.safetensors: the folder /no/such/dir does not exist'],
       [['--save', tmpdir()], `--save ${tmpdir()}: that is a folder; give a file name`],

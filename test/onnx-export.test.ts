@@ -62,6 +62,7 @@ describe('ONNX export run by onnxruntime-web', () => {
       { inFeatures: 10, hiddenFeatures: [8], numClasses: 4, numEstimators: 2, alpha: 1.5 },
       { inFeatures: 5, hiddenFeatures: [], numClasses: 3, numEstimators: 4, alpha: 2 },
       { inFeatures: 8, hiddenFeatures: [10, 6], numClasses: 3, numEstimators: 2, alpha: 2, activation: 'gelu' as const },
+      { inFeatures: 8, hiddenFeatures: [10, 6], numClasses: 3, numEstimators: 2, alpha: 2, activation: 'gelu_tanh' as const },
     ]) {
       const model = new bg.nn.PackedMLP({ ...options, rng });
       const x = bg.randn([7, options.inFeatures], { rng });

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import * as bg from '../src/index.ts';
 import { loadSafetensors, readSafetensors, saveSafetensors, writeSafetensors } from '../src/io/safetensors.ts';
 import { saveTorchUncertainty } from '../src/io/torch-uncertainty/index.ts';
-import { loadPackedMLP, packedMLPMetadata } from '../src/inference/index.ts';
+import { loadPackedMLP, packedMLPMetadata, PACKED_MLP_METADATA_KEY } from '../src/inference/index.ts';
 
 const { nn } = bg;
 
@@ -191,22 +191,29 @@ describe('model state dicts in safetensors', () => {
     expect([...b.forward(x).dataSync()]).toEqual([...a.forward(x).dataSync()]);
   });
 
-  it('rebuilds a GELU model from its metadata as GELU (an older file without activation is ReLU); refuses an unknown one', async () => {
+  it('rebuilds a GELU model from its metadata with its GELU (an older file without activation is ReLU, an older \'gelu\' the tanh one); refuses an unknown one', async () => {
     await bg.init({ backend: 'js' });
     const config = { inFeatures: 5, hiddenFeatures: [6], numClasses: 3, numEstimators: 2, alpha: 2, gamma: 1 };
     const x = bg.randn([4, 5], { rng: new bg.Rng(8) });
-    for (const activation of ['gelu', 'relu'] as const) {
+    for (const activation of ['gelu', 'gelu_tanh', 'relu'] as const) {
       const model = new nn.PackedMLP({ ...config, activation, rng: new bg.Rng(3) });
-      const { model: loaded, config: stored } = loadPackedMLP(await saveSafetensors(model));
+      const bytes = await saveSafetensors(model);
+      expect(JSON.parse(readSafetensors(bytes).metadata[PACKED_MLP_METADATA_KEY])).toEqual({ ...config, activation, version: 2 });
+      const { model: loaded, config: stored } = loadPackedMLP(bytes);
       expect(stored).toEqual({ ...config, activation });
       expect([...loaded.forward(x).dataSync()]).toEqual([...model.forward(x).dataSync()]);
     }
+    // Written before 'gelu' meant the exact GELU: no version, and 'gelu' was the tanh approximation.
+    const olderGelu = new nn.PackedMLP({ ...config, activation: 'gelu_tanh', rng: new bg.Rng(3) });
+    const { model: loadedGelu, config: storedGelu } = loadPackedMLP(await saveSafetensors(olderGelu, { [PACKED_MLP_METADATA_KEY]: JSON.stringify({ ...config, activation: 'gelu' }) }));
+    expect(storedGelu.activation).toBe('gelu_tanh');
+    expect([...loadedGelu.forward(x).dataSync()]).toEqual([...olderGelu.forward(x).dataSync()]);
     const older = new nn.PackedMLP({ ...config, rng: new bg.Rng(3) });
-    const { model: loaded, config: stored } = loadPackedMLP(await saveSafetensors(older, packedMLPMetadata(config)));
+    const { model: loaded, config: stored } = loadPackedMLP(await saveSafetensors(older, { [PACKED_MLP_METADATA_KEY]: JSON.stringify(config) }));
     expect(stored.activation).toBeUndefined();
     expect([...loaded.forward(x).dataSync()]).toEqual([...older.forward(x).dataSync()]);
-    expect(() => packedMLPMetadata({ ...config, activation: 'tanh' as 'gelu' })).toThrow(/activation of 'relu' or 'gelu'/);
-    expect(() => new nn.PackedMLP({ ...config, activation: 'tanh' as 'gelu' })).toThrow(/PackedMLP: activation must be 'relu' or 'gelu', got 'tanh'/);
+    expect(() => packedMLPMetadata({ ...config, activation: 'tanh' as 'gelu' })).toThrow(/activation of 'relu', 'gelu', 'gelu_tanh'/);
+    expect(() => new nn.PackedMLP({ ...config, activation: 'tanh' as 'gelu' })).toThrow(/PackedMLP: activation must be 'relu', 'gelu' or 'gelu_tanh', got 'tanh'/);
   });
 
   it('writes the architecture on every saving path, so loadPackedMLP rebuilds what each one wrote', async () => {

@@ -36,7 +36,7 @@ const specs = {
   seed: { value: 'S', help: 'seed of initialisation and shuffling, a whole number >= 0', default: String(d.seed) },
   backend: { value: 'NAME', help: 'auto | webgpu | wasm | js', default: 'auto' },
   precision: { value: 'P', help: 'mlp: f32 | f16 (f16 block GEMMs, f32 accumulation, dynamic loss scaling)', default: 'f32' },
-  activation: { value: 'A', help: 'mlp: relu | gelu, fused into the hidden layers', default: 'relu' },
+  activation: { value: 'A', help: "mlp: relu | gelu | gelu_tanh, fused into the hidden layers (gelu: PyTorch's exact nn.GELU(); gelu_tanh: nn.GELU(approximate='tanh'))", default: 'relu' },
   threads: { value: 'N', help: 'kernel threads of the wasm backend, a whole number >= 1 (default: every core)' },
   json: { help: 'print one JSON object with the results on stdout (the report goes to stderr)' },
   save: { value: 'FILE', help: 'write the trained model there as safetensors (TorchUncertainty\'s layout, its architecture in the metadata)' },
@@ -160,7 +160,7 @@ export function readTrainArgs(argv: string[]): { help: true } | (TrainArgs & { h
         ...loop,
         hidden: text('hidden').split(',').map((w) => wholeNumber('hidden', w, 1)),
         precision: oneOf('precision', text('precision'), ['f32', 'f16'] as const),
-        activation: oneOf('activation', text('activation'), ['relu', 'gelu'] as const),
+        activation: oneOf('activation', text('activation'), ['relu', 'gelu', 'gelu_tanh'] as const),
       },
     }
     : { model, config: { ...loop, norm: oneOf('norm', text('norm'), ['batchnorm', 'identity'] as const) } };

@@ -8,8 +8,11 @@ export type BackendName = 'js' | 'wasm' | 'webgpu';
 /** The op names, from the op table (src/backend/op-table.ts). */
 import type { BinaryOp, ReduceOp, UnaryOp } from './op-table.ts';
 export type { BinaryOp, ReduceOp, UnaryOp };
-/** Activation fused into the block-linear forward; 'gelu' is PyTorch's GELU with approximate='tanh'. */
-export type Activation = 'none' | 'relu' | 'gelu';
+/**
+ * Activation fused into the block-linear forward, by PyTorch's names: 'gelu' is `nn.GELU()`, z·Φ(z) with
+ * the Gaussian CDF (erf); 'gelu_tanh' is `nn.GELU(approximate='tanh')`.
+ */
+export type Activation = 'none' | 'relu' | 'gelu' | 'gelu_tanh';
 
 /** GELU's tanh approximation, 0.5·z·(1 + tanh(√(2/π)·(z + 0.044715·z³))): its two constants. */
 export const GELU_SCALE = Math.sqrt(2 / Math.PI);

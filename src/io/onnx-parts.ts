@@ -7,8 +7,15 @@ import { addBlockLinear, type GraphBuilder } from './onnx/index.ts';
 /** ReduceMean takes its axes as an attribute up to opset 17; Conv, BatchNormalization and the pools are all in 17. */
 export const OPSET = 17;
 
-/** GELU (tanh approximation) from opset-17 ops: ONNX has no Gelu op before opset 20. */
+/** nn.GELU(), 0.5·h·(1 + erf(h/√2)), from opset-17 ops (Erf is in ONNX since opset 9; Gelu only since 20). */
 function addGelu(g: GraphBuilder, h: string, prefix: string): string {
+  const scalar = (name: string, v: number): string => g.constant(`${prefix}.${name}`, Float32Array.from([v]), []);
+  const erf = g.node('Erf', [g.node('Mul', [h, scalar('sqrt1_2', Math.SQRT1_2)])]);
+  return g.node('Mul', [g.node('Mul', [h, scalar('half', 0.5)]), g.node('Add', [erf, scalar('one', 1)])]);
+}
+
+/** nn.GELU(approximate='tanh') from opset-17 ops. */
+function addGeluTanh(g: GraphBuilder, h: string, prefix: string): string {
   const scalar = (name: string, v: number): string => g.constant(`${prefix}.${name}`, Float32Array.from([v]), []);
   const cube = g.node('Mul', [g.node('Mul', [h, h]), h]);
   const inner = g.node('Mul', [g.node('Add', [h, g.node('Mul', [cube, scalar('gelu_cubic', GELU_CUBIC)])]), scalar('gelu_scale', GELU_SCALE)]);
@@ -20,6 +27,7 @@ const activationNodes: Record<Activation, (g: GraphBuilder, h: string, prefix: s
   none: (_g, h) => h,
   relu: (g, h) => g.node('Relu', [h]),
   gelu: addGelu,
+  gelu_tanh: addGeluTanh,
 };
 
 /** A packed (block-diagonal) linear layer on h [batch, G·I], its fused activation after it; constants named after prefix. */

@@ -1,5 +1,5 @@
 // Sequential and the activation modules.
-import { gelu } from '../ops/activations.ts';
+import { gelu, type GeluApproximate } from '../ops/activations.ts';
 import { relu, sigmoid, tanh } from '../ops/elementwise.ts';
 import type { Tensor } from '../tensor.ts';
 import { Module } from './module.ts';
@@ -40,9 +40,10 @@ export class ReLU extends Activation {
     super(relu);
   }
 }
+/** PyTorch's `nn.GELU(approximate='none' | 'tanh')`: 'none' (default) the exact x·Φ(x), 'tanh' its tanh approximation. */
 export class GELU extends Activation {
-  constructor() {
-    super(gelu);
+  constructor(readonly approximate: GeluApproximate = 'none') {
+    super((x) => gelu(x, { approximate }));
   }
 }
 export class Tanh extends Activation {

@@ -1,6 +1,7 @@
 export { Module, type StateValue, type LoadOptions, type LoadReport } from './module.ts';
 export { Linear, BlockLinear, type LinearOptions, type BlockLinearLayerOptions } from './linear.ts';
 export { PackedLinear, PackedMLP, type PackedLinearOptions, type PackedMLPOptions } from './packed.ts';
+export type { MLPActivation } from './packed-config.ts';
 export { Sequential, ReLU, GELU, Tanh, Sigmoid } from './containers.ts';
 export { uniformParameter } from './init.ts';
 export { Conv2d, Conv1d, type Conv2dLayerOptions, type Conv1dLayerOptions } from './conv.ts';

@@ -20,8 +20,21 @@ export interface PackedMLPConfig {
   /** Groups per estimator gamma. */
   gamma: number;
   /** Activation of the hidden layers; absent means 'relu'. */
-  activation?: 'relu' | 'gelu';
+  activation?: MLPActivation;
 }
+
+/**
+ * The activations of a PackedMLP's hidden layers, by PyTorch's names: 'relu', 'gelu' (`nn.GELU()`, exact,
+ * erf) and 'gelu_tanh' (`nn.GELU(approximate='tanh')`).
+ */
+export type MLPActivation = 'relu' | 'gelu' | 'gelu_tanh';
+export const MLP_ACTIVATIONS: readonly MLPActivation[] = ['relu', 'gelu', 'gelu_tanh'];
+
+/**
+ * The version of the stored config: 2 since 'gelu' names the exact GELU. Configs without it were written
+ * when 'gelu' was the tanh approximation, and are read so ('gelu' -> 'gelu_tanh').
+ */
+export const PACKED_MLP_CONFIG_VERSION = 2;
 
 /** The `__metadata__` key that holds the JSON of a PackedMLPConfig. */
 export const PACKED_MLP_METADATA_KEY = 'blockgrad.packed_mlp';
@@ -32,7 +45,7 @@ export const PACKED_MLP_METADATA_KEY = 'blockgrad.packed_mlp';
  * @throws Error when the config cannot describe a PackedMLP (see `checkConfig`).
  */
 export function packedMLPMetadata(config: PackedMLPConfig): Record<string, string> {
-  return { [PACKED_MLP_METADATA_KEY]: JSON.stringify(checkConfig(config)) };
+  return { [PACKED_MLP_METADATA_KEY]: JSON.stringify({ ...checkConfig(config), version: PACKED_MLP_CONFIG_VERSION }) };
 }
 
 /**
@@ -41,7 +54,11 @@ export function packedMLPMetadata(config: PackedMLPConfig): Record<string, strin
  */
 export function configFromMetadata(metadata: Record<string, string>): PackedMLPConfig | null {
   const value = metadataJson(metadata, PACKED_MLP_METADATA_KEY);
-  return value === null ? null : checkConfig(value as PackedMLPConfig);
+  if (value === null) return null;
+  const stored = value as PackedMLPConfig & { version?: number };
+  // before version 2, 'gelu' was the tanh approximation: the file keeps its meaning
+  const older = typeof stored === 'object' && stored.version === undefined && stored.activation === 'gelu';
+  return checkConfig(older ? { ...stored, activation: 'gelu_tanh' } : stored);
 }
 
 /**
@@ -69,9 +86,9 @@ export function checkConfig(c: PackedMLPConfig): PackedMLPConfig {
     && isCount(c.inFeatures) && isCount(c.numClasses) && isCount(c.numEstimators) && isCount(c.gamma)
     && typeof c.alpha === 'number' && c.alpha > 0
     && Array.isArray(c.hiddenFeatures) && c.hiddenFeatures.every(isCount)
-    && (c.activation === undefined || c.activation === 'relu' || c.activation === 'gelu');
+    && (c.activation === undefined || MLP_ACTIVATIONS.includes(c.activation));
   if (!ok) {
-    throw new Error(`PackedMLP config needs positive integers inFeatures, numClasses, numEstimators, gamma, hiddenFeatures[], a positive alpha and an activation of 'relu' or 'gelu' if any; got ${JSON.stringify(c)}`);
+    throw new Error(`PackedMLP config needs positive integers inFeatures, numClasses, numEstimators, gamma, hiddenFeatures[], a positive alpha and an activation of ${MLP_ACTIVATIONS.map((a) => `'${a}'`).join(', ')} if any; got ${JSON.stringify(c)}`);
   }
   const { inFeatures, hiddenFeatures, numClasses, numEstimators, alpha, gamma, activation } = c;
   return { inFeatures, hiddenFeatures: [...hiddenFeatures], numClasses, numEstimators, alpha, gamma, ...(activation ? { activation } : {}) };

@@ -6,7 +6,7 @@ import type { Activation, Precision } from '../backend/backend.ts';
 import type { Rng } from '../random.ts';
 import { BlockLinear } from './linear.ts';
 import { Module } from './module.ts';
-import { packedMLPMetadata, type PackedMLPConfig } from './packed-config.ts';
+import { MLP_ACTIVATIONS, packedMLPMetadata, type MLPActivation, type PackedMLPConfig } from './packed-config.ts';
 import { packedWidths } from './packed-widths.ts';
 
 export interface PackedLinearOptions {
@@ -77,8 +77,11 @@ export interface PackedMLPOptions {
   gamma?: number;
   /** Precision of every layer's block GEMMs ('f16': AMP with f32 master weights, see Precision). Default 'f32'. */
   precision?: Precision;
-  /** Activation fused into every layer but the last. Default 'relu'. */
-  activation?: 'relu' | 'gelu';
+  /**
+   * Activation fused into every layer but the last, by PyTorch's names: 'relu' (default), 'gelu'
+   * (nn.GELU(), exact) or 'gelu_tanh' (nn.GELU(approximate='tanh')).
+   */
+  activation?: MLPActivation;
   /** Generator of the initial weights (PyTorch's uniform init); default the global one that `seed()` sets. */
   rng?: Rng;
 }
@@ -106,7 +109,7 @@ export class PackedMLP extends Module {
   constructor(options: PackedMLPOptions) {
     super();
     const { inFeatures, hiddenFeatures, numClasses, numEstimators, alpha = 2, gamma = 1, precision, activation = 'relu', rng } = options;
-    if (activation !== 'relu' && activation !== 'gelu') throw new Error(`PackedMLP: activation must be 'relu' or 'gelu', got '${activation}'`);
+    if (!MLP_ACTIVATIONS.includes(activation)) throw new Error(`PackedMLP: activation must be 'relu', 'gelu' or 'gelu_tanh', got '${activation}'`);
     this.config = { inFeatures, hiddenFeatures: [...hiddenFeatures], numClasses, numEstimators, alpha, gamma, activation };
     const widths = [inFeatures, ...hiddenFeatures, numClasses];
     this.layers = widths.slice(1).map((out, k) => {

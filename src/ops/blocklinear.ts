@@ -1,23 +1,15 @@
 // The block-diagonal linear layer and its three GEMMs (ARCHITECTURE.md, sections 1 and 2). Dense linear is the G = 1 case.
-import { type Activation, GELU_CUBIC, GELU_SCALE, type Precision } from '../backend/backend.ts';
+import type { Activation, Precision } from '../backend/backend.ts';
 import { blockShapeOf } from '../layout.ts';
 import { type Tensor } from '../tensor.ts';
 import { formatShape } from '../shapes.ts';
 import { backendOf, empty, expectDType, record } from './core.ts';
-import { add, greater, masked, mul, tanh } from './elementwise.ts';
+import { geluGrad } from './activations.ts';
+import { greater, masked } from './elementwise.ts';
 import { sum } from './reduce.ts';
 import { reshape } from './shape.ts';
 
-const activations: Activation[] = ['none', 'relu', 'gelu'];
-
-/** dy · GELU'(z) for the tanh approximation: 0.5(1 + t) + 0.5·z·(1 - t²)·√(2/π)·(1 + 3·0.044715·z²). */
-function geluGrad(z: Tensor, dy: Tensor): Tensor {
-  const z2 = mul(z, z);
-  const t = tanh(mul(add(z, mul(mul(z2, z), GELU_CUBIC)), GELU_SCALE));
-  const slope = mul(add(mul(z2, 3 * GELU_CUBIC), 1), GELU_SCALE);
-  const oneMinusT2 = add(mul(mul(t, t), -1), 1);
-  return mul(dy, add(mul(add(t, 1), 0.5), mul(mul(mul(z, 0.5), oneMinusT2), slope)));
-}
+const activations: Activation[] = ['none', 'relu', 'gelu', 'gelu_tanh'];
 
 export interface BlockLinearOptions {
   /** Activation fused into the forward kernel. */
@@ -41,18 +33,18 @@ export function blockLinear(x: Tensor, weight: Tensor, bias: Tensor | null = nul
   const activation = options.activation ?? 'none';
   const precision = options.precision ?? 'f32';
   if (precision !== 'f32' && precision !== 'f16') throw new Error(`${op}: precision must be 'f32' or 'f16', got '${precision}'`);
-  if (!activations.includes(activation)) throw new Error(`${op}: activation must be 'none', 'relu' or 'gelu', got '${activation}'`);
+  if (!activations.includes(activation)) throw new Error(`${op}: activation must be 'none', 'relu', 'gelu' or 'gelu_tanh', got '${activation}'`);
   const shape = { ...blockShapeOf(op, x.shape, weight.shape, bias?.shape ?? null), precision };
   for (const [t, what] of [[x, 'input'], [weight, 'weight'], [bias, 'bias']] as const) if (t) expectDType(op, t, 'f32', what);
   const backend = backendOf(op, ...(bias ? [x, weight, bias] : [x, weight]));
   const y = empty([shape.B, shape.G * shape.O], 'f32', backend);
   // GELU's gradient reads the pre-activation z: the kernel writes it beside y, and z gets the GEMMs' node.
-  const z = activation === 'gelu' ? empty(y.shape, 'f32', backend) : null;
+  const z = activation === 'gelu' || activation === 'gelu_tanh' ? empty(y.shape, 'f32', backend) : null;
   backend.blockLinear(x.storageOf(op), weight.storageOf(op), bias?.storageOf(op) ?? null, y.storageOf(op), shape, activation, z?.storageOf(op) ?? null);
   const inputs = bias ? [x, weight, bias] : [x, weight];
   if (z) {
     record(z, op, inputs, gemmGrads);
-    record(y, 'gelu', [z], (dy) => [geluGrad(z, dy)]);
+    record(y, 'gelu', [z], (dy) => [geluGrad(z, dy, activation === 'gelu' ? 'none' : 'tanh')]);
     z.dispose(); // the graph keeps it while y's node may still need it
     return y;
   }

@@ -9,6 +9,7 @@ export { blockLinear, linear } from './blocklinear.ts';
 export type { BlockLinearOptions } from './blocklinear.ts';
 export { softmax, logSoftmax } from './softmax.ts';
 export { gelu } from './activations.ts';
+export type { GeluOptions, GeluApproximate } from './activations.ts';
 export { crossEntropy, mse, oneHot } from './loss.ts';
 export { conv2d, conv1d } from './conv.ts';
 export type { Conv2dOptions, Conv1dOptions, Size2 } from './conv.ts';

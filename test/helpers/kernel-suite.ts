@@ -80,25 +80,27 @@ export function kernelSuite(label: string, make: () => Promise<Backend>, tol = 2
       expect(dut.name).toBeTypeOf('string');
     });
 
-    it.each(blockShapes)('blockLinear forward, bias, relu and gelu (with its pre-activation), %o', async (shape) => {
+    it.each(blockShapes)('blockLinear forward, bias, relu and both gelus (with their pre-activation), %o', async (shape) => {
       const { B, G, I, O } = shape;
-      for (const [bias, act] of [[true, 'none'], [false, 'none'], [true, 'relu'], [true, 'gelu'], [false, 'gelu']] as const) {
+      const acts = [[true, 'none'], [false, 'none'], [true, 'relu'], [true, 'gelu'], [false, 'gelu'], [true, 'gelu_tanh'], [false, 'gelu_tanh']] as const;
+      for (const [bias, act] of acts) {
+        const gelu = act === 'gelu' || act === 'gelu_tanh';
         const ins = [randomData(rng, B * G * I), randomData(rng, G * O * I), randomData(rng, G * O)];
         const [want, got] = await both(ref, dut, ins, [B * G * O, B * G * O], (b, [x, w, bs], [y, z]) =>
-          b.blockLinear(x, w, bias ? bs : null, y, shape, act, act === 'gelu' ? z : null),
+          b.blockLinear(x, w, bias ? bs : null, y, shape, act, gelu ? z : null),
         );
         expectClose(got[3], want[3], tol * Math.sqrt(I), `blockLinear(${bias},${act}) y`);
-        if (act === 'gelu') expectClose(got[4], want[4], tol * Math.sqrt(I), `blockLinear(${bias},gelu) pre-activation`);
+        if (gelu) expectClose(got[4], want[4], tol * Math.sqrt(I), `blockLinear(${bias},${act}) pre-activation`);
       }
     });
 
-    it('fused gelu over the whole f32 range: tiny, huge, infinite and NaN pre-activations', async () => {
-      const z = Float32Array.from([-1e30, -100, -20, -9.5, -3, -0.5, -1e-8, 0, -0, 1e-8, 0.5, 3, 9.5, 20, 100, 1e30, Infinity, -Infinity, NaN, 1e-40]);
+    it.each(['gelu', 'gelu_tanh'] as const)('fused %s over the whole f32 range: tiny, huge, infinite and NaN pre-activations', async (act) => {
+      const z = Float32Array.from([-1e30, -100, -20, -9.5, -5, -3, -0.5, -1e-8, 0, -0, 1e-8, 0.5, 3, 5, 9.5, 20, 100, 1e30, Infinity, -Infinity, NaN, 1e-40]);
       const shape = { B: z.length, G: 1, I: 1, O: 1 }; // y = gelu(z · 1)
       const [want, got] = await both(ref, dut, [z, Float32Array.of(1)], [z.length, z.length], (b, [x, w], [y, pre]) =>
-        b.blockLinear(x, w, null, y, shape, 'gelu', pre),
+        b.blockLinear(x, w, null, y, shape, act, pre),
       );
-      expectClose(got[2], want[2], tol, 'gelu(z)');
+      expectClose(got[2], want[2], tol, `${act}(z)`);
       expectClose(got[3], want[3], tol, 'pre-activation'); // not exact: GPUs may flush the subnormal to 0
     });
 

@@ -23,6 +23,7 @@ export const opCases: Case[] = [
   // every unary op of the op table, by its public function of the same name
   ...unaryOps.map((op): Case => [op, (a) => bg[op](a), [[1, 13]], unaryTable[op].domain === 'positive']),
   ['gelu', (a) => bg.gelu(a), [[3, 5]]],
+  ['gelu tanh', (a) => bg.gelu(a, { approximate: 'tanh' }), [[3, 5]]],
   ['sum all', (a) => bg.sum(a), [[3, 5]]],
   ['sum axes', (a) => bg.sum(a, [0, 2]), [[3, 4, 5]]],
   ['sum keepDims', (a) => bg.sum(a, -1, true), [[3, 5]]],
@@ -40,6 +41,7 @@ export const opCases: Case[] = [
   ['blockLinear', (x, w, b) => bg.blockLinear(x, w, b), [[5, 3 * 7], [3, 4, 7], [12]]],
   ['blockLinear relu', (x, w, b) => bg.blockLinear(x, w, b, { activation: 'relu' }), [[9, 2 * 5], [2, 3, 5], [6]]],
   ['blockLinear gelu', (x, w, b) => bg.blockLinear(x, w, b, { activation: 'gelu' }), [[7, 3 * 5], [3, 4, 5], [12]]],
+  ['blockLinear gelu_tanh', (x, w, b) => bg.blockLinear(x, w, b, { activation: 'gelu_tanh' }), [[6, 2 * 7], [2, 5, 7], [10]]],
   ['blockLinear no bias', (x, w) => bg.blockLinear(x, w), [[4, 13], [1, 6, 13]]],
   ['linear', (x, w, b) => bg.linear(x, w, b), [[3, 5], [7, 5], [7]]],
   ['crossEntropy', (x) => bg.crossEntropy(x, labels7()), [[7, 5]]],
@@ -80,6 +82,27 @@ export function opSuite(label: string, setup: () => Promise<BackendName>, tol?: 
       expect(fused[0]).toEqual(composed[0]);
       expect(fused[1]).toEqual(composed[1]);
       labels.dispose();
+    });
+  });
+  describe(`fused GELUs on ${label}`, () => {
+    it.each([['gelu', 'none'], ['gelu_tanh', 'tanh']] as const)('blockLinear %s equals gelu(approximate: %s) after the layer: values and every gradient', async (activation, approximate) => {
+      await setup();
+      const rng = new bg.Rng(10);
+      const data = [[5, 3 * 9], [3, 4, 9], [12]].map((s) => ({ s, v: Float32Array.from({ length: s.reduce((p, q) => p * q) }, () => rng.normal()) }));
+      const leaves = () => data.map(({ s, v }) => bg.tensor(v, s, { requiresGrad: true }));
+      const [x, w, b] = leaves(), [x2, w2, b2] = leaves();
+      const R = bg.randn([5, 12], { rng });
+      const fused = bg.blockLinear(x, w, b, { activation });
+      const composed = bg.gelu(bg.blockLinear(x2, w2, b2), { approximate });
+      bg.sum(bg.mul(fused, R)).backward();
+      bg.sum(bg.mul(composed, R)).backward();
+      const pairs: [string, bg.Tensor, bg.Tensor][] = [['y', fused, composed], ['dx', x.grad!, x2.grad!], ['dW', w.grad!, w2.grad!], ['db', b.grad!, b2.grad!]];
+      for (const [what, p, q] of pairs) {
+        const [a, c] = [await p.data(), await q.data()];
+        const scale = Math.max(...Array.from(c, Math.abs));
+        const err = Math.max(...Array.from(a, (v, i) => Math.abs(v - c[i])));
+        expect(err / scale, `${activation} ${what}`).toBeLessThan(1e-5);
+      }
     });
   });
 }

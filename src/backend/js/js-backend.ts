@@ -31,7 +31,8 @@ const unaryFns: Record<UnaryOp, (v: number) => number> = {
 const activations: Record<Activation, (v: number) => number> = {
   none: (v) => v,
   relu: unaryFns.relu,
-  gelu: (v) => 0.5 * v * (1 + Math.tanh(GELU_SCALE * (v + GELU_CUBIC * v * v * v))),
+  gelu: (v) => 0.5 * v * (1 + erf(v * Math.SQRT1_2)),
+  gelu_tanh: (v) => 0.5 * v * (1 + Math.tanh(GELU_SCALE * (v + GELU_CUBIC * v * v * v))),
 };
 
 const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {

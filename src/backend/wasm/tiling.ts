@@ -10,7 +10,7 @@ export interface Gemm {
   b: number; bG: number; brs: number; bcs: number;
   c: number; cG: number; crs: number;
   bias: number; biasG: number;
-  /** Activation code of the epilogue (0 none, 1 ReLU, 2 GELU) and the byte offset from c to where the pre-activation goes (0: nowhere). */
+  /** Activation code of the epilogue (0 none, 1 ReLU, 2 GELU (erf), 3 GELU (tanh)) and the byte offset from c to where the pre-activation goes (0: nowhere). */
   act: number; zoff: number;
 }
 
@@ -45,7 +45,7 @@ export function tile({ G, M, N }: Gemm, threads: number): Tiles {
   return { tilesM: Math.ceil(M / MT), tilesN: Math.ceil(N / NT), MT, NT };
 }
 
-const activationCodes: Record<Activation, number> = { none: 0, relu: 1, gelu: 2 };
+const activationCodes: Record<Activation, number> = { none: 0, relu: 1, gelu: 2, gelu_tanh: 3 };
 
 /** y = act(x·Wᵀ + b) per block (z = x·Wᵀ + b too when z is not 0): A = x_g [B, I], B(k=i, n=o) = W[g, o, i] (packed into panels). */
 export function forward(x: number, w: number, bias: number, y: number, z: number, { B, G, I, O }: BlockShape, activation: Activation): Gemm {

@@ -214,7 +214,7 @@ export class WebGPUBackend implements Backend {
   }
 
   blockLinear(x: Storage, w: Storage, bias: Storage | null, out: Storage, shape: BlockShape, activation: Activation, preActivation: Storage | null = null): void {
-    const constants = { HAS_BIAS: bias ? 1 : 0, RELU: activation === 'relu' ? 1 : 0, GELU: activation === 'gelu' ? 1 : 0, STORE_PRE: preActivation ? 1 : 0 };
+    const constants = { HAS_BIAS: bias ? 1 : 0, RELU: activation === 'relu' ? 1 : 0, GELU: activation === 'gelu' ? 1 : 0, GELU_TANH: activation === 'gelu_tanh' ? 1 : 0, STORE_PRE: preActivation ? 1 : 0 };
     this.gemm('blockLinear', [x, w, out, bias ?? this.placeholder, preActivation ?? this.prePlaceholder], shape, [shape.B, shape.O, shape.I], constants);
   }
 

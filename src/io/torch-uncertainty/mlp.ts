@@ -2,6 +2,7 @@
 import { denseToPacked, type StoredWeight } from '../../layout.ts';
 import type { LoadOptions } from '../../nn/module.ts';
 import { PackedMLP } from '../../nn/packed.ts';
+import type { MLPActivation } from '../../nn/packed-config.ts';
 import { packedWidths } from '../../nn/packed-widths.ts';
 import type { Precision } from '../../backend/backend.ts';
 import { formatShape } from '../../tensor.ts';
@@ -12,8 +13,11 @@ import { FINAL_LAYER, keyPrefix } from './keys.ts';
 export interface TorchUncertaintyMLPOptions extends LoadOptions {
   /** M, the `num_estimators` the model was built with (the shapes give only M·gamma). */
   numEstimators: number;
-  /** The `activation` it was built with: 'relu' (F.relu, its default) or 'gelu'. Default 'relu'. */
-  activation?: 'relu' | 'gelu';
+  /**
+   * The `activation` it was built with: 'relu' (F.relu, its default), 'gelu' (F.gelu) or 'gelu_tanh'
+   * (`partial(F.gelu, approximate='tanh')`). Default 'relu'.
+   */
+  activation?: MLPActivation;
   /**
    * The `alpha` it was built with, to report `hiddenFeatures` as its `hidden_dims` (the shapes give
    * only the extended widths hidden·alpha). Default: 2 (packed_mlp's default) when the widths fit it, else 1.
