@@ -19,7 +19,7 @@ describe('loadStateDict on webgpu', () => {
     await bg.init({ backend: 'js' });
     const onJs = make(2);
     const before = onJs.parameters().map((p) => [...p.dataSync()]);
-    expect(() => onJs.loadStateDict(onGpu.stateDict())).toThrow(/layers.0.weight lives on webgpu and the model on js: pass host values or move one of them first/);
+    expect(() => onJs.loadStateDict(onGpu.stateDict())).toThrow(/layers\.0\.weight lives on webgpu, which cannot be read synchronously, for the model's f32 tensor on js: pass host values or move one of them first/);
     expect(onJs.parameters().map((p) => [...p.dataSync()])).toEqual(before);
     await onGpu.to('js');
     onJs.loadStateDict(onGpu.stateDict());
