@@ -105,7 +105,7 @@ describe('npm run bench -- --quick', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bench-charts-'));
     expectCharts(wasmCharts(r, dir).map((c) => c.file), dir);
     wasm = r;
-  }, 300_000);
+  }, 1_200_000);
 
   it('times a whole Adam step of the digits-sized model on every runner, or says why one is absent', async () => {
     const r = await runTrainingBenchmark({ quick: true, threads, adapter: { kind: 'none', reason: 'not probed in this test' } });
