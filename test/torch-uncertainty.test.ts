@@ -97,7 +97,7 @@ describe('TorchUncertainty checkpoints', () => {
   it('names a weight in no known layout, and two keys that load into one parameter', async () => {
     await bg.init({ backend: 'js' });
     const wrong = checkpoint(make(1), (k, shape, data) => [k, { shape: k === 'layers.1.weight' ? [12, 6] : shape, data }]);
-    expect(() => loadTorchUncertainty(make(2), wrong)).toThrow('loadStateDict: layers.1.weight: checkpoint [12, 6] vs model [3, 4, 6]');
+    expect(() => loadTorchUncertainty(make(2), wrong)).toThrow("loadTorchUncertainty: 'layers.1.weight' is [12, 6] in the file, but the model's 'layers.1.weight' is [3, 4, 6] (stored as [G*O, I, 1] before release 0.5): check numEstimators, alpha, gamma and the widths");
     const both = writeSafetensors({ 'layers.0.bias': { shape: [18], data: new Float32Array(18) }, 'layers.0.conv1x1.bias': { shape: [18], data: new Float32Array(18) } });
     expect(() => loadTorchUncertainty(make(2), both, { strict: false })).toThrow("TorchUncertainty checkpoint: 'layers.0.bias' and 'layers.0.conv1x1.bias' both load into 'layers.0.bias'");
   });
@@ -119,9 +119,9 @@ describe('TorchUncertainty checkpoints', () => {
     const source = make(1), target = make(2);
     const before = [...target.layers[2].bias!.dataSync()];
     const bytes = checkpoint(source, (k, shape, data) => [k === 'layers.2.bias' ? 'model.loss.pos_weight' : `model.${k}`, { shape, data }]);
-    expect(() => loadTorchUncertainty(make(2), bytes)).toThrow('loadStateDict: missing keys: layers.2.bias; unexpected keys: model.loss.pos_weight');
+    expect(() => loadTorchUncertainty(make(2), bytes)).toThrow('loadTorchUncertainty: missing keys: model.layers.2.bias; unexpected keys: model.loss.pos_weight (the file\'s keys, TorchUncertainty 0.3 layout; { strict: false } loads the rest)');
     const report = loadTorchUncertainty(target, bytes, { strict: false });
-    expect(report).toMatchObject({ missingKeys: ['layers.2.bias'], unexpectedKeys: ['model.loss.pos_weight'], prefix: 'model.' });
+    expect(report).toMatchObject({ missingKeys: ['model.layers.2.bias'], unexpectedKeys: ['model.loss.pos_weight'], prefix: 'model.' });
     expect([...target.layers[2].bias!.dataSync()]).toEqual(before);
     expect([...target.layers[2].weight.dataSync()]).toEqual([...source.layers[2].weight.dataSync()]);
     // loadStateDict itself reports as PyTorch's load_state_dict does

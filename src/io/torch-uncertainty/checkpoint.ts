@@ -65,12 +65,17 @@ export function fromTorchUncertainty(model: Module, checkpoint: Record<string, H
     const target = shapes.get(name);
     const form = target?.length === 3 ? storedLayout(value.shape, target) : null;
     if (form) stored.set(form, (stored.get(form) ?? 0) + 1);
+    if (target && !form && !sameShape(value.shape, target)) {
+      throw new Error(`loadTorchUncertainty: '${key}' is [${value.shape.join(', ')}] in the file, but the model's '${name}' is [${target.join(', ')}]${target.length === 3 ? ' (stored as [G*O, I, 1] before release 0.5)' : ''}: check numEstimators, alpha, gamma and the widths`);
+    }
     state[name] = form ? toPacked(key, value, form, target!) : value;
   }
   const weight = [...stored].sort((a, b) => b[1] - a[1])[0]?.[0] ?? CURRENT_LAYOUT.weight;
   const strippedKeys = renamed.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
   return { state, sources, layout: { release: releaseOf(strippedKeys, weight), weight }, prefix };
 }
+
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, k) => d === b[k]);
 
 function toPacked(key: string, value: HostValue, form: StoredWeight, packed: readonly number[]): HostValue {
   const [G, O, I] = packed;
@@ -83,17 +88,23 @@ function toPacked(key: string, value: HostValue, form: StoredWeight, packed: rea
   }
 }
 
-/** Loads a re-keyed checkpoint into the model (see loadStateDict for strict) and remembers its layout. */
+/**
+ * Loads a re-keyed checkpoint into the model and remembers its layout. Missing and unexpected keys are
+ * named as the file names them (its release's names, under its prefix), both in the strict error and in
+ * the report of `{ strict: false }`, as TorchUncertainty's own `load_state_dict` would name them.
+ */
 export function loadModelState(model: Module, mapped: ModelState, metadata: Record<string, string>, options: LoadOptions): TorchUncertaintyLoad {
-  const report = model.loadStateDict(mapped.state, options);
+  const own = model.stateDict();
+  const fileName = releaseKeyNamer(model, mapped.layout);
+  const missingKeys = Object.keys(own).filter((k) => !(k in mapped.state)).map((k) => mapped.prefix + fileName(k));
+  const unexpectedKeys = Object.keys(mapped.state).filter((k) => !(k in own)).map((k) => mapped.sources.get(k) ?? k);
+  if ((options.strict ?? true) && (missingKeys.length || unexpectedKeys.length)) {
+    const problems = [missingKeys.length ? `missing keys: ${missingKeys.join(', ')}` : '', unexpectedKeys.length ? `unexpected keys: ${unexpectedKeys.join(', ')}` : ''];
+    throw new Error(`loadTorchUncertainty: ${problems.filter(Boolean).join('; ')} (the file's keys, TorchUncertainty ${mapped.layout.release} layout; { strict: false } loads the rest)`);
+  }
+  model.loadStateDict(mapped.state, { ...options, strict: false });
   loadedLayouts.set(model, mapped.layout);
-  return {
-    missingKeys: report.missingKeys,
-    unexpectedKeys: report.unexpectedKeys.map((k) => mapped.sources.get(k) ?? k),
-    layout: mapped.layout,
-    prefix: mapped.prefix,
-    metadata,
-  };
+  return { missingKeys, unexpectedKeys, layout: mapped.layout, prefix: mapped.prefix, metadata };
 }
 
 /**
@@ -126,21 +137,30 @@ export interface SaveTorchUncertaintyOptions {
  * `layers.K` becomes `final_layer` for 0.4 and later; 0.2 puts each packed layer's parameters under `conv1x1`.
  */
 export async function toTorchUncertainty(model: Module, layout: TorchUncertaintyLayout): Promise<Record<string, TensorToWrite>> {
-  const entries = Object.entries(model.stateDict());
-  const shapes = new Map(entries.map(([k, t]) => [k, t.shape]));
+  const fileName = releaseKeyNamer(model, layout);
+  const out: [string, TensorToWrite][] = [];
+  for (const [key, t] of Object.entries(model.stateDict())) {
+    const data = await t.data();
+    if (data instanceof Int32Array) out.push([fileName(key), { shape: t.shape, data, dtype: 'I64' }]); // num_batches_tracked, as PyTorch stores it
+    else out.push([fileName(key), t.shape.length === 3 ? storedWeight(data, t.shape, layout.weight) : { shape: t.shape, data }]);
+  }
+  return Object.fromEntries(out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * A model key -> the name `layout`'s release gives it: the last `layers.K` becomes `final_layer` for 0.4
+ * and later; 0.2 puts each packed layer's parameters under `conv1x1`.
+ */
+function releaseKeyNamer(model: Module, layout: TorchUncertaintyLayout): (key: string) => string {
+  const shapes = new Map(Object.entries(model.stateDict()).map(([k, t]) => [k, t.shape]));
   const { conv1x1, finalLayer } = RELEASES[layout.release];
   const ownKeys = [...shapes.keys()];
   const finalPrefix = finalLayer && !ownKeys.some((k) => k.startsWith(FINAL_LAYER)) ? lastLayerPrefix(ownKeys) : null;
-  const out: [string, TensorToWrite][] = [];
-  for (const [key, t] of entries) {
+  return (key) => {
     const packed = shapes.get(key.replace(/(weight|bias)$/, 'weight'))?.length === 3; // a parameter of a packed linear layer
-    let name = finalPrefix && key.startsWith(finalPrefix) ? FINAL_LAYER + key.slice(finalPrefix.length) : key;
-    if (conv1x1 && packed) name = withConv1x1(name);
-    const data = await t.data();
-    if (data instanceof Int32Array) out.push([name, { shape: t.shape, data, dtype: 'I64' }]); // num_batches_tracked, as PyTorch stores it
-    else out.push([name, t.shape.length === 3 ? storedWeight(data, t.shape, layout.weight) : { shape: t.shape, data }]);
-  }
-  return Object.fromEntries(out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const name = finalPrefix && key.startsWith(finalPrefix) ? FINAL_LAYER + key.slice(finalPrefix.length) : key;
+    return conv1x1 && packed ? withConv1x1(name) : name;
+  };
 }
 
 function storedWeight(data: Float32Array, [G, O, I]: readonly number[], weight: StoredWeight): TensorToWrite {
