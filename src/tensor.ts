@@ -3,8 +3,6 @@ import type { Backend, DType, Storage } from './backend/backend.ts';
 import { engine } from './engine.ts';
 import { formatShape, type Shape, sizeOf } from './shapes.ts';
 
-export { formatShape, sizeOf, type Shape }; // their home is shapes.ts (a leaf); here for modules that import Tensor anyway
-
 /** Device storage shared by a tensor and its reshaped views; freed when the last one lets go. */
 class SharedStorage {
   refs = 1;

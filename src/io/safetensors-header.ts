@@ -5,7 +5,7 @@
 // the tensors' byte ranges, in order, tile the data section from 0 to its last byte: no overlap, no hole,
 // nothing after the last tensor.
 import { visit } from 'jsonc-parser';
-import { formatShape } from '../tensor.ts';
+import { formatShape } from '../shapes.ts';
 
 /** Every dtype name the format defines, and its element size in bytes. */
 export const formatDtypeBytes: Record<string, number> = {

@@ -1,7 +1,8 @@
 // Normalisation layers: BatchNorm2d (running statistics as buffers) and GroupNorm.
 import { tensor, ones, zeros } from '../ops/create.ts';
 import { batchNorm, groupNorm } from '../ops/norm.ts';
-import { formatShape, type Tensor } from '../tensor.ts';
+import { formatShape } from '../shapes.ts';
+import type { Tensor } from '../tensor.ts';
 import { Module } from './module.ts';
 
 export interface BatchNorm2dOptions {

@@ -2,7 +2,8 @@
 import type { Size2 } from '../ops/conv.ts';
 import { reshape, transpose } from '../ops/shape.ts';
 import type { Rng } from '../random.ts';
-import { formatShape, type Tensor } from '../tensor.ts';
+import { formatShape } from '../shapes.ts';
+import type { Tensor } from '../tensor.ts';
 import { Conv1d, Conv2d } from './conv.ts';
 import { Module } from './module.ts';
 

@@ -1,7 +1,8 @@
 // Convolutions as the block GEMM over image patches: for group g, Y_g [N·OH·OW, O] = patches_g · W_gᵀ,
 // where PyTorch's grouped weight [C_out, C_in/G, KH, KW] is, byte for byte, the packed [G, O, C_in/G·KH·KW].
 import type { PatchShape } from '../backend/backend.ts';
-import { formatShape, type Tensor } from '../tensor.ts';
+import { formatShape } from '../shapes.ts';
+import type { Tensor } from '../tensor.ts';
 import { backendOf, empty, expectDType, record } from './core.ts';
 import { convBackward, convForward, type ConvGemm } from './conv-gemm.ts';
 import { sum } from './reduce.ts';

@@ -1,6 +1,7 @@
 // Dropout: zero elements (or whole channels) with probability p and scale the rest by 1/(1 − p), in training only.
 import type { Rng } from '../random.ts';
-import { formatShape, sizeOf, type Tensor } from '../tensor.ts';
+import { formatShape, sizeOf } from '../shapes.ts';
+import type { Tensor } from '../tensor.ts';
 import { backendOf, empty, expectDType } from './core.ts';
 import { rngOrDefault } from './create.ts';
 import { mul } from './elementwise.ts';

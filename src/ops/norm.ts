@@ -1,7 +1,7 @@
 // Normalisation over channels (batch norm) and channel groups (group norm), composed from the reduce and
 // broadcasting ops, so every backend runs them and autograd gives their exact gradients.
 import type { Tensor } from '../tensor.ts';
-import { formatShape } from '../tensor.ts';
+import { formatShape } from '../shapes.ts';
 import { engine } from '../engine.ts';
 import { expectDType, stridesOf } from './core.ts';
 import { add, mul, pow, sub } from './elementwise.ts';

@@ -1,6 +1,7 @@
 // Pooling over NCHW windows: max (with the argmax its gradient routes through), average, adaptive average.
 import type { PoolShape } from '../backend/backend.ts';
-import { formatShape, type Tensor } from '../tensor.ts';
+import { formatShape } from '../shapes.ts';
+import type { Tensor } from '../tensor.ts';
 import { backendOf, empty, expectDType, record } from './core.ts';
 import { pair, patchShape, type Size2 } from './conv.ts';
 

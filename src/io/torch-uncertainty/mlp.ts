@@ -5,7 +5,7 @@ import { PackedMLP } from '../../nn/packed.ts';
 import type { MLPActivation } from '../../nn/packed-config.ts';
 import { packedWidths } from '../../nn/packed-widths.ts';
 import type { Precision } from '../../backend/backend.ts';
-import { formatShape } from '../../tensor.ts';
+import { formatShape } from '../../shapes.ts';
 import { readSafetensors, stateValues, type HostValue } from '../safetensors.ts';
 import { fromTorchUncertainty, loadModelState } from './checkpoint.ts';
 import { FINAL_LAYER, keyPrefix } from './keys.ts';
