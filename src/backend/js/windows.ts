@@ -2,50 +2,43 @@
 // scatter (the obvious transpose of the forward loop); the parallel backends gather instead.
 import type { PatchShape, PoolShape } from '../backend.ts';
 
-/** Calls fn(row, ih, iw) for every window position of output (oh, ow) in one plane; ih/iw may be outside. */
-function forEachTap(s: PatchShape, oh: number, ow: number, fn: (tap: number, ih: number, iw: number) => void): void {
-  for (let ky = 0; ky < s.KH; ky++) {
-    const ih = oh * s.strideH - s.padH + ky * s.dilationH;
-    for (let kx = 0; kx < s.KW; kx++) fn(ky * s.KW + kx, ih, ow * s.strideW - s.padW + kx * s.dilationW);
+/**
+ * Calls fn(col, at) for every entry of the patch matrix cols [N·OH·OW, C·KH·KW], in order: `at` is the index in
+ * x [N, C, H, W] it reads, or -1 where the window lies in the zero padding.
+ */
+function forEachPatchEntry(s: PatchShape, fn: (col: number, at: number) => void): void {
+  let col = 0;
+  for (let n = 0; n < s.N; n++) {
+    for (let oh = 0; oh < s.OH; oh++) {
+      for (let ow = 0; ow < s.OW; ow++) {
+        for (let c = 0; c < s.C; c++) {
+          const plane = (n * s.C + c) * s.H * s.W;
+          for (let ky = 0; ky < s.KH; ky++) {
+            const ih = oh * s.strideH - s.padH + ky * s.dilationH;
+            for (let kx = 0; kx < s.KW; kx++) {
+              const iw = ow * s.strideW - s.padW + kx * s.dilationW;
+              fn(col++, ih >= 0 && ih < s.H && iw >= 0 && iw < s.W ? plane + ih * s.W + iw : -1);
+            }
+          }
+        }
+      }
+    }
   }
 }
 
 /** x [N, C, H, W] -> cols [N·OH·OW, C·KH·KW], zeros outside the input. */
 export function im2col(x: Float32Array, cols: Float32Array, s: PatchShape): void {
-  const taps = s.KH * s.KW, width = s.C * taps;
-  for (let n = 0; n < s.N; n++) {
-    for (let oh = 0; oh < s.OH; oh++) {
-      for (let ow = 0; ow < s.OW; ow++) {
-        const row = ((n * s.OH + oh) * s.OW + ow) * width;
-        for (let c = 0; c < s.C; c++) {
-          const plane = (n * s.C + c) * s.H * s.W;
-          forEachTap(s, oh, ow, (tap, ih, iw) => {
-            const inside = ih >= 0 && ih < s.H && iw >= 0 && iw < s.W;
-            cols[row + c * taps + tap] = inside ? x[plane + ih * s.W + iw] : 0;
-          });
-        }
-      }
-    }
-  }
+  forEachPatchEntry(s, (col, at) => {
+    cols[col] = at >= 0 ? x[at] : 0;
+  });
 }
 
 /** dx = im2colᵀ(cols): every cols entry added back to the input element it was read from. */
 export function col2im(cols: Float32Array, dx: Float32Array, s: PatchShape): void {
-  const taps = s.KH * s.KW, width = s.C * taps;
   dx.fill(0);
-  for (let n = 0; n < s.N; n++) {
-    for (let oh = 0; oh < s.OH; oh++) {
-      for (let ow = 0; ow < s.OW; ow++) {
-        const row = ((n * s.OH + oh) * s.OW + ow) * width;
-        for (let c = 0; c < s.C; c++) {
-          const plane = (n * s.C + c) * s.H * s.W;
-          forEachTap(s, oh, ow, (tap, ih, iw) => {
-            if (ih >= 0 && ih < s.H && iw >= 0 && iw < s.W) dx[plane + ih * s.W + iw] += cols[row + c * taps + tap];
-          });
-        }
-      }
-    }
-  }
+  forEachPatchEntry(s, (col, at) => {
+    if (at >= 0) dx[at] += cols[col];
+  });
 }
 
 /** One axis of a pooling window: the first position, how many taps, their spacing, and the padded extent (avg divisor). */
