@@ -25,6 +25,17 @@ function checkChannels(layer: string, inChannels: number, outChannels: number, g
   }
 }
 
+/** PyTorch's conv init: weight [outChannels, inChannels/groups, …kernel] and bias [outChannels] (or none), U(±1/√fanIn). */
+function convParameters(
+  inChannels: number, outChannels: number, groups: number, kernel: number[], options: { bias?: boolean; rng?: Rng },
+): { weight: Tensor; bias: Tensor | null } {
+  const fanIn = kernel.reduce((a, k) => a * k, inChannels / groups);
+  return {
+    weight: uniformParameter([outChannels, inChannels / groups, ...kernel], fanIn, options.rng),
+    bias: options.bias === false ? null : uniformParameter([outChannels], fanIn, options.rng),
+  };
+}
+
 /**
  * torch.nn.Conv2d (zeros padding): weight [outChannels, inChannels/groups, KH, KW] and bias [outChannels], both
  * initialised U(−1/√fanIn, 1/√fanIn) with fanIn = inChannels/groups·KH·KW, as PyTorch does. Input [N, inChannels, H, W].
@@ -47,9 +58,7 @@ export class Conv2d extends Module {
     this.stride = pair(layer, 'stride', options.stride ?? 1, 1);
     this.padding = pair(layer, 'padding', options.padding ?? 0, 0);
     this.dilation = pair(layer, 'dilation', options.dilation ?? 1, 1);
-    const fanIn = (inChannels / this.groups) * this.kernelSize[0] * this.kernelSize[1];
-    this.weight = uniformParameter([outChannels, inChannels / this.groups, ...this.kernelSize], fanIn, options.rng);
-    this.bias = options.bias === false ? null : uniformParameter([outChannels], fanIn, options.rng);
+    ({ weight: this.weight, bias: this.bias } = convParameters(inChannels, outChannels, this.groups, this.kernelSize, options));
   }
   forward(x: Tensor): Tensor {
     return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
@@ -83,9 +92,7 @@ export class Conv1d extends Module {
     [, this.stride] = pair(layer, 'stride', [1, options.stride ?? 1], 1);
     [, this.padding] = pair(layer, 'padding', [0, options.padding ?? 0], 0);
     [, this.dilation] = pair(layer, 'dilation', [1, options.dilation ?? 1], 1);
-    const fanIn = (inChannels / this.groups) * this.kernelSize;
-    this.weight = uniformParameter([outChannels, inChannels / this.groups, this.kernelSize], fanIn, options.rng);
-    this.bias = options.bias === false ? null : uniformParameter([outChannels], fanIn, options.rng);
+    ({ weight: this.weight, bias: this.bias } = convParameters(inChannels, outChannels, this.groups, [this.kernelSize], options));
   }
   forward(x: Tensor): Tensor {
     return conv1d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
