@@ -138,12 +138,17 @@ fn blockLinear(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
     }
   }
   if (GELU) {
-    for (var r = 0u; r < 4u; r++) { acc[r] = 0.5 * acc[r] * (1.0 + erf4(acc[r] * 0.70710678)); }
+    for (var r = 0u; r < 4u; r++) { acc[r] = gelu4(acc[r]); }
   }
   if (GELU_TANH) {
     for (var r = 0u; r < 4u; r++) { acc[r] = geluTanh4(acc[r]); }
   }
   store(p, at0, lid, acc);
+}
+
+// nn.GELU(): 0.5·z·(1 + erf(z/√2)), on the one WGSL erf (shaders/common.wgsl).
+fn gelu4(z: vec4<f32>) -> vec4<f32> {
+  return 0.5 * z * (1.0 + erf4(z * 0.70710678));
 }
 
 // 0.5·z·(1 + tanh(√(2/π)·(z + 0.044715·z³))); tanh's argument clamped because some drivers compute it

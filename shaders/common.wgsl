@@ -4,7 +4,7 @@
 const WG: u32 = 256u;
 
 // A workgroup's index in a grid folded over x, then y, then z: the host keeps each dimension within the
-// adapter's maxComputeWorkgroupsPerDimension (src/backend/webgpu/backend.ts, fold).
+// adapter's maxComputeWorkgroupsPerDimension (src/backend/webgpu/webgpu-backend.ts, fold).
 fn workgroupIndex(wid: vec3<u32>, nwg: vec3<u32>) -> u32 {
   return (wid.z * nwg.y + wid.y) * nwg.x + wid.x;
 }
