@@ -4,6 +4,7 @@ import { PackedMLP } from '../nn/packed.ts';
 import { PackedLeNet } from '../nn/packed-lenet.ts';
 import { PackedResNet } from '../nn/packed-resnet.ts';
 import { readSafetensors } from '../io/safetensors.ts';
+import { sizeOf } from '../shapes.ts';
 import { loadTorchUncertainty } from '../io/torch-uncertainty/checkpoint.ts';
 import { checkConfig, configFromMetadata, type PackedMLPConfig } from '../nn/packed-config.ts';
 import {
@@ -71,7 +72,7 @@ export function loadPackedMLP(bytes: Uint8Array, config?: PackedMLPConfig): { mo
 export function batchShape(architecture: Architecture, config: ModelConfig, length: number, shape: number | readonly number[]): number[] {
   const full = typeof shape === 'number' ? (architecture === 'PackedMLP' ? [shape, (config as PackedMLPConfig).inFeatures] : null) : [...shape];
   if (!full) throw new Error(`predict: a ${architecture} takes images: pass their shape [n, ${(config as PackedLeNetConfig).inChannels}, height, width], not a row count`);
-  const size = full.reduce((a, b) => a * b, 1);
+  const size = sizeOf(full);
   if (!full.every((d) => Number.isInteger(d) && d >= 1) || size !== length) {
     throw new Error(`predict: ${length} values are not a batch of shape [${full.join(', ')}]`);
   }

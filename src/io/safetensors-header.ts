@@ -5,7 +5,7 @@
 // the tensors' byte ranges, in order, tile the data section from 0 to its last byte: no overlap, no hole,
 // nothing after the last tensor.
 import { visit } from 'jsonc-parser';
-import { formatShape } from '../shapes.ts';
+import { formatShape, sizeOf } from '../shapes.ts';
 
 /** Every dtype name the format defines, and its element size in bytes. */
 export const formatDtypeBytes: Record<string, number> = {
@@ -134,8 +134,7 @@ function parseEntry(name: string, raw: unknown, readable: readonly string[]): He
     fail(`${at}: data_offsets must be [begin, end] with 0 <= begin <= end, got ${JSON.stringify(offsets)}`);
   }
   const [begin, end] = offsets as [number, number];
-  const elements = shape.reduce((a: number, b: number) => a * b, 1);
-  const needed = elements * formatDtypeBytes[dtype];
+  const needed = sizeOf(shape) * formatDtypeBytes[dtype];
   if (!Number.isSafeInteger(needed)) fail(`${at}: shape ${formatShape(shape)} of ${dtype} is too large to address`);
   if (needed !== end - begin) {
     fail(`${at}: shape ${formatShape(shape)} of ${dtype} needs ${needed} bytes but data_offsets [${begin}, ${end}] span ${end - begin}`);

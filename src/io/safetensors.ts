@@ -3,7 +3,7 @@
 // 32-bit range is an error). Write: any of the five from Float32Array (floats) or Int32Array (ints).
 import type { Module, LoadOptions, StateValue } from '../nn/module.ts';
 import { type Tensor } from '../tensor.ts';
-import { formatShape } from '../shapes.ts';
+import { formatShape, sizeOf } from '../shapes.ts';
 import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat } from './half.ts';
 import { fail, isCount, readHeader, type HeaderEntry } from './safetensors-header.ts';
 
@@ -111,7 +111,7 @@ function checkWritable(name: string, t: TensorToWrite): { name: string; dtype: S
     fail(`${at}: ${dtype} is written from ${codecs[dtype].float ? 'a Float32Array' : 'an Int32Array'}, got ${t.data.constructor.name}`);
   }
   if (!t.shape.every(isCount)) fail(`${at}: shape ${formatShape(t.shape)} must hold non-negative integers`);
-  const size = t.shape.reduce((a, b) => a * b, 1);
+  const size = sizeOf(t.shape);
   if (size !== t.data.length) fail(`${at}: shape ${formatShape(t.shape)} has ${size} elements but the data has ${t.data.length}`);
   return { name, dtype, shape: [...t.shape], data: t.data };
 }

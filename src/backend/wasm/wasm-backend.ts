@@ -13,6 +13,7 @@ import type { Pool } from './pool.ts';
 import { forward, inputGrad, scratchBytes, tile, weightGrad, type Gemm } from './tiling.ts';
 import { viewWords } from './view.ts';
 import { adamConstants, sgdConstants } from '../optimizer-constants.ts';
+import { sizeOf } from '../../shapes.ts';
 
 /** Elementwise kernels below this many elements stay on the calling thread: waking workers costs more. */
 const PARALLEL_MIN = 1 << 16;
@@ -104,7 +105,7 @@ export class WasmBackend implements Backend {
     this.elementwise('scalar', out.size, { op: code, x: at(x), s, out: at(out) }, (a, e) => this.k.scalar(code, at(x), s, at(out), a, e));
   }
   binary(op: BinaryOp, a: Storage, b: Storage, out: Storage, outShape: number[], aStrides: number[], bStrides: number[]): void {
-    const n = outShape.reduce((p, d) => p * d, 1);
+    const n = sizeOf(outShape);
     this.i32().set(viewWords(outShape, aStrides, bStrides), (this.ctrl >> 2) + VIEW_WORD);
     const code = binaryCode(op), view = this.ctrl + VIEW_WORD * 4;
     this.elementwise('binary', n, { op: code, a: at(a), b: at(b), out: at(out) }, (s, e) => this.k.binary(code, at(a), at(b), at(out), view, s, e));
@@ -113,7 +114,7 @@ export class WasmBackend implements Backend {
     this.k.reduce(reduceCode(op), at(x), at(out), outer, n, inner);
   }
   copyStrided(src: Storage, dst: Storage, shape: number[], srcStrides: number[], srcOffset: number, dstStrides: number[], dstOffset: number): void {
-    const n = shape.reduce((p, d) => p * d, 1);
+    const n = sizeOf(shape);
     this.i32().set(viewWords(shape, srcStrides, dstStrides), (this.ctrl >> 2) + VIEW_WORD);
     const s0 = at(src) + srcOffset * 4, d0 = at(dst) + dstOffset * 4, view = this.ctrl + VIEW_WORD * 4;
     this.elementwise('copy', n, { src: s0, dst: d0 }, (s, e) => this.k.copyStrided(s0, d0, view, s, e));

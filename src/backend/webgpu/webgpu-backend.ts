@@ -11,6 +11,7 @@ import { BufferPool, type PooledBuffer } from './pool.ts';
 import { type GemmOperands, gemmOperands } from './precision.ts';
 import { toWalk } from './strided.ts';
 import { adamConstants, sgdConstants } from '../optimizer-constants.ts';
+import { sizeOf } from '../../shapes.ts';
 import { type UniformValues, writeUniforms } from './uniforms.ts';
 
 class GpuStorage implements Storage {
@@ -183,7 +184,7 @@ export class WebGPUBackend implements Backend {
   }
 
   binary(op: BinaryOp, a: Storage, b: Storage, out: Storage, outShape: number[], aStrides: number[], bStrides: number[]): void {
-    const n = outShape.reduce((p, d) => p * d, 1);
+    const n = sizeOf(outShape);
     if (n === 0) return;
     const w = toWalk('binary', outShape, aStrides, bStrides);
     this.run('binary', [a, b, out], this.grid(n), { OP: binaryCode(op) }, { n, walk: [w, 0, 0] });
@@ -196,7 +197,7 @@ export class WebGPUBackend implements Backend {
   }
 
   copyStrided(src: Storage, dst: Storage, shape: number[], srcStrides: number[], srcOffset: number, dstStrides: number[], dstOffset: number): void {
-    const n = shape.reduce((p, d) => p * d, 1);
+    const n = sizeOf(shape);
     if (n === 0) return;
     const w = toWalk('copyStrided', shape, srcStrides, dstStrides);
     this.run('copyStrided', [src, dst], this.grid(n), {}, { n, walk: [w, srcOffset, dstOffset] });

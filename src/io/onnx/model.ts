@@ -1,6 +1,7 @@
 // ONNX ModelProto encoding (onnx.proto field numbers): a graph of nodes with typed, shaped inputs and
 // outputs, initializers stored as raw little-endian data, attributes, and one opset import.
 import { littleEndianBytes, ProtoWriter } from './protobuf.ts';
+import { sizeOf } from '../../shapes.ts';
 
 export type ElemType = 'float32' | 'float64' | 'int32' | 'int64';
 export type TensorData = Float32Array | Float64Array | Int32Array | BigInt64Array;
@@ -111,7 +112,7 @@ function writeAttribute(w: ProtoWriter, name: string, attr: Attribute): void {
 }
 
 function writeTensor(w: ProtoWriter, t: Initializer): void {
-  const count = t.dims.reduce((a, b) => a * b, 1);
+  const count = sizeOf(t.dims);
   if (count !== t.data.length) throw new Error(`onnx: initializer '${t.name}' has dims [${t.dims}] (${count} values) but ${t.data.length} values`);
   w.packedInts(1, t.dims).int(2, dataTypeCode[elemTypeOf(t.data)]).string(8, t.name).bytes(9, littleEndianBytes(t.data));
 }
