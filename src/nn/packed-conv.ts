@@ -1,6 +1,6 @@
 // TorchUncertainty's PackedConv1d/PackedConv2d: M estimators as channel blocks of one grouped convolution.
 import type { Size2 } from '../ops/conv.ts';
-import { reshape, transpose } from '../ops/shape.ts';
+import { flatten, rearrangeEstimators, reshape } from '../ops/shape.ts';
 import type { Rng } from '../random.ts';
 import { formatShape } from '../shapes.ts';
 import type { Tensor } from '../tensor.ts';
@@ -74,15 +74,15 @@ export function packedConvChannels(inChannels: number, outChannels: number, opti
   return { extendedInChannels: extIn, extendedOutChannels: extOut, groups: G, gamma };
 }
 
-/** "b (m c) ... -> (m b) c ...": each estimator's channel block becomes its own rows. */
+/** "b (m c) ... -> (m b) c ...": each estimator's channel block becomes its own rows (rearrangeEstimators over the flattened channels). */
 function estimatorsToBatch(y: Tensor, M: number, layer: string): Tensor {
   const [B, channels, ...spatial] = y.shape;
   if (channels % M) throw new Error(`${layer}: ${channels} output channels do not split into ${M} estimators`);
-  const split = reshape(y, [B, M, channels / M, spatial.reduce((a, b) => a * b, 1)]);
-  const swapped = transpose(split, [1, 0, 2, 3]);
-  const out = reshape(swapped, [M * B, channels / M, ...spatial]);
-  split.dispose();
-  swapped.dispose();
+  const rows = flatten(y, 1);
+  const rearranged = rearrangeEstimators(rows, M);
+  const out = reshape(rearranged, [M * B, channels / M, ...spatial]);
+  rows.dispose();
+  rearranged.dispose();
   return out;
 }
 
