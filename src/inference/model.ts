@@ -3,9 +3,9 @@
 import { PackedMLP } from '../nn/packed.ts';
 import { PackedLeNet } from '../nn/packed-lenet.ts';
 import { PackedResNet } from '../nn/packed-resnet.ts';
-import { readSafetensors } from '../io/safetensors.ts';
+import { readSafetensors, stateValues, type Safetensors } from '../io/safetensors.ts';
 import { sizeOf } from '../shapes.ts';
-import { loadTorchUncertainty } from '../io/torch-uncertainty/checkpoint.ts';
+import { fromTorchUncertainty, loadModelState } from '../io/torch-uncertainty/checkpoint.ts';
 import { checkConfig, configFromMetadata, type PackedMLPConfig } from '../nn/packed-config.ts';
 import {
   checkLeNetConfig, checkResNetConfig, leNetConfigFromMetadata, resNetConfigFromMetadata, type PackedLeNetConfig, type PackedResNetConfig,
@@ -36,13 +36,14 @@ const builders: Record<Architecture, { fromMetadata(m: Record<string, string>): 
  * @throws when the file names no architecture and none is given, a config is malformed, or the weights do not fit.
  */
 export function loadModel(bytes: Uint8Array, choice: { architecture?: Architecture; config?: ModelConfig } = {}): LoadedModel {
-  let architecture: Architecture, config: ModelConfig;
+  let architecture: Architecture, config: ModelConfig, file: Safetensors | undefined;
   if (choice.config) {
     architecture = choice.architecture ?? 'PackedMLP';
     if (!builders[architecture]) throw new Error(`loadModel: architecture must be one of ${Object.keys(builders).join(', ')}, got '${architecture}'`);
     config = builders[architecture].check(choice.config);
   } else {
-    const metadata = readSafetensors(bytes).metadata;
+    file = readSafetensors(bytes);
+    const { metadata } = file;
     const found = (Object.keys(builders) as Architecture[])
       .filter((a) => !choice.architecture || a === choice.architecture)
       .map((a) => [a, builders[a].fromMetadata(metadata)] as const)
@@ -53,7 +54,9 @@ export function loadModel(bytes: Uint8Array, choice: { architecture?: Architectu
     [architecture, config] = [found[0], found[1]!];
   }
   const model = builders[architecture].build(config);
-  loadTorchUncertainty(model, bytes); // blockgrad's own keys, or any TorchUncertainty release's (final_layer, conv1x1, ...)
+  file ??= readSafetensors(bytes); // parsed once: without a config it was read above for its metadata
+  // blockgrad's own keys, or any TorchUncertainty release's (final_layer, conv1x1, ...), as loadTorchUncertainty reads them
+  loadModelState(model, fromTorchUncertainty(model, stateValues(file.tensors)), file.metadata, {});
   model.eval();
   return { model, architecture, config };
 }
