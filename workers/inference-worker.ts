@@ -14,7 +14,7 @@ let model: ServedModel | null = null;
 const api: InferenceWorkerApi = {
   async load({ bytes, architecture, config, backend, threads }) {
     await init({ backend, threads });
-    if (model) Object.values(model.stateDict()).forEach((t) => t.dispose());
+    model?.dispose();
     const loaded = loadModel(bytes, { architecture, config });
     model = loaded.model;
     return { architecture: loaded.architecture, config: loaded.config, backend: backendInfo() };
