@@ -23,7 +23,6 @@ export interface Prediction {
 }
 
 /**
-/**
  * The model's prediction on x: for a PackedMLP n rows of its inFeatures (`shape` = n or [n, inFeatures]), for a
  * PackedLeNet or PackedResNet n images (`shape` = [n, inChannels, height, width]). Runs under noGrad.
  * The softmax runs on the packed logits viewed as [n·M, C] (each row one estimator's logits of one input,
