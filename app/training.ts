@@ -36,7 +36,7 @@ export interface TrainConfig extends LoopConfig {
   gamma: number;
   hidden: number[];
   /** Activation fused into the hidden layers. Default 'relu'. */
-  activation?: 'relu' | 'gelu' | 'gelu_tanh';
+  activation?: nn.MLPActivation;
 }
 
 /** A PackedLeNet (TorchUncertainty's packed_lenet, made to run: see nn.PackedLeNet) and how to train it. */
