@@ -179,8 +179,7 @@ function storedWeight(data: Float32Array, [G, O, I]: readonly number[], weight: 
  * Throws on an unknown release.
  */
 export async function saveTorchUncertainty(model: Module, options: SaveTorchUncertaintyOptions = {}): Promise<Uint8Array> {
-  const layout = options.release !== undefined
-    ? { release: parseRelease(options.release), weight: RELEASES[parseRelease(options.release)].weight }
-    : loadedLayouts.get(model) ?? CURRENT_LAYOUT;
+  const release = options.release !== undefined ? parseRelease(options.release) : null;
+  const layout = release ? { release, weight: RELEASES[release].weight } : loadedLayouts.get(model) ?? CURRENT_LAYOUT;
   return writeSafetensors(await toTorchUncertainty(model, layout), { format: 'pt', ...model.fileMetadata(), ...options.metadata });
 }
