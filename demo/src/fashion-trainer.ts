@@ -1,9 +1,10 @@
 // Trains a packed LeNet on the bundled Fashion-MNIST subset in chunks of roughly fixed wall time (pausing is
 // simply not asking for the next chunk), and after each chunk evaluates it: test accuracy and NLL, each
 // estimator's probabilities on the gallery, and how well the mutual information tells digits from clothing.
-import { add, backendInfo, init, io, metrics, nn, noGrad, optim, Rng, type Tensor } from '../../src/index.ts';
+import { backendInfo, init, io, metrics, nn, optim, Rng } from '../../src/index.ts';
 import type { Dataset } from '../../app/data/digits.ts';
-import { backwardLoss, predictEstimators } from '../../app/training.ts';
+import { predictEstimators } from '../../app/training.ts';
+import { ChunkedLoop } from './chunked-training.ts';
 import { loadFashionSubset, loadOodDigits } from './fashion-data.ts';
 import type { FashionProgress, FashionSettings, FashionStarted, Gallery } from './fashion-protocol.ts';
 
@@ -27,21 +28,18 @@ function pickRows(per: metrics.Probs, M: number, rows: number[]): Float32Array {
 }
 
 export class FashionTrainer {
-  private order: number[];
-  private cursor = 0;
-  private step = 0;
-  private epoch = 0;
+  private readonly loop: ChunkedLoop;
 
   private constructor(
-    private readonly settings: FashionSettings,
+    settings: FashionSettings,
     private readonly model: nn.PackedLeNet,
-    private readonly optimizer: optim.Adam,
+    optimizer: optim.Adam,
     private readonly train: Dataset,
     private readonly test: Dataset,
     private readonly ood: Dataset,
-    private readonly rng: Rng,
+    rng: Rng,
   ) {
-    this.order = Array.from({ length: train.n }, (_, i) => i);
+    this.loop = new ChunkedLoop(model, optimizer, train, settings.batchSize, rng, READ_EVERY);
   }
 
   static async create(settings: FashionSettings): Promise<{ trainer: FashionTrainer; started: FashionStarted }> {
@@ -68,43 +66,13 @@ export class FashionTrainer {
   }
 
   async run(ms: number, maxSteps: number): Promise<FashionProgress> {
-    const begin = performance.now();
-    let lossSum: Tensor | null = null, steps = 0;
     this.model.train();
-    while (steps === 0 || (steps < maxSteps && performance.now() - begin < ms)) {
-      for (let k = 0; k < Math.min(READ_EVERY, maxSteps - steps); k++, steps++) {
-        const loss = backwardLoss(this.model, this.train, this.nextBatch());
-        this.optimizer.step();
-        this.optimizer.zeroGrad();
-        this.step++;
-        const previous: Tensor | null = lossSum;
-        lossSum = previous ? noGrad(() => add(previous, loss)) : loss;
-        if (previous) {
-          previous.dispose();
-          loss.dispose();
-        }
-      }
-      await lossSum!.item(); // waits for the queued steps, so the clock means something
-    }
-    const loss = (await lossSum!.item()) / steps;
-    lossSum!.dispose();
-    const stepsPerSecond = steps / ((performance.now() - begin) / 1000);
-    return { ...(await this.evaluate()), step: this.step, epoch: this.epoch, loss, stepsPerSecond };
+    const chunk = await this.loop.run(ms, maxSteps);
+    return { ...(await this.evaluate()), ...chunk };
   }
 
   save(): Promise<Uint8Array> {
     return io.saveSafetensors(this.model); // the architecture goes into __metadata__ with the weights
-  }
-
-  private nextBatch(): number[] {
-    const B = Math.min(this.settings.batchSize, this.train.n);
-    if (this.cursor + B > this.train.n) {
-      this.cursor = 0;
-      this.epoch++;
-    }
-    if (this.cursor === 0) this.rng.shuffle(this.order);
-    this.cursor += B;
-    return this.order.slice(this.cursor - B, this.cursor);
   }
 
   private async evaluate(): Promise<Omit<FashionProgress, 'step' | 'epoch' | 'loss' | 'stepsPerSecond'>> {

@@ -1,10 +1,8 @@
 // Trains a PackedMLP in chunks of roughly fixed wall time, so the worker answers between chunks
 // (pausing is simply not asking for the next chunk), and evaluates it after each chunk.
-import {
-  add, backendInfo, crossEntropy, init, io, metrics, nn, noGrad, optim, predictBatch, repeat, Rng, tensor, tidy,
-  type PackedMLPConfig, type Tensor,
-} from '../../src/index.ts';
-import { subset, type Dataset } from '../../app/data/digits.ts';
+import { backendInfo, init, io, metrics, nn, optim, predictBatch, Rng, type PackedMLPConfig } from '../../src/index.ts';
+import type { Dataset } from '../../app/data/digits.ts';
+import { ChunkedLoop } from './chunked-training.ts';
 import { loadDataset } from './datasets.ts';
 import { PLANE, type Progress, type Settings, type Started } from './protocol.ts';
 
@@ -24,22 +22,19 @@ function planeGrid(): Float32Array {
 }
 
 export class Trainer {
-  private order: number[];
-  private cursor = 0;
-  private step = 0;
-  private epoch = 0;
+  private readonly loop: ChunkedLoop;
   private readonly grid: Float32Array | null;
 
   private constructor(
-    private readonly settings: Settings,
+    settings: Settings,
     private readonly config: PackedMLPConfig,
     private readonly model: nn.PackedMLP,
-    private readonly optimizer: optim.Adam,
+    optimizer: optim.Adam,
     private readonly train: Dataset,
     private readonly test: Dataset,
-    private readonly rng: Rng,
+    rng: Rng,
   ) {
-    this.order = Array.from({ length: train.n }, (_, i) => i);
+    this.loop = new ChunkedLoop(model, optimizer, train, settings.batchSize, rng, READ_EVERY);
     this.grid = train.features === 2 ? planeGrid() : null;
   }
 
@@ -70,55 +65,12 @@ export class Trainer {
   }
 
   async run(ms: number, maxSteps: number): Promise<Progress> {
-    const begin = performance.now();
-    let lossSum: Tensor | null = null, steps = 0;
-    while (steps === 0 || (steps < maxSteps && performance.now() - begin < ms)) {
-      for (let k = 0; k < Math.min(READ_EVERY, maxSteps - steps); k++, steps++) {
-        const loss = this.trainStep();
-        const previous: Tensor | null = lossSum;
-        lossSum = previous ? noGrad(() => add(previous, loss)) : loss;
-        if (previous) {
-          previous.dispose();
-          loss.dispose();
-        }
-      }
-      await lossSum!.item(); // waits for the queued steps, so the clock means something
-    }
-    const loss = (await lossSum!.item()) / steps;
-    lossSum!.dispose();
-    const stepsPerSecond = steps / ((performance.now() - begin) / 1000);
-    return { ...(await this.evaluate()), step: this.step, epoch: this.epoch, loss, stepsPerSecond };
+    const chunk = await this.loop.run(ms, maxSteps);
+    return { ...(await this.evaluate()), ...chunk };
   }
 
   save(): Promise<Uint8Array> {
     return io.saveSafetensors(this.model); // the architecture goes into __metadata__ with the weights
-  }
-
-  private nextBatch(): Dataset {
-    const B = Math.min(this.settings.batchSize, this.train.n);
-    if (this.cursor + B > this.train.n) {
-      this.cursor = 0;
-      this.epoch++;
-    }
-    if (this.cursor === 0) this.rng.shuffle(this.order);
-    const rows = this.order.slice(this.cursor, this.cursor + B);
-    this.cursor += B;
-    return subset(this.train, rows);
-  }
-
-  private trainStep(): Tensor {
-    const batch = this.nextBatch(), M = this.config.numEstimators;
-    const loss = tidy(() => {
-      const x = tensor(batch.x, [batch.n, batch.features]);
-      const labels = tensor(batch.y, [batch.n], { dtype: 'i32' });
-      const l = crossEntropy(this.model.estimatorLogits(x), repeat(labels, M));
-      l.backward();
-      return l;
-    });
-    this.optimizer.step();
-    this.optimizer.zeroGrad();
-    this.step++;
-    return loss;
   }
 
   private async evaluate(): Promise<Pick<Progress, 'testLoss' | 'trainAccuracy' | 'testAccuracy' | 'grid'>> {
