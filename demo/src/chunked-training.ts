@@ -1,8 +1,18 @@
-// The loop the demo's two trainers share: training in chunks of roughly fixed wall time over shuffled epochs,
-// so the worker answers between chunks (pausing is simply not asking for the next chunk).
+// What the demo's two trainers share: the loop, training in chunks of roughly fixed wall time over shuffled
+// epochs so the worker answers between chunks (pausing is simply not asking for the next chunk), and the API
+// their workers answer the page with.
 import { add, noGrad, type optim, type Rng, type Tensor } from '../../src/index.ts';
 import type { Dataset } from '../../app/data/digits.ts';
 import { backwardLoss, type PackedClassifier } from '../../app/training.ts';
+
+/** What a page's training worker answers, over the page's settings S, started report St and chunk report P. */
+export interface ChunkedTrainerApi<S, St, P> {
+  start(settings: S): Promise<St>;
+  /** Trains for about `ms` milliseconds or `maxSteps` steps, whichever ends first, then evaluates. */
+  train(ms: number, maxSteps: number): Promise<P>;
+  /** The model as safetensors, its architecture in the metadata. */
+  save(): Promise<Uint8Array>;
+}
 
 /** Where training stands after a chunk. */
 export interface ChunkReport {

@@ -45,11 +45,3 @@ export interface FashionProgress {
   /** AUROC of the mutual information between the test images and the digits (1 = every digit more uncertain). */
   oodAuroc: number;
 }
-
-export interface FashionTrainerApi {
-  start(settings: FashionSettings): Promise<FashionStarted>;
-  /** Trains for about `ms` milliseconds or `maxSteps` steps, whichever ends first, then evaluates. */
-  train(ms: number, maxSteps: number): Promise<FashionProgress>;
-  /** The model as safetensors, its architecture in the metadata. */
-  save(): Promise<Uint8Array>;
-}

@@ -49,11 +49,3 @@ export interface Progress {
   /** For the 2-D sets: the ensemble's mean probabilities, entropy and mutual information on the PLANE grid. */
   grid?: { probs: Float32Array; entropy: Float32Array; mutualInformation: Float32Array };
 }
-
-export interface TrainerApi {
-  start(settings: Settings): Promise<Started>;
-  /** Trains for about `ms` milliseconds or `maxSteps` steps, whichever ends first, then evaluates. */
-  train(ms: number, maxSteps: number): Promise<Progress>;
-  /** The model as safetensors, its architecture in the metadata. */
-  save(): Promise<Uint8Array>;
-}

@@ -2,6 +2,7 @@
 // running, never past the step budget. Pause stops asking; stop(reason) does too and says why; reset ends
 // the worker (a new one starts with the next settings).
 import { wrap } from 'comlink';
+import type { ChunkedTrainerApi } from './chunked-training.ts';
 import type { Progress, Settings, Started } from './protocol.ts';
 
 /** Wall time of one chunk in the worker: short enough for a prompt pause, long enough to amortise evaluation. */
@@ -16,15 +17,6 @@ export interface SessionEvents<St = Started, P = Progress> {
   progress(p: P): void;
   /** 'stopped' comes with the reason given to stop(), or 'budget' when the step budget is reached. */
   state(state: SessionState, message?: string): void;
-}
-
-/** What a page's training worker answers (the training page's TrainerApi, the Fashion-MNIST page's FashionTrainerApi). */
-export interface ChunkedTrainerApi<S, St, P extends { step: number }> {
-  start(settings: S): Promise<St>;
-  /** Trains for about `ms` milliseconds or `maxSteps` steps, whichever ends first, then evaluates. */
-  train(ms: number, maxSteps: number): Promise<P>;
-  /** The model as safetensors, its architecture in the metadata. */
-  save(): Promise<Uint8Array>;
 }
 
 export class Session<S = Settings, St = Started, P extends { step: number } = Progress> {
