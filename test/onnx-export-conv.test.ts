@@ -5,17 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as bg from '../src/index.ts';
 import { writeSafetensors } from '../src/io/safetensors.ts';
 import { readConvFixture } from './helpers/tu-conv-fixture.ts';
-
-/** Largest |a - b| relative to the largest |b|. */
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let err = 0, scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    err = Math.max(err, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return err / scale;
-}
+import { relativeError } from './helpers/relative-error.ts';
 
 /** Runs the exported model on x [n, C, H, W]; returns its three outputs. */
 async function runOnnx(bytes: Uint8Array, x: Float32Array, shape: number[]): Promise<Record<string, ort.Tensor>> {

@@ -6,17 +6,7 @@ import { exportOnnx } from '../src/io/onnx-export.ts';
 import { trainTestSplit } from '../app/data/digits.ts';
 import { loadDigits } from '../app/cli/load-digits.ts';
 import { defaultTrainConfig, predictEstimators, trainPackedMLP } from '../app/training.ts';
-
-/** Largest |a - b| relative to the largest |b|. */
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let err = 0, scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    err = Math.max(err, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return err / scale;
-}
+import { relativeError } from './helpers/relative-error.ts';
 
 /** Runs the exported model on x [n, features] and checks every output against the engine. */
 async function check(model: bg.nn.PackedMLP, x: Float32Array, n: number): Promise<void> {

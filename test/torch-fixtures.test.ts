@@ -2,8 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as bg from '../src/index.ts';
-import { readSafetensors, stateValues, type SafetensorsTensor } from '../src/io/safetensors.ts';
+import { readSafetensors, stateValues } from '../src/io/safetensors.ts';
 import { fromTorchUncertainty } from '../src/io/torch-uncertainty/index.ts';
+import { relativeError } from './helpers/relative-error.ts';
 
 const fixtures = ['packed-gamma1', 'packed-gamma2', 'packed-alpha1.5', 'legacy-conv1x1', 'dense-blockdiag'];
 const TOLERANCE = 1e-5;
@@ -14,17 +15,6 @@ function fixture(name: string) {
   const params = Object.fromEntries(entries.filter(([k]) => k.startsWith('layers.')));
   const grads = Object.fromEntries(entries.filter(([k]) => k.startsWith('grad.')).map(([k, t]) => [k.slice('grad.'.length), t]));
   return { file, t: file.tensors, params, grads, config: JSON.parse(file.metadata.config) };
-}
-
-/** Largest |ours - torch| relative to the largest |torch| of the tensor. */
-function relativeError(ours: ArrayLike<number>, theirs: SafetensorsTensor): number {
-  expect(ours.length).toBe(theirs.data.length);
-  let err = 0, scale = 0;
-  for (let i = 0; i < ours.length; i++) {
-    err = Math.max(err, Math.abs(ours[i] - theirs.data[i]));
-    scale = Math.max(scale, Math.abs(theirs.data[i]));
-  }
-  return err / scale;
 }
 
 const worst: Record<string, number> = {};
@@ -60,7 +50,7 @@ for (const backend of ['js', 'wasm'] as const) {
         for (const [key, p] of named) {
           expect(p.grad, key).not.toBeNull();
           expect(p.grad!.shape).toEqual(expected[key].shape);
-          errors[`grad ${key}`] = relativeError(await p.grad!.data(), { dtype: 'F32', shape: [...expected[key].shape], data: expected[key].data });
+          errors[`grad ${key}`] = relativeError(await p.grad!.data(), expected[key].data);
         }
         for (const [what, e] of Object.entries(errors)) {
           expect(e, `${name} ${what}`).toBeLessThan(TOLERANCE);

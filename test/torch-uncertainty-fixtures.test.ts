@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as bg from '../src/index.ts';
 import type { SafetensorsTensor } from '../src/io/safetensors.ts';
+import { relativeError } from './helpers/relative-error.ts';
 
 const TOLERANCE = 1e-5;
 const own = new URL('./fixtures/torch-uncertainty/', import.meta.url);
@@ -32,17 +33,6 @@ function fixture(name: string): Fixture {
   const dir = fixtures.get(name)!;
   const file = bg.io.readSafetensors(readFileSync(new URL(`${name}.safetensors`, dir)));
   return { model: readFileSync(new URL(`${name}.model.safetensors`, dir)), ref: file.tensors, config: JSON.parse(file.metadata.config) };
-}
-
-/** Largest |ours - reference| over the largest |reference| of the tensor. */
-function relativeError(ours: ArrayLike<number>, theirs: { data: ArrayLike<number> }): number {
-  expect(ours.length).toBe(theirs.data.length);
-  let err = 0, scale = 0;
-  for (let i = 0; i < ours.length; i++) {
-    err = Math.max(err, Math.abs(ours[i] - theirs.data[i]));
-    scale = Math.max(scale, Math.abs(theirs.data[i]));
-  }
-  return err / scale;
 }
 
 /** Logits, loss and every gradient of `model` against the fixture's float32 and float64 references. */

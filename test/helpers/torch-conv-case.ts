@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import * as bg from '../../src/index.ts';
 import { readSafetensors } from '../../src/io/safetensors.ts';
-import { relativeError } from './tu-conv-fixture.ts';
+import { relativeError } from './relative-error.ts';
 
 export const torchConvCases = [
   'conv2d-groups3-stride3x4-dil2', 'conv2d-depthwise-nobias', 'conv2d-dense-k5', 'conv1d-groups5-stride2',

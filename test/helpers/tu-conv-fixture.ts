@@ -4,8 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import * as bg from '../../src/index.ts';
-import { readSafetensors, stateValues, type SafetensorsTensor } from '../../src/io/safetensors.ts';
+import { readSafetensors, stateValues } from '../../src/io/safetensors.ts';
 import { fromTorchUncertainty } from '../../src/io/torch-uncertainty/index.ts';
+import { relativeError } from './relative-error.ts';
 
 const dir = new URL('../fixtures/torch-uncertainty-conv/', import.meta.url);
 
@@ -41,17 +42,6 @@ export function buildModel(config: Config): bg.nn.Module {
     });
   }
   throw new Error(`no model for builder ${config.builder}`);
-}
-
-/** Largest |ours − torch| over the largest |torch| of the tensor. */
-export function relativeError(ours: ArrayLike<number>, theirs: SafetensorsTensor, what: string): number {
-  expect(ours.length, `${what}: element count`).toBe(theirs.data.length);
-  let err = 0, scale = 0;
-  for (let i = 0; i < ours.length; i++) {
-    err = Math.max(err, Math.abs(ours[i] - theirs.data[i]));
-    scale = Math.max(scale, Math.abs(theirs.data[i]));
-  }
-  return err / Math.max(scale, 1e-30);
 }
 
 /** The output TorchUncertainty's model gives: (M·B, C) for the ResNet, v0.4.3's (B, ext_out, …) for a `last` PackedConv2d. */
