@@ -6,6 +6,7 @@ import { type Tensor } from '../tensor.ts';
 import { formatShape, sizeOf } from '../shapes.ts';
 import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat } from './half.ts';
 import { fail, isCount, readHeader, type HeaderEntry } from './safetensors-header.ts';
+import { stateTensors } from './state-tensors.ts';
 
 export type SafetensorsDType = 'F32' | 'F16' | 'BF16' | 'I32' | 'I64';
 
@@ -123,10 +124,7 @@ function checkWritable(name: string, t: TensorToWrite): { name: string; dtype: S
  * `metadata`'s.
  */
 export async function saveSafetensors(model: Module, metadata: Record<string, string> = {}): Promise<Uint8Array> {
-  const tensors: Record<string, TensorToWrite> = {};
-  for (const [key, t] of Object.entries(model.stateDict())) {
-    tensors[key] = { shape: t.shape, data: await t.data(), dtype: t.dtype === 'i32' ? 'I64' : 'F32' };
-  }
+  const tensors: Record<string, TensorToWrite> = Object.fromEntries(await stateTensors(model));
   const entries = { ...model.fileMetadata(), ...metadata };
   return writeSafetensors(tensors, Object.keys(entries).length > 0 ? entries : undefined);
 }

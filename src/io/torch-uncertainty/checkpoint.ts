@@ -2,6 +2,7 @@
 import { denseToPacked, packedToDense, storedLayout, type StoredWeight } from '../../layout.ts';
 import type { LoadOptions, LoadReport, Module } from '../../nn/module.ts';
 import { readSafetensors, stateValues, writeSafetensors, type HostValue, type TensorToWrite } from '../safetensors.ts';
+import { stateTensors } from '../state-tensors.ts';
 import { FINAL_LAYER, keyPrefix, lastLayerPrefix, withConv1x1, withoutConv1x1 } from './keys.ts';
 import { CURRENT_LAYOUT, parseRelease, RELEASES, releaseOf, type TorchUncertaintyLayout } from './releases.ts';
 
@@ -138,12 +139,9 @@ export interface SaveTorchUncertaintyOptions {
  */
 export async function toTorchUncertainty(model: Module, layout: TorchUncertaintyLayout): Promise<Record<string, TensorToWrite>> {
   const fileName = releaseKeyNamer(model, layout);
-  const out: [string, TensorToWrite][] = [];
-  for (const [key, t] of Object.entries(model.stateDict())) {
-    const data = await t.data();
-    if (data instanceof Int32Array) out.push([fileName(key), { shape: t.shape, data, dtype: 'I64' }]); // num_batches_tracked, as PyTorch stores it
-    else out.push([fileName(key), t.shape.length === 3 ? storedWeight(data, t.shape, layout.weight) : { shape: t.shape, data }]);
-  }
+  const out = (await stateTensors(model)).map(([key, t]): [string, TensorToWrite] => [
+    fileName(key), t.data instanceof Float32Array && t.shape.length === 3 ? storedWeight(t.data, t.shape, layout.weight) : t,
+  ]);
   return Object.fromEntries(out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
