@@ -26,6 +26,14 @@ fn windowOf(y: i32, tap: i32, pad: i32, dilation: i32, stride: i32, outSize: i32
   return t / stride;
 }
 
+// In-plane index oh·OW + ow of the window whose tap (ky, kx) reads input (y, x), or -1: what the adjoints gather.
+fn windowAt(y: i32, x: i32, ky: i32, kx: i32) -> i32 {
+  let oh = windowOf(y, ky, params.padH, params.dilationH, params.strideH, params.OH);
+  let ow = windowOf(x, kx, params.padW, params.dilationW, params.strideW, params.OW);
+  if (oh < 0 || ow < 0) { return -1; }
+  return oh * params.OW + ow;
+}
+
 @compute @workgroup_size(WG)
 fn im2col(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let i = flatIndex(wid, nwg, lid);
@@ -59,12 +67,10 @@ fn col2im(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
   let width = params.C * params.KH * params.KW;
   var acc = 0.0;
   for (var ky = 0; ky < params.KH; ky++) {
-    let oh = windowOf(y, ky, params.padH, params.dilationH, params.strideH, params.OH);
-    if (oh < 0) { continue; }
     for (var kx = 0; kx < params.KW; kx++) {
-      let ow = windowOf(x, kx, params.padW, params.dilationW, params.strideW, params.OW);
-      if (ow < 0) { continue; }
-      acc += src[((n * params.OH + oh) * params.OW + ow) * width + (c * params.KH + ky) * params.KW + kx];
+      let o = windowAt(y, x, ky, kx);
+      if (o < 0) { continue; }
+      acc += src[(n * params.OH * params.OW + o) * width + (c * params.KH + ky) * params.KW + kx];
     }
   }
   dst[i] = acc;
@@ -114,12 +120,10 @@ fn maxPool2dGrad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
   let here = y * params.W + x;
   var acc = 0.0;
   for (var ky = 0; ky < params.KH; ky++) {
-    let oh = windowOf(y, ky, params.padH, params.dilationH, params.strideH, params.OH);
-    if (oh < 0) { continue; }
     for (var kx = 0; kx < params.KW; kx++) {
-      let ow = windowOf(x, kx, params.padW, params.dilationW, params.strideW, params.OW);
-      if (ow < 0) { continue; }
-      let o = (plane * params.OH + oh) * params.OW + ow;
+      let w = windowAt(y, x, ky, kx);
+      if (w < 0) { continue; }
+      let o = plane * params.OH * params.OW + w;
       if (argmaxIn[o] == here) { acc += src[o]; }
     }
   }
