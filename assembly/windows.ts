@@ -37,6 +37,12 @@ export function im2col(x: usize, cols: usize, s: usize, start: i32, end: i32): v
   }
 }
 
+/** Output index of the window whose tap `tap` reads input position y along one axis, or -1: what the adjoints gather. */
+@inline function windowOf(y: i32, tap: i32, pad: i32, dilation: i32, stride: i32, outSize: i32): i32 {
+  const t = y + pad - tap * dilation;
+  return t < 0 || t % stride != 0 || t / stride >= outSize ? -1 : t / stride;
+}
+
 /** dx elements [start, end): the sum of the cols entries that read each (gathered over its windows). */
 export function col2im(cols: usize, dx: usize, s: usize, start: i32, end: i32): void {
   const C = w(s, 1), H = w(s, 2), W = w(s, 3), KH = w(s, 4), KW = w(s, 5), OH = w(s, 6), OW = w(s, 7);
@@ -46,13 +52,12 @@ export function col2im(cols: usize, dx: usize, s: usize, start: i32, end: i32): 
     const x = i % W, y = (i / W) % H, c = (i / (W * H)) % C, n = i / (W * H * C);
     let acc: f32 = 0;
     for (let ky = 0; ky < KH; ky++) {
-      const th = y + pH - ky * dH;
-      if (th < 0 || th % sH != 0 || th / sH >= OH) continue;
-      const rowBase = (n * OH + th / sH) * OW;
+      const oh = windowOf(y, ky, pH, dH, sH, OH);
+      if (oh < 0) continue;
+      const rowBase = (n * OH + oh) * OW;
       for (let kx = 0; kx < KW; kx++) {
-        const tw = x + pW - kx * dW;
-        if (tw < 0 || tw % sW != 0 || tw / sW >= OW) continue;
-        acc += ld(cols, (rowBase + tw / sW) * width + (c * KH + ky) * KW + kx);
+        const ow = windowOf(x, kx, pW, dW, sW, OW);
+        if (ow >= 0) acc += ld(cols, (rowBase + ow) * width + (c * KH + ky) * KW + kx);
       }
     }
     st(dx, i, acc);
@@ -105,13 +110,12 @@ export function maxPool2dGrad(dy: usize, argmax: usize, dx: usize, s: usize, sta
     const x = i % W, y = (i / W) % H, plane = i / (W * H), here = y * W + x;
     let acc: f32 = 0;
     for (let ky = 0; ky < KH; ky++) {
-      const th = y + pH - ky * dH;
-      if (th < 0 || th % sH != 0 || th / sH >= OH) continue;
+      const oh = windowOf(y, ky, pH, dH, sH, OH);
+      if (oh < 0) continue;
+      const rowBase = (plane * OH + oh) * OW;
       for (let kx = 0; kx < KW; kx++) {
-        const tw = x + pW - kx * dW;
-        if (tw < 0 || tw % sW != 0 || tw / sW >= OW) continue;
-        const o = (plane * OH + th / sH) * OW + tw / sW;
-        if (load<i32>(argmax + (<usize>o << 2)) == here) acc += ld(dy, o);
+        const ow = windowOf(x, kx, pW, dW, sW, OW);
+        if (ow >= 0 && load<i32>(argmax + (<usize>(rowBase + ow) << 2)) == here) acc += ld(dy, rowBase + ow);
       }
     }
     st(dx, i, acc);
