@@ -3,7 +3,7 @@ import { denseToPacked, packedToDense, storedLayout, type StoredWeight } from '.
 import type { LoadOptions, LoadReport, Module } from '../../nn/module.ts';
 import { readSafetensors, stateValues, writeSafetensors, type HostValue, type TensorToWrite } from '../safetensors.ts';
 import { stateTensors } from '../state-tensors.ts';
-import { FINAL_LAYER, keyPrefix, lastLayerPrefix, withConv1x1, withoutConv1x1 } from './keys.ts';
+import { FINAL_LAYER, finalLayerPrefix, keyPrefix, withConv1x1, withoutConv1x1 } from './keys.ts';
 import { CURRENT_LAYOUT, parseRelease, RELEASES, releaseOf, type TorchUncertaintyLayout } from './releases.ts';
 
 export interface TorchUncertaintyOptions extends LoadOptions {
@@ -46,9 +46,8 @@ export function loadedLayout(model: Module): TorchUncertaintyLayout | undefined 
  * dense weight is not block-diagonal. Keys it cannot place are kept (loadStateDict reports them).
  */
 export function fromTorchUncertainty(model: Module, checkpoint: Record<string, HostValue>, rename: (key: string) => string = (k) => k): ModelState {
-  const shapes = new Map(Object.entries(model.stateDict()).map(([k, t]) => [k, t.shape]));
-  const ownKeys = [...shapes.keys()];
-  const finalPrefix = ownKeys.some((k) => k.startsWith(FINAL_LAYER)) ? null : lastLayerPrefix(ownKeys);
+  const shapes = stateShapes(model);
+  const finalPrefix = finalLayerPrefix([...shapes.keys()]);
   const toModel = (key: string): string => {
     const k = withoutConv1x1(key);
     return finalPrefix && k.startsWith(FINAL_LAYER) ? finalPrefix + k.slice(FINAL_LAYER.length) : k;
@@ -75,6 +74,9 @@ export function fromTorchUncertainty(model: Module, checkpoint: Record<string, H
   const strippedKeys = renamed.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
   return { state, sources, layout: { release: releaseOf(strippedKeys, weight), weight }, prefix };
 }
+
+/** The model's state-dict keys and their shapes. */
+const stateShapes = (model: Module) => new Map(Object.entries(model.stateDict()).map(([k, t]) => [k, t.shape]));
 
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, k) => d === b[k]);
 
@@ -150,10 +152,9 @@ export async function toTorchUncertainty(model: Module, layout: TorchUncertainty
  * and later; 0.2 puts each packed layer's parameters under `conv1x1`.
  */
 function releaseKeyNamer(model: Module, layout: TorchUncertaintyLayout): (key: string) => string {
-  const shapes = new Map(Object.entries(model.stateDict()).map(([k, t]) => [k, t.shape]));
+  const shapes = stateShapes(model);
   const { conv1x1, finalLayer } = RELEASES[layout.release];
-  const ownKeys = [...shapes.keys()];
-  const finalPrefix = finalLayer && !ownKeys.some((k) => k.startsWith(FINAL_LAYER)) ? lastLayerPrefix(ownKeys) : null;
+  const finalPrefix = finalLayer ? finalLayerPrefix([...shapes.keys()]) : null;
   return (key) => {
     const packed = shapes.get(key.replace(/(weight|bias)$/, 'weight'))?.length === 3; // a parameter of a packed linear layer
     const name = finalPrefix && key.startsWith(finalPrefix) ? FINAL_LAYER + key.slice(finalPrefix.length) : key;

@@ -50,3 +50,8 @@ export function lastLayerPrefix(modelKeys: readonly string[]): string | null {
   }
   return last < 0 ? null : `layers.${last}.`;
 }
+
+/** The model's `layers.K.` that TorchUncertainty 0.4+ calls `final_layer.`: its last one; null when the model names a `final_layer` itself or has no layers. */
+export function finalLayerPrefix(modelKeys: readonly string[]): string | null {
+  return modelKeys.some((k) => k.startsWith(FINAL_LAYER)) ? null : lastLayerPrefix(modelKeys);
+}
