@@ -3,8 +3,7 @@
 // convolutions (forward, and forward+backward: gradients of the input and the weight).
 import * as bg from '../../src/index.ts';
 import { convBatch, type ConvModel } from './conv-model.ts';
-import type { TrainingWorkload } from './training-engine.ts';
-import { LEARNING_RATE } from './training-model.ts';
+import { adamWorkload, type TrainingWorkload } from './training-engine.ts';
 import type { Pass } from './types.ts';
 
 export function engineResNet(m: ConvModel): bg.nn.PackedResNet {
@@ -32,34 +31,7 @@ export function engineConvForward(m: ConvModel): { step(): Promise<void>; dispos
 
 export function engineConvTraining(m: ConvModel): TrainingWorkload {
   const model = engineResNet(m).train();
-  const optimizer = new bg.optim.Adam(model.parameters(), { lr: LEARNING_RATE });
-  const batch = convBatch(m);
-  const x = bg.tensor(batch.x, [m.batch, m.inChannels, m.size, m.size]);
-  const labels = bg.tidy(() => bg.repeat(bg.tensor(batch.labels, [m.batch], { dtype: 'i32' }), m.numEstimators));
-  const run = async (probe?: (bytes: number) => void): Promise<void> => {
-    const loss = bg.tidy(() => {
-      const l = bg.crossEntropy(model.estimatorLogits(x), labels);
-      l.backward();
-      probe?.(bg.memory().bytes);
-      return l;
-    });
-    optimizer.step();
-    optimizer.zeroGrad();
-    await loss.item();
-    loss.dispose();
-  };
-  return {
-    step: () => run(),
-    async peakBytes() {
-      let peak = 0;
-      await run((bytes) => (peak = bytes));
-      return peak;
-    },
-    dispose() {
-      optimizer.dispose();
-      for (const t of [...Object.values(model.stateDict()), x, labels]) t.dispose();
-    },
-  };
+  return adamWorkload(model, () => Object.values(model.stateDict()), convBatch(m), [m.batch, m.inChannels, m.size, m.size], m);
 }
 
 /** One grouped 3x3 convolution (padding 1, stride 1, no bias) of the grid: batch × channels × size². */

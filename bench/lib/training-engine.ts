@@ -20,9 +20,23 @@ export function engineTraining(m: TrainingModel): TrainingWorkload {
     alpha: m.alpha,
     rng: new bg.Rng(1),
   });
+  return adamWorkload(model, () => model.parameters(), trainingBatch(m), [m.batch, m.inFeatures], m);
+}
+
+/**
+ * The Adam step of a packed model (the MLP here, the ResNet in conv-engine.ts) on one fixed batch: softmax
+ * cross-entropy of `model.estimatorLogits(x)` against the labels repeated per estimator, backward, Adam
+ * (lr LEARNING_RATE), the loss read back. `modelTensors` lists what dispose frees of the model.
+ */
+export function adamWorkload(
+  model: { estimatorLogits(x: bg.Tensor): bg.Tensor; parameters(): bg.Tensor[] },
+  modelTensors: () => bg.Tensor[],
+  batch: { x: Float32Array; labels: Int32Array },
+  inputShape: number[],
+  m: { batch: number; numEstimators: number },
+): TrainingWorkload {
   const optimizer = new bg.optim.Adam(model.parameters(), { lr: LEARNING_RATE });
-  const batch = trainingBatch(m);
-  const x = bg.tensor(batch.x, [m.batch, m.inFeatures]);
+  const x = bg.tensor(batch.x, inputShape);
   const labels = bg.tidy(() => bg.repeat(bg.tensor(batch.labels, [m.batch], { dtype: 'i32' }), m.numEstimators));
   const run = async (probe?: (bytes: number) => void): Promise<void> => {
     const loss = bg.tidy(() => {
@@ -45,7 +59,7 @@ export function engineTraining(m: TrainingModel): TrainingWorkload {
     },
     dispose() {
       optimizer.dispose();
-      for (const t of [...model.parameters(), x, labels]) t.dispose();
+      for (const t of [...modelTensors(), x, labels]) t.dispose();
     },
   };
 }
