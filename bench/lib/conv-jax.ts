@@ -5,7 +5,7 @@
 import type { JaxPeer } from './jax.ts';
 import { convBatch, resnet18Shape, type ConvModel, type ConvShape } from './conv-model.ts';
 import type { TrainingWorkload } from './training-engine.ts';
-import { LEARNING_RATE } from './training-model.ts';
+import { estimatorOneHot, LEARNING_RATE } from './training-model.ts';
 
 type Jax = JaxPeer['jax'];
 type JaxArray = InstanceType<Jax['numpy']['Array']>;
@@ -87,9 +87,7 @@ export function jaxConvTraining({ jax }: Pick<JaxPeer, 'jax'>, m: ConvModel): Tr
   let squares = params.map((p) => np.zerosLike(p.ref));
   const batch = convBatch(m);
   const x = np.array(batch.x).reshape([B, m.inChannels, m.size, m.size]);
-  const onehot = new Float32Array(M * B * C);
-  for (let e = 0; e < M; e++) batch.labels.forEach((c, i) => (onehot[(e * B + i) * C + c] = 1));
-  const targets = np.array(onehot).reshape([M * B, C]);
+  const targets = np.array(estimatorOneHot(m, batch.labels)).reshape([M * B, C]);
   const loss = (ps: JaxArray[], xs: JaxArray, ys: JaxArray): JaxArray => jax.nn.logSoftmax(net.forward(ps, xs), -1).mul(ys).sum().mul(-1 / (M * B));
   const update = jax.jit((ps: JaxArray[], ms: JaxArray[], vs: JaxArray[], xs: JaxArray, ys: JaxArray, stepSize: JaxArray) => {
     const [value, grads] = jax.valueAndGrad(loss)(jax.tree.ref(ps), xs, ys);

@@ -7,7 +7,7 @@ import type { Scalar, Tensor as TfTensor, Tensor4D, Variable } from '@tensorflow
 import { convBatch, resnet18Shape, type ConvModel, type ConvShape } from './conv-model.ts';
 import type { TfjsPeer } from './tfjs.ts';
 import type { TrainingWorkload } from './training-engine.ts';
-import { LEARNING_RATE } from './training-model.ts';
+import { estimatorOneHot, LEARNING_RATE } from './training-model.ts';
 
 type Tf = TfjsPeer['tf'];
 
@@ -57,9 +57,7 @@ export function tfjsConvTraining(tf: Tf, m: ConvModel): TrainingWorkload {
 
   const batch = convBatch(m);
   const x = tf.transpose(tf.tensor4d(batch.x, [B, m.inChannels, m.size, m.size]), [0, 2, 3, 1]) as Tensor4D; // NCHW -> NHWC
-  const onehot = new Float32Array(M * B * C);
-  for (let e = 0; e < M; e++) batch.labels.forEach((c, i) => (onehot[(e * B + i) * C + c] = 1));
-  const targets = tf.tensor2d(onehot, [M * B, C]);
+  const targets = tf.tensor2d(estimatorOneHot(m, batch.labels), [M * B, C]);
   const optimizer = tf.train.adam(LEARNING_RATE);
 
   const loss = (): Scalar => {

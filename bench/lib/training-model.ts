@@ -59,7 +59,7 @@ export function trainingBatch(m: TrainingModel): { x: Float32Array<ArrayBuffer>;
 }
 
 /** One-hot labels repeated for every estimator, estimator-major [M·batch, classes] (the loss's layout). */
-export function estimatorOneHot(m: TrainingModel, labels: Int32Array): Float32Array<ArrayBuffer> {
+export function estimatorOneHot(m: Pick<TrainingModel, 'numEstimators' | 'batch' | 'classes'>, labels: Int32Array): Float32Array<ArrayBuffer> {
   const out = new Float32Array(m.numEstimators * m.batch * m.classes);
   for (let e = 0; e < m.numEstimators; e++) labels.forEach((c, i) => (out[(e * m.batch + i) * m.classes + c] = 1));
   return out;
