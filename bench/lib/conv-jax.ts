@@ -5,12 +5,11 @@
 import type { JaxPeer } from './jax.ts';
 import { convBatch, resnet18Shape, type ConvModel, type ConvShape } from './conv-model.ts';
 import type { TrainingWorkload } from './training-engine.ts';
-import { estimatorOneHot, LEARNING_RATE } from './training-model.ts';
+import { jaxAdamWorkload } from './training-jax.ts';
+import { estimatorOneHot } from './training-model.ts';
 
 type Jax = JaxPeer['jax'];
 type JaxArray = InstanceType<Jax['numpy']['Array']>;
-
-const [BETA1, BETA2, EPS] = [0.9, 0.999, 1e-8];
 
 /** Initial parameters in a fixed order, and the forward that reads them in that order (consuming each). */
 function network(jax: Jax, m: ConvModel, training: boolean): { params: JaxArray[]; forward: (ps: JaxArray[], x: JaxArray) => JaxArray } {
@@ -82,36 +81,9 @@ export function jaxConvForward({ jax }: Pick<JaxPeer, 'jax'>, m: ConvModel): { s
 export function jaxConvTraining({ jax }: Pick<JaxPeer, 'jax'>, m: ConvModel): TrainingWorkload {
   const np = jax.numpy, M = m.numEstimators, B = m.batch, C = m.classes;
   const net = network(jax, m, true);
-  let params = net.params;
-  let moments = params.map((p) => np.zerosLike(p.ref));
-  let squares = params.map((p) => np.zerosLike(p.ref));
   const batch = convBatch(m);
   const x = np.array(batch.x).reshape([B, m.inChannels, m.size, m.size]);
   const targets = np.array(estimatorOneHot(m, batch.labels)).reshape([M * B, C]);
   const loss = (ps: JaxArray[], xs: JaxArray, ys: JaxArray): JaxArray => jax.nn.logSoftmax(net.forward(ps, xs), -1).mul(ys).sum().mul(-1 / (M * B));
-  const update = jax.jit((ps: JaxArray[], ms: JaxArray[], vs: JaxArray[], xs: JaxArray, ys: JaxArray, stepSize: JaxArray) => {
-    const [value, grads] = jax.valueAndGrad(loss)(jax.tree.ref(ps), xs, ys);
-    const next = ps.map((p, i) => {
-      const g = grads[i];
-      const mi = ms[i].mul(BETA1).add(g.ref.mul(1 - BETA1));
-      const vi = vs[i].mul(BETA2).add(g.ref.mul(g).mul(1 - BETA2));
-      return [p.sub(stepSize.ref.mul(mi.ref).div(np.sqrt(vi.ref).add(EPS))), mi, vi];
-    });
-    stepSize.dispose();
-    return [value, next.map((n) => n[0]), next.map((n) => n[1]), next.map((n) => n[2])] as [JaxArray, JaxArray[], JaxArray[], JaxArray[]];
-  });
-  let t = 0;
-  return {
-    async step() {
-      t++;
-      const stepSize = (LEARNING_RATE * Math.sqrt(1 - BETA2 ** t)) / (1 - BETA1 ** t); // Adam's bias corrections
-      const [value, ps, ms, vs] = update(params, moments, squares, x.ref, targets.ref, np.array(stepSize));
-      [params, moments, squares] = [ps, ms, vs];
-      await value.data();
-    },
-    dispose() {
-      update.dispose();
-      jax.tree.dispose([params, moments, squares, x, targets]);
-    },
-  };
+  return jaxAdamWorkload(jax, loss, net.params, x, targets);
 }

@@ -15,12 +15,10 @@ export function jaxTraining({ jax }: Pick<JaxPeer, 'jax'>, m: TrainingModel): Tr
   const layers = layerShapes(m);
   const B = m.batch, M = m.numEstimators, C = m.classes;
   /** [w0, b0, w1, b1, …]: weight [G, O, I], bias [G·O]. */
-  let params: JaxArray[] = layers.flatMap((l, k) => [
+  const params: JaxArray[] = layers.flatMap((l, k) => [
     jax.random.normal(jax.random.key(k), [l.groups, l.out, l.in]).mul(Math.sqrt(1 / l.in)),
     np.zeros([l.groups * l.out]),
   ]);
-  let moments = params.map((p) => np.zerosLike(p.ref));
-  let squares = params.map((p) => np.zerosLike(p.ref));
   const batch = trainingBatch(m);
   const x = np.array(batch.x).reshape([B, m.inFeatures]);
   const targets = np.array(estimatorOneHot(m, batch.labels)).reshape([M * B, C]);
@@ -34,6 +32,24 @@ export function jaxTraining({ jax }: Pick<JaxPeer, 'jax'>, m: TrainingModel): Tr
     const logits = np.transpose(h.reshape([B, M, C]), [1, 0, 2]).reshape([M * B, C]);
     return jax.nn.logSoftmax(logits, -1).mul(ys).sum().mul(-1 / (M * B));
   };
+  return jaxAdamWorkload(jax, loss, params, x, targets);
+}
+
+/**
+ * One jit-compiled step of valueAndGrad of `loss` and Adam's update (lr LEARNING_RATE, written out: jax-js ships
+ * no optimiser in its core package), ending with the loss read back. Takes ownership of `params`, `x` and `targets`.
+ */
+export function jaxAdamWorkload(
+  jax: Jax,
+  loss: (ps: JaxArray[], xs: JaxArray, ys: JaxArray) => JaxArray,
+  initialParams: JaxArray[],
+  x: JaxArray,
+  targets: JaxArray,
+): TrainingWorkload {
+  const np = jax.numpy;
+  let params = initialParams;
+  let moments = params.map((p) => np.zerosLike(p.ref));
+  let squares = params.map((p) => np.zerosLike(p.ref));
   const update = jax.jit((ps: JaxArray[], ms: JaxArray[], vs: JaxArray[], xs: JaxArray, ys: JaxArray, stepSize: JaxArray) => {
     const [value, grads] = jax.valueAndGrad(loss)(jax.tree.ref(ps), xs, ys);
     const next = ps.map((p, i) => {
