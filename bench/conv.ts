@@ -5,13 +5,12 @@ import { convForwardTable, convGridTable, convSection, convTrainingTable, descri
 import { writeSection } from './lib/markdown.ts';
 import { writeJson, type Output } from './lib/output.ts';
 import { progressBar } from './lib/progress.ts';
-import { renderText } from './lib/table.ts';
+import { printTables } from './lib/table.ts';
 
 export async function benchConv(options: { threads: number[]; quick: boolean }, out: Output): Promise<ConvResult> {
   const result = await runConvBenchmark({ ...options, onProgress: progressBar('conv') });
   console.log(`\n${describeConvModel(result)}`);
-  for (const table of [convForwardTable(result), convTrainingTable(result), convGridTable(result)]) console.log(`\n${renderText(table)}`);
-  for (const a of result.absent) console.log(`absent: ${a.runner}: ${a.reason}`);
+  printTables([convForwardTable(result), convTrainingTable(result), convGridTable(result)], result.absent);
   writeJson(out, 'conv.json', result);
   if (out.markdown) writeSection(out.markdown, 'conv', convSection(result));
   console.log(`\nwrote ${out.dir}/conv.json${out.markdown ? ' and the conv section of BENCHMARKS.md' : ''}`);

@@ -4,7 +4,7 @@ import os from 'node:os';
 import { writeSection } from './lib/markdown.ts';
 import type { Output } from './lib/output.ts';
 import { callsTable, phaseTable, profileStep, profileSummary, type Profile } from './lib/step-profile.ts';
-import { renderMarkdown, renderText } from './lib/table.ts';
+import { markdownTables, renderText } from './lib/table.ts';
 
 export async function benchProfile(threads: number[], command: string, out: Output): Promise<void> {
   const results: Profile[] = [];
@@ -18,9 +18,6 @@ export async function benchProfile(threads: number[], command: string, out: Outp
     '',
     profileSummary(results),
     '',
-    renderMarkdown(phaseTable(results)),
-    '',
-    renderMarkdown(callsTable(results)),
-    '',
+    ...markdownTables([phaseTable(results), callsTable(results)], []),
   ].join('\n'));
 }

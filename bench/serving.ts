@@ -5,7 +5,7 @@ import { writeSection } from './lib/markdown.ts';
 import { writeJson, type Output } from './lib/output.ts';
 import { progressBar } from './lib/progress.ts';
 import { BATCHES, runServingBenchmark, type ServingResult } from './lib/serving-benchmark.ts';
-import { absentSection, renderMarkdown, renderText, type Table } from './lib/table.ts';
+import { absentRunners, markdownTables, printTables, type Table } from './lib/table.ts';
 
 const rate = (v: number | undefined): string => (v === undefined ? '—' : Math.round(v).toLocaleString('en-US'));
 
@@ -45,18 +45,13 @@ function section(r: ServingResult, command: string): string {
       ' wasm execution provider at the same thread count, in a worker thread: bench/lib/ort-serving-worker.mjs; each answer holds' +
       " every estimator's probabilities and their mean). Inputs are copied and transferred to the worker on both sides.",
     '',
-    renderMarkdown(servingTable(r)),
-    '',
-    renderMarkdown(latencyTable(r)),
-    '',
-    ...absentSection(r.absent.map((a) => `**${a.runner}**: ${a.reason}`)),
+    ...markdownTables([servingTable(r), latencyTable(r)], absentRunners(r.absent)),
   ].join('\n');
 }
 
 export async function benchServing(options: { threads: number[]; quick: boolean }, command: string, out: Output): Promise<ServingResult> {
   const result = await runServingBenchmark({ ...options, onProgress: progressBar('serving') });
-  for (const table of [servingTable(result), latencyTable(result)]) console.log(`\n${renderText(table)}`);
-  for (const a of result.absent) console.log(`absent: ${a.runner}: ${a.reason}`);
+  printTables([servingTable(result), latencyTable(result)], result.absent);
   writeJson(out, 'serving.json', result);
   if (out.markdown) writeSection(out.markdown, 'serving', `${section(result, command)}\n`);
   console.log(`\nwrote ${out.dir}/serving.json${out.markdown ? ' and the serving section of BENCHMARKS.md' : ''}`);

@@ -5,14 +5,13 @@ import { chartLinks, trainingChart, type Chart } from './lib/charts.ts';
 import { writeSection } from './lib/markdown.ts';
 import { repoPath, writeJson, type Output } from './lib/output.ts';
 import { progressBar } from './lib/progress.ts';
-import { renderText } from './lib/table.ts';
+import { printTables } from './lib/table.ts';
 import { runTrainingBenchmark, type TrainingResult } from './lib/training-benchmark.ts';
 import { leadTable, stepsTable, trainingMemoryTable, trainingSection } from './lib/training-report.ts';
 
 export async function benchTraining(options: { threads: number[]; quick: boolean; adapter: AdapterKind }, out: Output): Promise<{ result: TrainingResult; chart: Chart }> {
   const result = await runTrainingBenchmark({ ...options, onProgress: progressBar('training') });
-  for (const table of [stepsTable(result), leadTable(result), trainingMemoryTable(result)]) console.log(`\n${renderText(table)}`);
-  for (const a of result.absent) console.log(`absent: ${a.runner}: ${a.reason}`);
+  printTables([stepsTable(result), leadTable(result), trainingMemoryTable(result)], result.absent);
   writeJson(out, 'training.json', result);
   const chart = trainingChart(result, repoPath(out.dir));
   if (out.markdown) writeSection(out.markdown, 'training', `${trainingSection(result)}\n${chartLinks([chart], out.dir).join('\n')}\n\n`);

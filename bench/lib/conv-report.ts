@@ -1,7 +1,7 @@
 // The conv tables (stdout and BENCHMARKS.md): the packed ResNet-18's forward images/s and training steps
 // of every runner with this engine's ratio to each peer, and the grid of single grouped convolutions.
 import type { ConvModelRow, ConvResult } from './conv-benchmark.ts';
-import { absentSection, renderMarkdown, type Table } from './table.ts';
+import { absentRunners, markdownTables, type Table } from './table.ts';
 
 const label = (r: Pick<ConvModelRow, 'library' | 'backend' | 'threads'>): string => `${r.library} ${r.backend} ${r.threads}T`;
 const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
@@ -74,12 +74,6 @@ export function convSection(r: ConvResult): string {
     'convolution is a loop of `conv2d` over its groups and a `concat`; its wasm backend has no `Conv2DBackpropFilter` kernel (4.22), so the',
     'training step runs on its cpu backend). Peers run 3 timed runs after a warm-up; their steps take seconds.',
     '',
-    renderMarkdown(convForwardTable(r)),
-    '',
-    renderMarkdown(convTrainingTable(r)),
-    '',
-    renderMarkdown(convGridTable(r)),
-    '',
-    ...absentSection(r.absent.map((a) => `**${a.runner}**: ${a.reason}`)),
+    ...markdownTables([convForwardTable(r), convTrainingTable(r), convGridTable(r)], absentRunners(r.absent)),
   ].join('\n');
 }

@@ -22,6 +22,20 @@ export function renderMarkdown(t: Table): string {
 }
 
 /** The markdown lines listing what a section could not measure (none when nothing is absent). */
-export function absentSection(items: string[]): string[] {
+function absentSection(items: string[]): string[] {
   return items.length ? ['Absent:', '', ...items.map((item) => `- ${item}`), ''] : [];
+}
+
+/** A section's tables in markdown, each followed by a blank line, then the list of what it could not measure. */
+export function markdownTables(tables: Table[], absent: string[]): string[] {
+  return [...tables.flatMap((t) => [renderMarkdown(t), '']), ...absentSection(absent)];
+}
+
+/** The absent-list items of a stage whose absences name a runner. */
+export const absentRunners = (absent: { runner: string; reason: string }[]): string[] => absent.map((a) => `**${a.runner}**: ${a.reason}`);
+
+/** Prints a stage's tables as text and what it could not measure (stdout). */
+export function printTables(tables: Table[], absent: { runner: string; reason: string }[]): void {
+  for (const table of tables) console.log(`\n${renderText(table)}`);
+  for (const a of absent) console.log(`absent: ${a.runner}: ${a.reason}`);
 }

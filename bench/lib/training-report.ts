@@ -1,6 +1,6 @@
 // The training tables (stdout and BENCHMARKS.md): steps per second of every runner, this engine's lead over
 // each peer at the same thread count, and this engine's peak memory against the least a step can hold.
-import { absentSection, renderMarkdown, type Table } from './table.ts';
+import { absentRunners, markdownTables, type Table } from './table.ts';
 import type { TrainingResult, TrainingRow } from './training-benchmark.ts';
 
 export const runnerLabel = (r: Pick<TrainingRow, 'library' | 'backend' | 'threads'>): string => `${r.library} ${r.backend}${r.backend.startsWith('webgpu') ? '' : ` ${r.threads}T`}`;
@@ -55,12 +55,6 @@ export function trainingSection(r: TrainingResult): string {
     '**PyTorch** (`bench/torch_packed_mlp.py`: `bmm` per layer, `torch.optim.Adam`; threads as in the grid above). Every step ends with the',
     'loss read back. **webgpu-swiftshader**: SwiftShader, a software adapter on the CPU: CPU timings, not a GPU figure.',
     '',
-    renderMarkdown(stepsTable(r)),
-    '',
-    renderMarkdown(leadTable(r)),
-    '',
-    renderMarkdown(trainingMemoryTable(r)),
-    '',
-    ...absentSection(r.absent.map((a) => `**${a.runner}**: ${a.reason}`)),
+    ...markdownTables([stepsTable(r), leadTable(r), trainingMemoryTable(r)], absentRunners(r.absent)),
   ].join('\n');
 }

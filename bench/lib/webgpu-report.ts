@@ -1,6 +1,6 @@
 // The WebGPU tables (stdout and BENCHMARKS.md): GFLOP/s per strategy and the ratios of the issue's targets.
 import { label, webgpuGridPoints } from './grid.ts';
-import { absentSection, renderMarkdown, type Table } from './table.ts';
+import { markdownTables, type Table } from './table.ts';
 import type { Pass } from './types.ts';
 import { type WebGPUBenchResult, type WebGPUStrategy, webgpuStrategies } from './webgpu-benchmark.ts';
 
@@ -46,8 +46,6 @@ export function webgpuSection(r: WebGPUBenchResult): string {
     'inside `tidy`; **mask**, **loop** and **blockDiag** (what you would write without a block-diagonal operation) written with this engine; **tfjs-webgpu** (tfjs-backend-webgpu 4.22',
     'in Node on the same Dawn adapter, batched `matMul`, gradients by `tf.grads`). Every timed call waits for the GPU to finish.',
     '',
-    renderMarkdown(webgpuTable(r)),
-    '',
-    ...absentSection(r.absent.map((a) => `**${a.strategy}**: ${a.reason}`)),
+    ...markdownTables([webgpuTable(r)], r.absent.map((a) => `**${a.strategy}**: ${a.reason}`)),
   ].join('\n');
 }
