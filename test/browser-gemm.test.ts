@@ -14,8 +14,8 @@ import { JsBackend } from '../src/backend/js/js-backend.ts';
 import { Rng } from '../src/random.ts';
 import type { GemmRun } from './browser-gemm.page.ts';
 import { type GemmCase, runGemmCase } from './helpers/gemm-case.ts';
-import { launchChromium, reportPageErrors } from './browser/helpers/chromium.ts';
-import { serveStatic, type StaticServer } from './browser/helpers/server.ts';
+import { launchChromium, reportPageErrors } from '../scripts/browser/chromium.ts';
+import { serveStatic, type StaticServer } from '../scripts/browser/server.ts';
 
 const entry = fileURLToPath(new URL('./browser-gemm.page.ts', import.meta.url));
 let dir: string, isolated: StaticServer, plain: StaticServer, browser: Browser;

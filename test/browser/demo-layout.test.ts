@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { build } from 'vite';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, reportPageErrors } from './helpers/chromium.ts';
-import { serveStatic, type StaticServer } from './helpers/server.ts';
+import { launchChromium, reportPageErrors } from '../../scripts/browser/chromium.ts';
+import { serveStatic, type StaticServer } from '../../scripts/browser/server.ts';
 import * as bg from '../../src/index.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

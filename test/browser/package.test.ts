@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { build } from 'vite';
-import { launchChromium, reportPageErrors } from './helpers/chromium.ts';
-import { serveStatic } from './helpers/server.ts';
+import { launchChromium, reportPageErrors } from '../../scripts/browser/chromium.ts';
+import { serveStatic } from '../../scripts/browser/server.ts';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,4 +1,5 @@
-// Debian's Chromium driven by playwright-core (never a downloaded browser), with WebGPU on SwiftShader.
+// Debian's Chromium driven by playwright-core (never a downloaded browser), with WebGPU on SwiftShader; shared by the
+// browser tests and bench/webgpu-chromium.ts.
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
