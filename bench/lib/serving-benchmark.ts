@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import * as bg from '../../src/index.ts';
 import type { OnProgress } from './progress.ts';
+import { engineMLP } from './training-engine.ts';
 import { trainingModels, type TrainingModel } from './training-model.ts';
 
 export type Runner = 'blockgrad' | 'onnxruntime-web';
@@ -107,7 +108,7 @@ export async function runServingBenchmark(options: { quick: boolean; threads: nu
   const m = trainingModels.digits;
   const rounds = options.quick ? 3 : 5, minMs = options.quick ? 200 : 1000, latencyCalls = options.quick ? 300 : 2000;
   await bg.init({ backend: 'js' }); // the served model is built and exported on the host
-  const model = new bg.nn.PackedMLP({ inFeatures: m.inFeatures, hiddenFeatures: m.hidden, numClasses: m.classes, numEstimators: m.numEstimators, alpha: m.alpha, rng: new bg.Rng(1) });
+  const model = engineMLP(m);
   const bytes = await bg.io.saveSafetensors(model);
   const onnx = await bg.io.exportOnnx(model);
   for (const p of model.parameters()) p.dispose();

@@ -8,6 +8,7 @@
 import * as bg from '../../src/index.ts';
 import type { Backend } from '../../src/backend/backend.ts';
 import type { Table } from './table.ts';
+import { engineMLP } from './training-engine.ts';
 import { LEARNING_RATE, trainingBatch, trainingModels } from './training-model.ts';
 
 const STEPS = 400;
@@ -73,7 +74,7 @@ export interface Profile {
 export async function profileStep(threads: number, { steps = STEPS, rounds = ROUNDS } = {}): Promise<Profile> {
   await bg.init({ backend: 'wasm', threads });
   const m = trainingModels.digits;
-  const model = new bg.nn.PackedMLP({ inFeatures: m.inFeatures, hiddenFeatures: m.hidden, numClasses: m.classes, numEstimators: m.numEstimators, alpha: m.alpha, rng: new bg.Rng(1) });
+  const model = engineMLP(m);
   const optimizer = new bg.optim.Adam(model.parameters(), { lr: LEARNING_RATE });
   const batch = trainingBatch(m);
   const x = bg.tensor(batch.x, [m.batch, m.inFeatures]);

@@ -11,8 +11,9 @@ export interface TrainingWorkload {
   peakBytes?(): Promise<number>;
 }
 
-export function engineTraining(m: TrainingModel): TrainingWorkload {
-  const model = new bg.nn.PackedMLP({
+/** The benchmarks' PackedMLP of `m` (seeded: every section measures the same weights). */
+export function engineMLP(m: TrainingModel): bg.nn.PackedMLP {
+  return new bg.nn.PackedMLP({
     inFeatures: m.inFeatures,
     hiddenFeatures: m.hidden,
     numClasses: m.classes,
@@ -20,6 +21,10 @@ export function engineTraining(m: TrainingModel): TrainingWorkload {
     alpha: m.alpha,
     rng: new bg.Rng(1),
   });
+}
+
+export function engineTraining(m: TrainingModel): TrainingWorkload {
+  const model = engineMLP(m);
   return adamWorkload(model, () => model.parameters(), trainingBatch(m), [m.batch, m.inFeatures], m);
 }
 
