@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import * as bg from '../../src/index.ts';
 import type { OnProgress } from './progress.ts';
+import { median } from './timing.ts';
 import { engineMLP } from './training-engine.ts';
 import { trainingModels, type TrainingModel } from './training-model.ts';
 
@@ -73,7 +74,6 @@ async function ortServer(onnx: Uint8Array, threads: number): Promise<Server & { 
 }
 
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 function rows(m: TrainingModel, n: number): Float32Array {
   const rng = new bg.Rng(n);

@@ -8,6 +8,7 @@
 import * as bg from '../../src/index.ts';
 import type { Backend } from '../../src/backend/backend.ts';
 import type { Table } from './table.ts';
+import { median } from './timing.ts';
 import { engineMLP } from './training-engine.ts';
 import { LEARNING_RATE, trainingBatch, trainingModels } from './training-model.ts';
 
@@ -114,7 +115,6 @@ export async function profileStep(threads: number, { steps = STEPS, rounds = ROU
   }
   optimizer.dispose();
   for (const t of [...model.parameters(), x, labels]) t.dispose();
-  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   return { threads, rounds, ledger, steps, plainMs: median(plain), profiledMs: median(profiled) };
 }
 
