@@ -86,6 +86,11 @@ function estimatorsToBatch(y: Tensor, M: number, layer: string): Tensor {
   return out;
 }
 
+/** The underlying nn.Conv's options: the layer's geometry, bias and rng, with the packing's groups. */
+function convOptions<S>(o: PackedConvOptions & { stride?: S; padding?: S; dilation?: S }, groups: number) {
+  return { stride: o.stride, padding: o.padding, dilation: o.dilation, groups, bias: o.bias, rng: o.rng };
+}
+
 /** What PackedConv1d and PackedConv2d share: the channel arithmetic, the input check and the `last` rearrangement. */
 abstract class PackedConv extends Module {
   abstract conv: Conv1d | Conv2d;
@@ -126,9 +131,7 @@ export class PackedConv2d extends PackedConv {
   constructor(inChannels: number, outChannels: number, kernelSize: Size2, options: PackedConv2dOptions) {
     super(inChannels, outChannels, options, 'PackedConv2d');
     const { extendedInChannels, extendedOutChannels, groups } = this.channels;
-    this.conv = new Conv2d(extendedInChannels, extendedOutChannels, kernelSize, {
-      stride: options.stride, padding: options.padding, dilation: options.dilation, groups, bias: options.bias, rng: options.rng,
-    });
+    this.conv = new Conv2d(extendedInChannels, extendedOutChannels, kernelSize, convOptions(options, groups));
   }
 }
 
@@ -138,8 +141,6 @@ export class PackedConv1d extends PackedConv {
   constructor(inChannels: number, outChannels: number, kernelSize: number, options: PackedConv1dOptions) {
     super(inChannels, outChannels, options, 'PackedConv1d');
     const { extendedInChannels, extendedOutChannels, groups } = this.channels;
-    this.conv = new Conv1d(extendedInChannels, extendedOutChannels, kernelSize, {
-      stride: options.stride, padding: options.padding, dilation: options.dilation, groups, bias: options.bias, rng: options.rng,
-    });
+    this.conv = new Conv1d(extendedInChannels, extendedOutChannels, kernelSize, convOptions(options, groups));
   }
 }
