@@ -4,7 +4,7 @@ import {
   add, backendName, crossEntropy, metrics, noGrad, nn, optim, repeat, Rng, softmax, tensor, tidy, TrainingGuard,
   type Precision, type Tensor,
 } from '../src/index.ts';
-import type { Dataset } from './data/digits.ts';
+import { subset, type Dataset } from './data/digits.ts';
 
 const { accuracy, brier, ece, ensembleMean, estimatorProbs, nll } = metrics;
 type PackedMLP = nn.PackedMLP;
@@ -284,7 +284,7 @@ export async function trainModel(
  * given: a GradScaler). Returns the loss, on the backend, not read back.
  */
 export function backwardLoss(model: PackedClassifier, data: Dataset, rows: number[], scale?: (loss: Tensor) => Tensor): Tensor {
-  const batch = batchOf(data, rows);
+  const batch = subset(data, rows);
   return tidy(() => {
     const x = tensor(batch.x, [rows.length, ...sampleShape(data)]);
     const labels = tensor(batch.y, [rows.length], { dtype: 'i32' });
@@ -297,13 +297,4 @@ export function backwardLoss(model: PackedClassifier, data: Dataset, rows: numbe
 /** The first n rows of a data set (views, no copy). */
 function head(d: Dataset, n: number): Dataset {
   return { ...d, x: d.x.subarray(0, n * d.features), y: d.y.subarray(0, n), n };
-}
-
-function batchOf(d: Dataset, rows: number[]): { x: Float32Array; y: Int32Array } {
-  const x = new Float32Array(rows.length * d.features), y = new Int32Array(rows.length);
-  rows.forEach((r, i) => {
-    x.set(d.x.subarray(r * d.features, (r + 1) * d.features), i * d.features);
-    y[i] = d.y[r];
-  });
-  return { x, y };
 }
