@@ -2,12 +2,11 @@
 // browser's adapter, forward and forward+backward. Writes <out>/webgpu-chromium.json and prints a table.
 // Run: npx tsx bench/webgpu-chromium.ts [--quick] [--out bench/results/gpu]
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { launchChromium, reportPageErrors } from '../scripts/browser/chromium.ts';
+import { bundlePage } from '../scripts/browser/page.ts';
 import { serveStatic } from '../scripts/browser/server.ts';
 import type { BrowserGridRun } from './browser/webgpu-grid.page.ts';
 import { label, webgpuGridPoints } from './lib/grid.ts';
@@ -19,10 +18,7 @@ const quick = args.includes('--quick');
 const outDir = args.includes('--out') ? args[args.indexOf('--out') + 1] : 'bench/results/gpu';
 const timing = quick ? { runs: 3, minMs: 5 } : { runs: 5, minMs: 50 };
 
-const dir = await mkdtemp(join(tmpdir(), 'blockgrad-webgpu-grid-'));
-const entry = fileURLToPath(new URL('./browser/webgpu-grid.page.ts', import.meta.url));
-await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', outfile: join(dir, 'grid.js'), external: ['node:*'], logLevel: 'error' });
-await writeFile(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>WebGPU grid</title><link rel="icon" href="data:,"><script type="module" src="grid.js"></script>');
+const dir = await bundlePage(fileURLToPath(new URL('./browser/webgpu-grid.page.ts', import.meta.url)), 'WebGPU grid');
 const [server, browser] = await Promise.all([serveStatic(dir), launchChromium()]);
 let run: BrowserGridRun;
 try {

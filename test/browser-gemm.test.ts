@@ -1,12 +1,10 @@
 // The block GEMMs in a real browser (headless Chromium), against the reference computed here in Node: on
 // WebGPU (SwiftShader without a GPU) at f32 and f16, and on wasm both in a cross-origin isolated page
 // (threads, shared memory, the relaxed-SIMD build Chromium validates) and in a page that is not (one
-// thread on the unshared build, and backendInfo() says why). Reuses the server and launcher of test/browser/.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// thread on the unshared build, and backendInfo() says why). Reuses the page bundler, server and launcher of
+// scripts/browser/.
+import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BlockShape } from '../src/backend/backend.ts';
@@ -15,15 +13,13 @@ import { Rng } from '../src/random.ts';
 import type { GemmRun } from './browser-gemm.page.ts';
 import { type GemmCase, runGemmCase } from './helpers/gemm-case.ts';
 import { launchChromium, reportPageErrors } from '../scripts/browser/chromium.ts';
+import { bundlePage } from '../scripts/browser/page.ts';
 import { serveStatic, type StaticServer } from '../scripts/browser/server.ts';
 
-const entry = fileURLToPath(new URL('./browser-gemm.page.ts', import.meta.url));
 let dir: string, isolated: StaticServer, plain: StaticServer, browser: Browser;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'blockgrad-gemm-page-'));
-  await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', outfile: join(dir, 'gemm.js'), external: ['node:*'], logLevel: 'error' });
-  await writeFile(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>block GEMMs</title><link rel="icon" href="data:,"><script type="module" src="gemm.js"></script>');
+  dir = await bundlePage(fileURLToPath(new URL('./browser-gemm.page.ts', import.meta.url)), 'block GEMMs');
   [isolated, plain, browser] = await Promise.all([serveStatic(dir), serveStatic(dir, { isolated: false }), launchChromium()]);
 });
 
