@@ -61,10 +61,10 @@ export abstract class Module {
     return out;
   }
 
-  /** Parameters and buffers by dotted key, in PyTorch's state_dict order, with the module holding each. */
-  private stateEntries(prefix = ''): [string, Tensor, Module, string][] {
-    const own = [...this.ownParameters(), ...this.ownBuffers()];
-    const out = own.map(([k, t]): [string, Tensor, Module, string] => [prefix + k, t, this, k]);
+  /** Parameters and buffers by dotted key, in PyTorch's state_dict order, with the module holding each and whether it is a buffer. */
+  private stateEntries(prefix = ''): [string, Tensor, Module, string, boolean][] {
+    const entry = (buffer: boolean) => ([k, t]: [string, Tensor]): [string, Tensor, Module, string, boolean] => [prefix + k, t, this, k, buffer];
+    const out = [...this.ownParameters().map(entry(false)), ...this.ownBuffers().map(entry(true))];
     for (const [name, child] of this.children()) out.push(...child.stateEntries(`${prefix}${name}.`));
     return out;
   }
@@ -114,7 +114,7 @@ export abstract class Module {
       }
     }
     if (problems.length) throw new Error(`loadStateDict: ${problems.join('; ')}`);
-    for (const [key, param, owner, name] of entries) {
+    for (const [key, param, owner, name, buffer] of entries) {
       const value = state[key];
       if (!value) continue;
       const target = param.storageOf('loadStateDict');
@@ -126,7 +126,7 @@ export abstract class Module {
       const host = value instanceof TensorClass ? value.dataSync() : value.data;
       const values = param.dtype === 'i32' && !(host instanceof Int32Array) ? Int32Array.from(host, Math.trunc) : host;
       param.backend.upload(target, values);
-      if (owner.ownBuffers().some(([k]) => k === name)) owner.bufferLoaded(name, values);
+      if (buffer) owner.bufferLoaded(name, values);
     }
     return { missingKeys: missing, unexpectedKeys: unexpected };
   }
