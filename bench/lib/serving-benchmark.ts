@@ -54,8 +54,18 @@ async function ortServer(onnx: Uint8Array, threads: number): Promise<Server & { 
   const worker = new Worker(new URL('./ort-serving-worker.mjs', import.meta.url), { workerData: { onnx, threads } });
   const next = (): Promise<Record<string, unknown>> =>
     new Promise((resolve, reject) => {
-      worker.once('message', (m: Record<string, unknown>) => (m.error ? reject(new Error(String(m.error))) : resolve(m)));
-      worker.once('error', reject);
+      // Each call's error listener goes with its answer: left behind, one would pile up per call.
+      const onError = (e: Error): void => {
+        worker.off('message', onMessage);
+        reject(e);
+      };
+      const onMessage = (m: Record<string, unknown>): void => {
+        worker.off('error', onError);
+        if (m.error) reject(new Error(String(m.error)));
+        else resolve(m);
+      };
+      worker.once('message', onMessage);
+      worker.once('error', onError);
     });
   const ready = await next().catch((e: unknown) => {
     void worker.terminate();
