@@ -6,16 +6,7 @@ import * as bg from '../src/index.ts';
 import { writeSafetensors } from '../src/io/safetensors.ts';
 import { readConvFixture } from './helpers/tu-conv-fixture.ts';
 import { relativeError } from './helpers/relative-error.ts';
-
-/** Runs the exported model on x [n, C, H, W]; returns its three outputs. */
-async function runOnnx(bytes: Uint8Array, x: Float32Array, shape: number[]): Promise<Record<string, ort.Tensor>> {
-  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
-  expect(session.inputNames).toEqual(['input']);
-  expect(session.outputNames).toEqual(['logits', 'probabilities', 'mean']);
-  const out = await session.run({ input: new ort.Tensor('float32', x, shape) });
-  await session.release();
-  return out;
-}
+import { runOnnx } from './helpers/run-onnx.ts';
 
 /** ONNX against the engine's eval-mode forward: packed logits, each estimator's softmax, and their mean. */
 async function check(model: bg.nn.PackedLeNet | bg.nn.PackedResNet, shape: number[], rng: bg.Rng, options?: bg.io.ConvExportOptions): Promise<void> {

@@ -7,15 +7,12 @@ import { trainTestSplit } from '../app/data/digits.ts';
 import { loadDigits } from '../app/cli/load-digits.ts';
 import { defaultTrainConfig, predictEstimators, trainPackedMLP } from '../app/training.ts';
 import { relativeError } from './helpers/relative-error.ts';
+import { runOnnx } from './helpers/run-onnx.ts';
 
 /** Runs the exported model on x [n, features] and checks every output against the engine. */
 async function check(model: bg.nn.PackedMLP, x: Float32Array, n: number): Promise<void> {
   const M = model.numEstimators, C = model.numClasses, features = model.layers[0].inFeatures;
-  const session = await ort.InferenceSession.create(await exportOnnx(model), { executionProviders: ['wasm'] });
-  expect(session.inputNames).toEqual(['input']);
-  expect(session.outputNames).toEqual(['logits', 'probabilities', 'mean']);
-  const out = await session.run({ input: new ort.Tensor('float32', x, [n, features]) });
-  await session.release();
+  const out = await runOnnx(await exportOnnx(model), x, [n, features]);
   expect(out.logits.dims).toEqual([n, M * C]);
   expect(out.probabilities.dims).toEqual([n, M, C]);
   expect(out.mean.dims).toEqual([n, C]);
