@@ -2,17 +2,13 @@
 // large and side by side or stacked, no control cut, a colour scale under the uncertainty map, no empty
 // axes; the digit page refuses a model that does not read 64 inputs and clears what it showed. Screenshots
 // of every width go to test-results/ (look at them: the assertions cannot judge everything).
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { build } from 'vite';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, reportPageErrors } from '../../scripts/browser/chromium.ts';
-import { serveStatic, type StaticServer } from '../../scripts/browser/server.ts';
+import { reportPageErrors } from '../../scripts/browser/chromium.ts';
+import { closeDemoSite, openDemoSite, results } from '../helpers/demo-site.ts';
+import type { StaticServer } from '../../scripts/browser/server.ts';
 import * as bg from '../../src/index.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const results = `${root}test-results`;
 const WIDTHS = [
   { name: 'phone', width: 360, height: 780 },
   { name: 'laptop', width: 1280, height: 800 },
@@ -23,15 +19,10 @@ let server: StaticServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  await build({ configFile: `${root}demo/vite.config.ts`, logLevel: 'error' });
-  [server, browser] = await Promise.all([serveStatic(`${root}demo/dist`), launchChromium()]);
-  await mkdir(results, { recursive: true });
+  ({ server, browser } = await openDemoSite());
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => closeDemoSite(server, browser));
 
 /** Elements whose content is wider than their box, and selects narrower than their longest option. */
 function cutOff(page: Page, selector: string): Promise<string[]> {

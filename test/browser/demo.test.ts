@@ -1,20 +1,19 @@
 // The demo site in Debian's Chromium: training on wasm threads and on WebGPU (SwiftShader), the page staying
 // responsive, the model download, the digit page's worker inference against Node's, and the Fashion-MNIST
 // page's packed LeNet with each estimator's vote.
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { build } from 'vite';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, reportPageErrors, watchLongTasks } from '../../scripts/browser/chromium.ts';
-import { serveStatic, type StaticServer } from '../../scripts/browser/server.ts';
+import { reportPageErrors, watchLongTasks } from '../../scripts/browser/chromium.ts';
+import { closeDemoSite, openDemoSite, results } from '../helpers/demo-site.ts';
+import type { StaticServer } from '../../scripts/browser/server.ts';
 import { createInferenceWorker, type Prediction } from '../../src/inference/index.ts';
 import { configFromMetadata } from '../../src/nn/packed-config.ts';
 import { readSafetensors } from '../../src/io/safetensors.ts';
 import { loadDigits } from '../../app/cli/load-digits.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const results = `${root}test-results`;
 /** The page's training must never hold the main thread longer than this (the issue's responsiveness budget). */
 const LONG_TASK_BUDGET_MS = 200;
 
@@ -22,15 +21,10 @@ let server: StaticServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  await build({ configFile: `${root}demo/vite.config.ts`, logLevel: 'error' });
-  [server, browser] = await Promise.all([serveStatic(`${root}demo/dist`), launchChromium()]);
-  await mkdir(results, { recursive: true });
+  ({ server, browser } = await openDemoSite());
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => closeDemoSite(server, browser));
 
 interface Stats {
   state: string;
