@@ -10,12 +10,11 @@ import { bundlePage } from '../scripts/browser/page.ts';
 import { serveStatic } from '../scripts/browser/server.ts';
 import type { BrowserGridRun } from './browser/webgpu-grid.page.ts';
 import { label, webgpuGridPoints } from './lib/grid.ts';
+import { parseGpuScriptOptions } from './lib/options.ts';
 import { repoPath } from './lib/output.ts';
 import { renderText } from './lib/table.ts';
 
-const args = process.argv.slice(2);
-const quick = args.includes('--quick');
-const outDir = args.includes('--out') ? args[args.indexOf('--out') + 1] : 'bench/results/gpu';
+const { quick, out: outDir } = parseGpuScriptOptions(process.argv.slice(2));
 const timing = quick ? { runs: 3, minMs: 5 } : { runs: 5, minMs: 50 };
 
 const dir = await bundlePage(fileURLToPath(new URL('./browser/webgpu-grid.page.ts', import.meta.url)), 'WebGPU grid');

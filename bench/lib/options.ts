@@ -2,6 +2,7 @@
 // training steps, WebGPU grid where an adapter exists); --backend wasm|webgpu one grid only; --threads 1,2
 // (wasm); --quick the small subset; --webgpu-full the whole WebGPU grid even on a software adapter.
 import os from 'node:os';
+import { parseArgs } from 'node:util';
 
 export interface CliOptions {
   backend: 'all' | 'wasm' | 'webgpu';
@@ -35,4 +36,14 @@ export function parseOptions(argv: string[]): CliOptions {
     } else throw new Error(`unknown option ${arg}\n${usage}`);
   }
   return options;
+}
+
+/**
+ * Options of the WebGPU scripts scripts/gpu-check.sh runs (bench/webgpu-node.ts, bench/webgpu-chromium.ts):
+ * `[--quick] [--out <folder>]`, the folder relative to the repository root (default bench/results/gpu).
+ * Throws on an unknown option or an --out without a folder.
+ */
+export function parseGpuScriptOptions(argv: string[]): { quick: boolean; out: string } {
+  const { values } = parseArgs({ args: argv, options: { quick: { type: 'boolean', default: false }, out: { type: 'string', default: 'bench/results/gpu' } } });
+  return { quick: values.quick, out: values.out };
 }
