@@ -18,9 +18,9 @@ export interface Tiles {
   tilesM: number; tilesN: number; MT: number; NT: number;
 }
 
-/** Scratch bytes per thread for blockGemm: the [K, 8] B panel, then a row tile of A packed in groups of 4. */
+/** Scratch bytes per thread for blockGemm: the [K, 8] B panel, a row tile of A packed in groups of 4, a 4 × 4 tile of C. */
 export function scratchBytes({ K }: Gemm, { MT }: Tiles): number {
-  return 32 * K + 4 * MT * K;
+  return 32 * K + 4 * MT * K + 64;
 }
 
 const up = (v: number, m: number): number => Math.ceil(v / m) * m;
