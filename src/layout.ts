@@ -17,8 +17,21 @@ export function blockShapeOf(op: string, x: Shape, weight: Shape, bias: Shape | 
   return { B: x[0], G, I, O };
 }
 
-/** Block count and per-block sizes for a layer, with a clear error when G does not divide a width. */
-export function blockSizes(layer: string, inFeatures: number, outFeatures: number, groups: number): { G: number; I: number; O: number } {
+/**
+ * Block count and per-block sizes for a layer of `inFeatures` inputs and `outFeatures` outputs in `groups`
+ * blocks: its weight is `[G, O, I]`.
+ * @param layer The layer's name, for the error message.
+ * @returns `G` = groups, `I` = inFeatures / groups, `O` = outFeatures / groups.
+ * @throws Error when a count is not a positive integer, or when `groups` does not divide both widths.
+ */
+export function blockSizes(layer: string, inFeatures: number, outFeatures: number, groups: number): {
+  /** Blocks. */
+  G: number;
+  /** Input features per block. */
+  I: number;
+  /** Output features per block. */
+  O: number;
+} {
   for (const [what, n] of [['inFeatures', inFeatures], ['outFeatures', outFeatures], ['groups', groups]] as const) {
     if (!Number.isInteger(n) || n < 1) throw new Error(`${layer}: ${what} must be a positive integer, got ${n}`);
   }

@@ -2,7 +2,9 @@
 
 /** Probabilities [N, C] as a flat array with its class count. */
 export interface Probs {
+  /** N·C probabilities, row-major: row r, class c at `r * classes + c`; each row sums to 1. */
   data: Float32Array;
+  /** C, the number of classes (≥ 1); `data.length` must be a multiple of it. */
   classes: number;
 }
 
@@ -119,6 +121,7 @@ export function disagreement(perEstimator: Probs, numEstimators: number): Float6
   return out;
 }
 
+/** The arithmetic mean of `values`, summed in f64; 0 for an empty array. */
 export function average(values: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < values.length; i++) s += values[i];

@@ -16,6 +16,7 @@ export class Rng {
     for (let i = 0; i < 16; i++) this.nextUint32(); // mix the seed in
   }
 
+  /** The next raw draw: a uniform whole number in [0, 2³²), from the sfc32 generator. */
   nextUint32(): number {
     const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
     this.d = (this.d + 1) >>> 0;

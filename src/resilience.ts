@@ -7,6 +7,7 @@ import type { GradScaler, GradScalerState } from './optim/grad-scaler.ts';
 import type { Optimizer, OptimizerState } from './optim/optimizer.ts';
 import { getBackend } from './runtime.ts';
 
+/** Options of `TrainingGuard`: how often it snapshots, where it continues after a device loss, and whom it tells. */
 export interface GuardOptions {
   /** Steps between host snapshots (each is one readback of the parameters and optimizer state). Default 25. */
   snapshotEvery?: number;

@@ -4,9 +4,12 @@ import { engine } from './engine.ts';
 import { chooseBackend, createBackend } from './backend/registry.ts';
 import { warnOnce } from './backend/warnings.ts';
 
+/** What `init` accepts: a backend's name, or `'auto'` (hardware WebGPU, else wasm, else js). */
 export type BackendChoice = BackendName | 'auto';
 
+/** Options of `init` and `getBackend`. */
 export interface InitOptions {
+  /** The backend to start (default `'auto'`); a named one that cannot start here makes `init` throw. */
   backend?: BackendChoice;
   /** Kernel worker threads for the wasm backend (default: the number of cores). */
   threads?: number;
@@ -72,6 +75,7 @@ export function noGrad<T>(fn: () => T): T {
   return engine.noGrad(fn);
 }
 
+/** What `memory()` returns: live tensors and the bytes the current backend holds for them. */
 export interface MemoryInfo {
   /** Tensors whose storage is still held (by the user or by a graph awaiting backward). */
   tensors: number;
@@ -79,6 +83,10 @@ export interface MemoryInfo {
   bytes: number;
 }
 
+/**
+ * Live tensors (over every backend) and bytes allocated by the current backend, as a count and a byte
+ * size. A loop that disposes what it makes keeps both flat from step to step; use it to find leaks.
+ */
 export function memory(): MemoryInfo {
   return { tensors: engine.liveTensors, bytes: engine.backend.allocatedBytes() };
 }

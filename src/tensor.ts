@@ -21,9 +21,21 @@ export interface GradNode {
 
 let nextId = 1;
 
+/**
+ * An n-dimensional array of `f32` or `i32` values on one backend (js, wasm or webgpu), row-major, with the
+ * autograd node that made it, as a `torch.Tensor` (PyTorch 1.13). Made by ops (`tensor`, `zeros`, `randn`,
+ * `add`…); read with `data()`; freed with `dispose()` or by a `tidy` scope. Every op throws, naming the tensor
+ * (`tensor #12 [3, 4]`), when given a disposed tensor.
+ */
 export class Tensor {
+  /** Unique number in creation order, shown in error messages and `toString()` (`tensor #12`). */
   readonly id = nextId++;
+  /** Number of elements: the product of `shape` (1 for a scalar of shape `[]`). */
   readonly size: number;
+  /**
+   * Whether `backward()` accumulates a gradient into this tensor's `grad` (as PyTorch's `requires_grad`);
+   * default false, true for parameters of `nn` layers. Ops on a tensor that requires grad record an autograd node.
+   */
   requiresGrad = false;
   /** Accumulated gradient of a leaf after `backward()`. */
   grad: Tensor | null = null;
@@ -36,7 +48,11 @@ export class Tensor {
   /** Number of live graph nodes that hold this tensor as an input (they may need its value). */
   private graphRefs = 0;
 
-  /** @internal Tensors come from ops (`tensor`, `zeros`, `randn`…), not from this constructor. */
+  /**
+   * @internal Tensors come from ops (`tensor`, `zeros`, `randn`…), not from this constructor.
+   * @param shape Dimensions, outermost first (`[B, C, H, W]` for images); `[]` for a scalar.
+   * @param dtype Element type: `'f32'` (IEEE single) or `'i32'` (class labels, indices).
+   */
   constructor(readonly shape: Shape, readonly dtype: DType, storage: Storage | SharedStorage) {
     this.size = sizeOf(shape);
     if (storage instanceof SharedStorage) {
@@ -48,12 +64,15 @@ export class Tensor {
     engine.track(this);
   }
 
+  /** The backend whose memory holds the values. @throws Error when the tensor was disposed. */
   get backend(): Backend {
     return this.storageOf('read').backend;
   }
+  /** Number of dimensions: `shape.length` (0 for a scalar). */
   get rank(): number {
     return this.shape.length;
   }
+  /** Whether `dispose()` was called; a disposed tensor cannot be used by any op. */
   get isDisposed(): boolean {
     return this.disposedByUser;
   }
@@ -138,6 +157,7 @@ export class Tensor {
   retainForGraph(): void {
     this.graphRefs++;
   }
+  /** @internal See retainForGraph. */
   releaseForGraph(): void {
     this.graphRefs--;
     this.releaseIfUnused();
@@ -161,6 +181,7 @@ export class Tensor {
     this.freeNode();
   }
 
+  /** A one-line description for logs: `Tensor#12([3, 4], f32, requiresGrad)`; no values are read. */
   toString(): string {
     return `Tensor#${this.id}(${formatShape(this.shape)}, ${this.dtype}${this.requiresGrad ? ', requiresGrad' : ''})`;
   }

@@ -2,7 +2,11 @@
 // AssemblyScript export, the WGSL entry point and the op name on the autograd tape.
 // Kernels never allocate their outputs: the engine allocates `out` and passes it in. ARCHITECTURE.md, sections 4-5.
 
+/** Element type of a tensor: `'f32'` (IEEE binary32, every value and gradient) or `'i32'` (class labels, indices). */
 export type DType = 'f32' | 'i32';
+/**
+ * A backend: `'js'` (plain-TS reference kernels), `'wasm'` (AssemblyScript SIMD over Web Workers), `'webgpu'` (compute shaders).
+ */
 export type BackendName = 'js' | 'wasm' | 'webgpu';
 
 /** The op names, from the op table (src/backend/op-table.ts). */
@@ -33,10 +37,15 @@ export type Precision = 'f32' | 'f16';
 
 /** Shape of one block-linear call: x [B, G*I], w [G, O, I], bias [G*O], y [B, G*O]; its GEMMs' precision (default 'f32'). */
 export interface BlockShape {
+  /** Batch rows. */
   B: number;
+  /** Blocks (groups): the weight has G diagonal blocks. */
   G: number;
+  /** Input features per block. */
   I: number;
+  /** Output features per block. */
   O: number;
+  /** How the GEMMs read their operands (default 'f32'). */
   precision?: Precision;
 }
 
@@ -90,7 +99,9 @@ export interface AdamAttrs {
   step: number;
 }
 
+/** What `backendInfo()` returns: the backend in use and facts about it. */
 export interface BackendInfo {
+  /** The backend in use. */
   name: BackendName;
   /** Free-form facts: thread count, adapter name, why threads are off… */
   details: Record<string, string | number | boolean>;

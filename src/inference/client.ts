@@ -11,6 +11,7 @@ import type { LoadRequest } from './protocol.ts';
 import { modelBytes, type ModelSource } from './source.ts';
 import { spawnInferenceWorker, type SpawnedWorker } from './spawn.ts';
 
+/** Options of `createInferenceWorker`: the model file, its architecture when the file does not say, and the backend. */
 export interface InferenceWorkerOptions {
   /** The safetensors file: its bytes, its URL, or in Node its path (see {@link ModelSource} for what is read where). */
   model: ModelSource;
@@ -27,6 +28,11 @@ export interface InferenceWorkerOptions {
   threads?: number;
 }
 
+/**
+ * A model served from a Web Worker (a worker thread in Node), made by `createInferenceWorker`. Calls made while
+ * a forward pass runs are merged into the next one; if the worker dies, its pending calls reject and the next
+ * call starts a new worker.
+ */
 export interface InferenceWorker {
   /** Which model is loaded: 'PackedMLP', 'PackedLeNet' or 'PackedResNet'. */
   readonly architecture: Architecture;

@@ -13,13 +13,18 @@ import {
 
 /** The architectures createInferenceWorker serves. */
 export type Architecture = 'PackedMLP' | 'PackedLeNet' | 'PackedResNet';
+/** A model that `loadModel` rebuilds and `createInferenceWorker` serves. */
 export type ServedModel = PackedMLP | PackedLeNet | PackedResNet;
 /** The config of one of them (see PackedMLPConfig, PackedLeNetConfig, PackedResNetConfig). */
 export type ModelConfig = PackedMLPConfig | PackedLeNetConfig | PackedResNetConfig;
 
+/** What `loadModel` returns: the rebuilt model, in eval mode, with its architecture and config. */
 export interface LoadedModel {
+  /** The model, its weights loaded from the file, on the current backend. */
   model: ServedModel;
+  /** Which model it is, from the file's metadata or as given. */
   architecture: Architecture;
+  /** Its config (a PackedMLPConfig, PackedLeNetConfig or PackedResNetConfig, by `architecture`). */
   config: ModelConfig;
 }
 
@@ -62,7 +67,12 @@ export function loadModel(bytes: Uint8Array, choice: { architecture?: Architectu
 }
 
 /** A PackedMLP rebuilt from safetensors bytes (see loadModel). @throws as loadModel. */
-export function loadPackedMLP(bytes: Uint8Array, config?: PackedMLPConfig): { model: PackedMLP; config: PackedMLPConfig } {
+export function loadPackedMLP(bytes: Uint8Array, config?: PackedMLPConfig): {
+  /** The model, in eval mode, on the current backend. */
+  model: PackedMLP;
+  /** Its config, from the file's `__metadata__` or as given. */
+  config: PackedMLPConfig;
+} {
   const loaded = loadModel(bytes, { architecture: 'PackedMLP', config });
   return { model: loaded.model as PackedMLP, config: loaded.config as PackedMLPConfig };
 }

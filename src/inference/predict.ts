@@ -7,10 +7,13 @@ import { PackedMLP } from '../nn/packed.ts';
 import { PackedLeNet } from '../nn/packed-lenet.ts';
 import { batchShape, type ServedModel } from './model.ts';
 
+/** What `predictBatch` and `InferenceWorker.predict` return: the ensemble's probabilities and its uncertainty, per row. */
 export interface Prediction {
   /** Rows (images) of the batch. */
   n: number;
+  /** C, the number of classes. */
   classes: number;
+  /** M, the number of estimators (ensemble members). */
   estimators: number;
   /** The ensemble's mean probabilities [n, classes]. */
   probs: Float32Array;

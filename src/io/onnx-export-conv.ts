@@ -96,6 +96,7 @@ async function resnetGraph(w: Writer, x: string, model: PackedResNet): Promise<s
   return addPackedLinearLayer(w.g, h, model.linear, 'linear');
 }
 
+/** Options of `exportConvOnnx`: the ONNX doc string and the input image size. */
 export interface ConvExportOptions {
   /** ONNX doc string. */
   docString?: string;

@@ -8,16 +8,25 @@ import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat } from './ha
 import { fail, isCount, readHeader, type HeaderEntry } from './safetensors-header.ts';
 import { stateTensors } from './state-tensors.ts';
 
+/**
+ * A dtype of the safetensors format that blockgrad reads and writes, by the spec's names: `F32`, `F16`, `BF16`
+ * (read into a Float32Array exactly) and `I32`, `I64` (read into an Int32Array; an I64 outside the 32-bit range throws).
+ */
 export type SafetensorsDType = 'F32' | 'F16' | 'BF16' | 'I32' | 'I64';
 
+/** One tensor read from a safetensors file, its values converted to f32 or i32. */
 export interface SafetensorsTensor {
   /** The dtype stored in the file (the data is converted as described above). */
   dtype: SafetensorsDType;
+  /** The header's `shape`, outermost first (`[]` for a scalar). */
   shape: number[];
+  /** The values, row-major: Float32Array for F32, F16 and BF16, Int32Array for I32 and I64. */
   data: Float32Array | Int32Array;
 }
 
+/** What `readSafetensors` returns: every tensor of the file by its key, and the metadata. */
 export interface Safetensors {
+  /** The tensors by their keys (PyTorch state-dict keys for a saved model), in the order of the header. */
   tensors: Record<string, SafetensorsTensor>;
   /** The header's `__metadata__` (string to string), empty when absent. */
   metadata: Record<string, string>;
@@ -26,10 +35,13 @@ export interface Safetensors {
 /** A state-dict value on the host. */
 export type HostValue = Exclude<StateValue, Tensor>;
 
+/** One tensor for `writeSafetensors`: host values, their shape, and the dtype to store them as. */
 export interface TensorToWrite {
   /** Default: F32 for a Float32Array, I32 for an Int32Array. */
   dtype?: SafetensorsDType;
+  /** Dimensions, outermost first; their product must be `data.length`. */
   shape: readonly number[];
+  /** The values, row-major: floats for F32, F16 and BF16 (rounded to nearest even), ints for I32 and I64. */
   data: Float32Array | Int32Array;
 }
 

@@ -6,8 +6,14 @@ import { type Tensor, Tensor as TensorClass } from '../tensor.ts';
 import { formatShape } from '../shapes.ts';
 
 /** A state-dict value: a tensor, or host values with their shape (e.g. read from a file). */
-export type StateValue = Tensor | { shape: readonly number[]; data: Float32Array };
+export type StateValue = Tensor | {
+  /** Dimensions, outermost first; must be the parameter's shape. */
+  shape: readonly number[];
+  /** The values, row-major; as many as the shape holds. */
+  data: Float32Array;
+};
 
+/** Options of `Module.loadStateDict` (and of the loaders built on it), as PyTorch's `load_state_dict` arguments. */
 export interface LoadOptions {
   /** Require exactly the model's keys (default true). */
   strict?: boolean;
@@ -21,9 +27,21 @@ export interface LoadReport {
   unexpectedKeys: string[];
 }
 
+/**
+ * The base of every layer and model, as PyTorch's `nn.Module` (1.13): parameters are found by walking the
+ * fields (Tensor fields that require grad, child Module fields and arrays of them), and named by PyTorch's
+ * dotted state-dict keys (`layers.0.weight`), so `stateDict`/`loadStateDict` and the safetensors and
+ * TorchUncertainty loaders read and write PyTorch's checkpoints. Subclasses implement `forward`.
+ */
 export abstract class Module {
+  /** Training mode (true, the default) or eval mode: dropout and batch norm behave as in PyTorch's. Set with `train()` / `eval()`. */
   training = true;
 
+  /**
+   * The module's output for input `x` (its shapes and dtypes are given by each layer), recording the autograd
+   * graph when a parameter requires grad. As PyTorch's `forward` (there, `module(x)`).
+   * @throws Error naming the layer and both shapes when x does not fit the layer, or when a tensor was disposed.
+   */
   abstract forward(x: Tensor): Tensor;
 
   /** Named child modules; by default every Module-valued field (and arrays of them, indexed). */
@@ -41,6 +59,10 @@ export abstract class Module {
     return Object.entries(this).filter((e): e is [string, Tensor] => e[1] instanceof TensorClass && e[1].requiresGrad);
   }
 
+  /**
+   * Every parameter of this module and its children with its dotted key (`prefix` + `layers.0.weight`), in
+   * PyTorch's `named_parameters()` order: own parameters first, then each child's.
+   */
   namedParameters(prefix = ''): [string, Tensor][] {
     const out = this.ownParameters().map(([k, t]): [string, Tensor] => [prefix + k, t]);
     for (const [name, child] of this.children()) out.push(...child.namedParameters(`${prefix}${name}.`));
@@ -55,6 +77,7 @@ export abstract class Module {
     return [];
   }
 
+  /** Every buffer (BatchNorm2d's `running_mean`…) of this module and its children with its dotted key, as PyTorch's `named_buffers()`. */
   namedBuffers(prefix = ''): [string, Tensor][] {
     const out = this.ownBuffers().map(([k, t]): [string, Tensor] => [prefix + k, t]);
     for (const [name, child] of this.children()) out.push(...child.namedBuffers(`${prefix}${name}.`));
@@ -72,6 +95,7 @@ export abstract class Module {
   /** Called after loadStateDict wrote one of this module's own buffers (name as in ownBuffers) from host values. */
   protected bufferLoaded(_name: string, _values: Float32Array | Int32Array): void {}
 
+  /** Every parameter tensor (f32, requiresGrad), in `namedParameters` order: what an optimizer is given. */
   parameters(): Tensor[] {
     return this.namedParameters().map(([, t]) => t);
   }
@@ -141,11 +165,16 @@ export abstract class Module {
     return this;
   }
 
+  /**
+   * Sets training mode (`on`, default true) on this module and every child, as PyTorch's `train(mode)`;
+   * returns this module.
+   */
   train(on = true): this {
     this.training = on;
     for (const [, c] of this.children()) c.train(on);
     return this;
   }
+  /** Sets eval mode on this module and every child (dropout off, batch norm on running statistics), as PyTorch's `eval()`; returns it. */
   eval(): this {
     return this.train(false);
   }

@@ -4,32 +4,51 @@ import { metadataJson } from './packed-config.ts';
 
 /** PackedLeNet's options without the initialisation Rng; `asWritten` models are not saved with an architecture. */
 export interface PackedLeNetConfig {
+  /** Channels of the input images (1 for grey, 3 for RGB), before alpha. */
   inChannels: number;
+  /** C, classes each estimator predicts. */
   numClasses: number;
+  /** M, ensemble members packed in each layer. */
   numEstimators: number;
+  /** Width factor of Packed-Ensembles (> 0): every hidden width is multiplied by it. */
   alpha: number;
+  /** Groups per estimator in each layer (≥ 1). */
   gamma: number;
+  /** 'identity' (no normalisation) or 'batchnorm' (BatchNorm2d after each convolution). */
   norm: 'identity' | 'batchnorm';
+  /** Dropout probability, in [0, 1). */
   dropoutRate: number;
 }
 
 /** PackedResNet's options without the initialisation Rng (TorchUncertainty's packed_resnet arguments, camelCased). */
 export interface PackedResNetConfig {
+  /** Depth, as TorchUncertainty's `arch`: 18, 20, 34, 44, 50, 56, 101, 110, 152 or 1202 (bottleneck blocks for 50, 101, 152). */
   arch: number;
+  /** Channels of the input images (3 for RGB), before alpha. */
   inChannels: number;
+  /** C, classes each estimator predicts. */
   numClasses: number;
+  /** M, ensemble members packed in each layer. */
   numEstimators: number;
+  /** Width factor of Packed-Ensembles (> 0): every hidden width is multiplied by it. */
   alpha: number;
+  /** Groups per estimator in each layer (≥ 1). */
   gamma: number;
+  /** Groups of the blocks' convolutions within each estimator (TorchUncertainty's `groups`, ≥ 1). */
   groups: number;
+  /** 'cifar' (3×3 stem, no pooling) or 'imagenet' (7×7 stride-2 stem and 3×3 max pooling). */
   style: 'cifar' | 'imagenet';
+  /** Scales the first stage's width (64, or 16 for the 3-stage archs), truncated (> 0). */
   widthMultiplier: number;
+  /** Whether the convolutions have a bias. */
   convBias: boolean;
+  /** Dropout probability before the last layer, in [0, 1). */
   dropoutRate: number;
 }
 
-/** The `__metadata__` keys holding the JSON of each config. */
+/** The `__metadata__` key holding the JSON of a PackedLeNet's config. */
 export const PACKED_LENET_METADATA_KEY = 'blockgrad.packed_lenet';
+/** The `__metadata__` key holding the JSON of a PackedResNet's config. */
 export const PACKED_RESNET_METADATA_KEY = 'blockgrad.packed_resnet';
 
 const isCount = (v: unknown): boolean => Number.isInteger(v) && (v as number) > 0;

@@ -7,40 +7,53 @@ import type { Tensor } from '../tensor.ts';
 import { Conv1d, Conv2d } from './conv.ts';
 import { Module } from './module.ts';
 
+/** The packing options of `PackedConv1d` and `PackedConv2d`, as TorchUncertainty's arguments (camelCased). */
 export interface PackedConvOptions {
   /** Width factor of the ensemble: each layer has alpha × the channels of one estimator. */
   alpha: number;
+  /** M, ensemble members packed in the layer (a positive integer). */
   numEstimators: number;
   /** Groups inside each estimator (reduced while groups would get < minimumChannelsPerGroup inputs). Default 1. */
   gamma?: number;
   /** Blocked connections inside each estimator, as nn.Conv2d's groups. Default 1. */
   groups?: number;
-  /** Default 64, as TorchUncertainty. */
+  /** gamma is reduced while a group would get fewer input channels than this. Default 64, as TorchUncertainty. */
   minimumChannelsPerGroup?: number;
-  /** Default true. */
+  /** Whether the convolution has a bias [ext_out]. Default true. */
   bias?: boolean;
   /** First layer: input channels not widened, one group (every estimator sees the whole input). */
   first?: boolean;
   /** Last layer: outChannels × numEstimators outputs, rearranged to (M·B, outChannels, …) as TorchUncertainty's current release. */
   last?: boolean;
+  /** Draws the initial weights. Default: the library's generator, which `seed()` resets. */
   rng?: Rng;
 }
 
+/** Options of `PackedConv2d`: the packing, and the window geometry of `nn.Conv2d` (an int or [height, width], in pixels). */
 export interface PackedConv2dOptions extends PackedConvOptions {
+  /** Step between windows, ≥ 1. Default 1. */
   stride?: Size2;
+  /** Zeros added on both sides of each spatial axis, ≥ 0. Default 0. */
   padding?: Size2;
+  /** Spacing between kernel taps, ≥ 1. Default 1. */
   dilation?: Size2;
 }
 
+/** Options of `PackedConv1d`: the packing, and the window geometry of `nn.Conv1d` (in samples). */
 export interface PackedConv1dOptions extends PackedConvOptions {
+  /** Step between windows, ≥ 1. Default 1. */
   stride?: number;
+  /** Zeros added at both ends, ≥ 0. Default 0. */
   padding?: number;
+  /** Spacing between kernel taps, ≥ 1. Default 1. */
   dilation?: number;
 }
 
 /** The underlying convolution's channels and groups, computed as TorchUncertainty's PackedConv{1,2}d (0.4 to 0.8 alike). */
 export interface PackedConvChannels {
+  /** ext_in: the underlying convolution's input channels. */
   extendedInChannels: number;
+  /** ext_out: the underlying convolution's output channels. */
   extendedOutChannels: number;
   /** Groups of the underlying convolution (1 when first). */
   groups: number;
@@ -93,11 +106,20 @@ function convOptions<S>(o: PackedConvOptions & { stride?: S; padding?: S; dilati
 
 /** What PackedConv1d and PackedConv2d share: the channel arithmetic, the input check and the `last` rearrangement. */
 abstract class PackedConv extends Module {
+  /** The underlying grouped convolution (state-dict keys `conv.weight`, `conv.bias`). */
   abstract conv: Conv1d | Conv2d;
+  /** M, ensemble members packed in the layer. */
   readonly numEstimators: number;
+  /** Whether its input is the plain, shared input (not widened, one group). */
   readonly first: boolean;
+  /** Whether its output is rearranged to (M·B, outChannels, …): each estimator's outputs as rows. */
   readonly last: boolean;
+  /** The underlying convolution's channels and groups, as packedConvChannels computes them. */
   readonly channels: PackedConvChannels;
+  /**
+   * @param inChannels Input channels before widening: ext_in is ⌊inChannels·alpha⌋ (inChannels when `first`), padded to G.
+   * @param outChannels Output channels before widening: ext_out is ⌊outChannels·alpha⌋ (outChannels·M when `last`), padded to G.
+   */
   constructor(readonly inChannels: number, readonly outChannels: number, options: PackedConvOptions, private readonly layer: string) {
     super();
     this.channels = packedConvChannels(inChannels, outChannels, options);
@@ -105,6 +127,11 @@ abstract class PackedConv extends Module {
     this.first = options.first ?? false;
     this.last = options.last ?? false;
   }
+  /**
+   * The convolution of x [B, ext_in, …spatial] f32: [B, ext_out, …out spatial], or with `last`
+   * (M·B, ext_out/M, …out spatial), row m·B + b holding estimator m's outputs for input b.
+   * @throws Error when x does not have ext_in channels and the layer's rank, or the window does not fit.
+   */
   forward(x: Tensor): Tensor {
     const spatial = this.conv instanceof Conv2d ? 2 : 1;
     if (x.rank !== 2 + spatial || x.shape[1] !== this.conv.inChannels) {
@@ -127,7 +154,14 @@ abstract class PackedConv extends Module {
  * packedConvChannels and nn.Conv2d do (e.g. when the widened channels are still not divisible by G).
  */
 export class PackedConv2d extends PackedConv {
+  /** The underlying nn.Conv2d(ext_in, ext_out, kernelSize, groups G) (keys `conv.weight`, `conv.bias`). */
   conv: Conv2d;
+  /**
+   * @param inChannels Input channels before widening.
+   * @param outChannels Output channels before widening.
+   * @param kernelSize Window size in pixels: an int or [KH, KW].
+   * @throws Error as packedConvChannels and nn.Conv2d do.
+   */
   constructor(inChannels: number, outChannels: number, kernelSize: Size2, options: PackedConv2dOptions) {
     super(inChannels, outChannels, options, 'PackedConv2d');
     const { extendedInChannels, extendedOutChannels, groups } = this.channels;
@@ -137,7 +171,14 @@ export class PackedConv2d extends PackedConv {
 
 /** TorchUncertainty's PackedConv1d: as PackedConv2d over [B, ext_in, L] (keys `conv.weight` [ext_out, ext_in/G, K], `conv.bias`). */
 export class PackedConv1d extends PackedConv {
+  /** The underlying nn.Conv1d(ext_in, ext_out, kernelSize, groups G) (keys `conv.weight`, `conv.bias`). */
   conv: Conv1d;
+  /**
+   * @param inChannels Input channels before widening.
+   * @param outChannels Output channels before widening.
+   * @param kernelSize K, the window length in samples.
+   * @throws Error as packedConvChannels and nn.Conv1d do.
+   */
   constructor(inChannels: number, outChannels: number, kernelSize: number, options: PackedConv1dOptions) {
     super(inChannels, outChannels, options, 'PackedConv1d');
     const { extendedInChannels, extendedOutChannels, groups } = this.channels;

@@ -14,8 +14,11 @@ import { PackedLinear } from './packed.ts';
 import { packedLeNetMetadata, type PackedLeNetConfig } from './packed-conv-config.ts';
 import { AdaptiveAvgPool2d, Dropout, Dropout2d, Identity } from './pool.ts';
 
+/** Options of `PackedLeNet`, as TorchUncertainty's `packed_lenet` arguments (camelCased). */
 export interface PackedLeNetOptions {
+  /** Channels of the input images (1 for grey, 3 for RGB). */
   inChannels: number;
+  /** C, classes each estimator predicts. */
   numClasses: number;
   /** Default 4. */
   numEstimators?: number;
@@ -33,6 +36,7 @@ export interface PackedLeNetOptions {
    * not per-estimator logits, so estimatorLogits refuses it). For comparing with TorchUncertainty's own runs.
    */
   asWritten?: boolean;
+  /** Draws the initial weights. Default: the library's generator, which `seed()` resets. */
   rng?: Rng;
 }
 
@@ -48,19 +52,33 @@ export interface PackedLeNetOptions {
  * previous layer's output).
  */
 export class PackedLeNet extends Module {
+  /** PackedConv2d(inChannels, 6, kernel 5), `first`: its input is the plain image. */
   conv1: PackedConv2d;
+  /** BatchNorm2d(alpha·6) with norm 'batchnorm', else Identity. */
   norm1: Module;
+  /** Dropout2d(dropoutRate) after each convolution block. */
   convDropout: Dropout2d;
+  /** PackedConv2d(6, 16, kernel 5). */
   conv2: PackedConv2d;
+  /** BatchNorm2d(alpha·16) with norm 'batchnorm', else Identity. */
   norm2: Module;
+  /** AdaptiveAvgPool2d([4, 4]) before flattening. */
   pooling: AdaptiveAvgPool2d;
+  /** PackedLinear(256, 120). */
   fc1: PackedLinear;
+  /** Dropout(dropoutRate) after fc1. */
   fcDropout: Dropout;
+  /** PackedLinear(120, 84). */
   fc2: PackedLinear;
+  /** Dropout(dropoutRate) after fc2. */
   lastFcDropout: Dropout;
+  /** PackedLinear(84, numClasses), `last`: per-estimator logits (not last when asWritten). */
   fc3: PackedLinear;
+  /** M, ensemble members. */
   readonly numEstimators: number;
+  /** C, classes each estimator predicts. */
   readonly numClasses: number;
+  /** Whether it was built exactly as TorchUncertainty writes packed_lenet (see PackedLeNetOptions.asWritten). */
   readonly asWritten: boolean;
   /** The options it was built with (without the Rng): what `fileMetadata` saves. */
   readonly config: PackedLeNetConfig;

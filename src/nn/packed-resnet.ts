@@ -22,11 +22,15 @@ const stagesOf: Record<number, number[]> = {
 const basicArchs = [18, 20, 34, 44, 56, 110, 1202];
 const narrowArchs = [20, 44, 56, 110, 1202]; // in_planes 16 instead of 64
 
+/** Options of `PackedResNet`, as TorchUncertainty's `packed_resnet` arguments (0.4.3 to 0.8, camelCased). */
 export interface PackedResNetOptions {
   /** 18, 20, 34, 44, 50, 56, 101, 110, 152 or 1202 (basic blocks below 50, except 50/101/152: bottlenecks). */
   arch: number;
+  /** Channels of the input images (3 for RGB). */
   inChannels: number;
+  /** C, classes each estimator predicts. */
   numClasses: number;
+  /** M, ensemble members packed in each layer (no default, as in TorchUncertainty). */
   numEstimators: number;
   /** Default 2. */
   alpha?: number;
@@ -42,6 +46,7 @@ export interface PackedResNetOptions {
   convBias?: boolean;
   /** Dropout2d in the blocks and Dropout before the linear layer. Default 0. */
   dropoutRate?: number;
+  /** Draws the initial weights. Default: the library's generator, which `seed()` resets. */
   rng?: Rng;
 }
 
@@ -137,19 +142,33 @@ class Bottleneck extends Module {
  * (M·B, C) with row m·B + b. Throws on an unknown arch or style and on channel counts the packing cannot split.
  */
 export class PackedResNet extends Module {
+  /** The stem, `first`: PackedConv2d 7×7 stride 2 ('imagenet') or 3×3 stride 1 ('cifar'). */
   conv1: PackedConv2d;
+  /** BatchNorm2d after the stem. */
   bn1: BatchNorm2d;
+  /** MaxPool2d(3, stride 2, padding 1) for 'imagenet', Identity for 'cifar'. */
   optionalPool: Module;
+  /** Stage 1: blocks at the first width, stride 1. */
   layer1: Sequential;
+  /** Stage 2: twice the width, stride 2. */
   layer2: Sequential;
+  /** Stage 3: four times the width, stride 2. */
   layer3: Sequential;
+  /** Stage 4 (eight times the width, stride 2), or Identity for the 3-stage archs (20, 44, 56, 110, 1202). */
   layer4: Module;
+  /** AdaptiveAvgPool2d(1): global average pooling. */
   pool: AdaptiveAvgPool2d;
+  /** Flatten(1): [B, C, 1, 1] to [B, C]. */
   flatten: Flatten;
+  /** Dropout(dropoutRate) before the last layer. */
   finalDropout: Dropout;
+  /** PackedLinear to numClasses, `last`: per-estimator logits. */
   linear: PackedLinear;
+  /** M, ensemble members. */
   readonly numEstimators: number;
+  /** C, classes each estimator predicts. */
   readonly numClasses: number;
+  /** Channels of the input images. */
   readonly inChannels: number;
   /** The options it was built with (without the Rng): what `fileMetadata` saves. */
   readonly config: PackedResNetConfig;

@@ -9,18 +9,25 @@ import { Module } from './module.ts';
 import { MLP_ACTIVATIONS, packedMLPMetadata, type MLPActivation, type PackedMLPConfig } from './packed-config.ts';
 import { packedWidths } from './packed-widths.ts';
 
+/** Options of `PackedLinear`, as TorchUncertainty's `PackedLinear` arguments (camelCased). */
 export interface PackedLinearOptions {
+  /** Width factor (a positive number): the extended widths are the features times alpha, truncated. */
   alpha: number;
+  /** M, ensemble members packed in the layer (a positive integer). */
   numEstimators: number;
+  /** Groups per estimator (a positive integer): the layer has M·gamma blocks (1 when `first`). Default 1. */
   gamma?: number;
   /** First layer: input not widened, one group (the input is shared by every estimator). */
   first?: boolean;
   /** Last layer: output is numEstimators × outFeatures (each estimator's logits). */
   last?: boolean;
+  /** Whether the layer has a bias [extOut]. Default true. */
   bias?: boolean;
+  /** Activation fused into the forward kernel: 'none' (default), 'relu', 'gelu' or 'gelu_tanh'. */
   activation?: Activation;
   /** Precision of the block GEMMs ('f16': AMP with f32 master weights). Default 'f32'. */
   precision?: Precision;
+  /** Draws the initial weights (PyTorch's uniform init). Default: the library's generator, which `seed()` resets. */
   rng?: Rng;
 }
 
@@ -33,10 +40,15 @@ export interface PackedLinearOptions {
  * Throws when alpha is not positive, M or gamma not a positive integer, or G does not divide a width.
  */
 export class PackedLinear extends BlockLinear {
+  /** M, ensemble members packed in the layer. */
   readonly numEstimators: number;
+  /** The width factor it was built with. */
   readonly alpha: number;
+  /** Groups per estimator. */
   readonly gamma: number;
+  /** Whether its input is the plain, shared input (not widened, one group). */
   readonly first: boolean;
+  /** Whether its output is M·outFeatures columns: each estimator's outputs. */
   readonly last: boolean;
   constructor(inFeatures: number, outFeatures: number, options: PackedLinearOptions) {
     const { alpha, numEstimators, gamma = 1, first = false, last = false } = options;
@@ -96,8 +108,11 @@ export interface PackedMLPOptions {
  * when one layer's output width is not the next one's input width.
  */
 export class PackedMLP extends Module {
+  /** The PackedLinear layers, first to last (`layers.K` in the state dict). */
   layers: PackedLinear[];
+  /** M, ensemble members. */
   readonly numEstimators: number;
+  /** C, classes each estimator predicts. */
   readonly numClasses: number;
   /** The architecture, as `packedMLPMetadata` stores it in a saved file. */
   readonly config: PackedMLPConfig;

@@ -8,6 +8,7 @@ import { add, erf, exp, mul, tanh } from './elementwise.ts';
 /** PyTorch's `approximate` argument of `F.gelu` / `nn.GELU`: 'none' (erf) or 'tanh'. */
 export type GeluApproximate = 'none' | 'tanh';
 
+/** Options of `gelu`, as the arguments of PyTorch's `F.gelu` (1.13). */
 export interface GeluOptions {
   /** 'none' (default, as PyTorch): 0.5·x·(1 + erf(x/√2)); 'tanh': 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
   approximate?: GeluApproximate;

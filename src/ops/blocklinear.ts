@@ -11,8 +11,9 @@ import { reshape } from './shape.ts';
 
 const activations: Activation[] = ['none', 'relu', 'gelu', 'gelu_tanh'];
 
+/** Options of `blockLinear` and `linear`: a fused activation and the GEMMs' precision. */
 export interface BlockLinearOptions {
-  /** Activation fused into the forward kernel. */
+  /** Activation fused into the forward kernel: 'none' (default), 'relu', 'gelu' or 'gelu_tanh'. */
   activation?: Activation;
   /**
    * 'f16' (AMP): the three GEMMs read x, the weight and dY rounded to binary16 and accumulate in f32;

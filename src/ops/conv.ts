@@ -11,8 +11,13 @@ import { reshape } from './shape.ts';
 /** An int or an [h, w] pair, as PyTorch's `_size_2_t`. */
 export type Size2 = number | readonly [number, number];
 
+/**
+ * Options of `conv2d`, as the arguments of PyTorch's `F.conv2d` (1.13); each size is an int (both axes) or
+ * [height, width], in pixels. Throws from `conv2d` when a stride or dilation is < 1, a padding < 0, or `groups`
+ * does not divide both channel counts.
+ */
 export interface Conv2dOptions {
-  /** Default 1. */
+  /** Step between windows, in pixels. Default 1. */
   stride?: Size2;
   /** Zero padding on both sides of each spatial axis. Default 0. */
   padding?: Size2;
@@ -22,10 +27,15 @@ export interface Conv2dOptions {
   groups?: number;
 }
 
+/** Options of `conv1d`, as the arguments of PyTorch's `F.conv1d` (1.13), in samples along the length axis. */
 export interface Conv1dOptions {
+  /** Step between windows, ≥ 1. Default 1. */
   stride?: number;
+  /** Zeros added at both ends, ≥ 0. Default 0. */
   padding?: number;
+  /** Spacing between kernel taps, ≥ 1. Default 1. */
   dilation?: number;
+  /** Input and output channels split into `groups` independent blocks; must divide both. Default 1. */
   groups?: number;
 }
 

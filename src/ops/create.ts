@@ -5,8 +5,11 @@ import { type Tensor } from '../tensor.ts';
 import { formatShape, type Shape, sizeOf } from '../shapes.ts';
 import { empty, valueRange } from './core.ts';
 
+/** Options of the tensor constructors (`tensor`, `full`, `zeros`, `ones`). */
 export interface CreateOptions {
+  /** Element type: 'f32' or 'i32'. Default 'f32' ('i32' for `tensor` of an Int32Array). */
   dtype?: DType;
+  /** Make the new tensor a leaf that `backward()` fills a `grad` for. Default false. */
   requiresGrad?: boolean;
 }
 
@@ -70,9 +73,25 @@ export function full(shape: Shape, value: number, options: CreateOptions = {}): 
   return t;
 }
 
+/**
+ * A tensor of `shape` filled with 0, as torch.zeros (PyTorch 1.13); f32 unless `options.dtype` says 'i32'.
+ * @throws Error when a dimension is not a whole number ≥ 0.
+ */
 export const zeros = (shape: Shape, options?: CreateOptions): Tensor => full(shape, 0, options);
+/**
+ * A tensor of `shape` filled with 1, as torch.ones (PyTorch 1.13); f32 unless `options.dtype` says 'i32'.
+ * @throws Error when a dimension is not a whole number ≥ 0.
+ */
 export const ones = (shape: Shape, options?: CreateOptions): Tensor => full(shape, 1, options);
+/**
+ * An f32 tensor of `t`'s shape, on `t`'s backend, filled with 1, as torch.ones_like (PyTorch 1.13).
+ * @throws Error when `t` was disposed.
+ */
 export const onesLike = (t: Tensor): Tensor => fullOn(t, 1);
+/**
+ * An f32 tensor of `t`'s shape, on `t`'s backend, filled with 0, as torch.zeros_like (PyTorch 1.13).
+ * @throws Error when `t` was disposed.
+ */
 export const zerosLike = (t: Tensor): Tensor => fullOn(t, 0);
 
 function fullOn(like: Tensor, value: number): Tensor {
@@ -93,7 +112,9 @@ export function rngOrDefault(rng?: Rng): Rng {
   return rng ?? defaultRng;
 }
 
+/** Options of `randn` and `rand`: the generator to draw from, and the tensor's dtype and grad flag. */
 export interface RandomOptions extends CreateOptions {
+  /** The generator to draw from (advanced by the draws). Default: the library's own, which `seed()` resets. */
   rng?: Rng;
 }
 

@@ -7,6 +7,7 @@ import { rngOrDefault } from './create.ts';
 import { mul } from './elementwise.ts';
 import { reshape } from './shape.ts';
 
+/** Options of `dropout` and `dropout2d`, as the `training` argument of PyTorch's `F.dropout` (1.13), plus the RNG. */
 export interface DropoutOptions {
   /** Default true; false returns the input's values unchanged. */
   training?: boolean;

@@ -8,6 +8,7 @@ import { add, mul, pow, sub } from './elementwise.ts';
 import { mean } from './reduce.ts';
 import { reshape } from './shape.ts';
 
+/** Options of `batchNorm`, as the arguments of PyTorch's `F.batch_norm` (1.13). */
 export interface BatchNormOptions {
   /** Per-channel scale [C] (γ), or none. */
   weight?: Tensor | null;

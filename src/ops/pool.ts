@@ -5,19 +5,31 @@ import type { Tensor } from '../tensor.ts';
 import { backendOf, empty, expectDType, record } from './core.ts';
 import { pair, patchShape, type Size2 } from './conv.ts';
 
+/**
+ * Options of `maxPool2d`, as the arguments of PyTorch's `F.max_pool2d` (1.13); each size is an int (both
+ * axes) or [height, width], in pixels.
+ */
 export interface MaxPool2dOptions {
-  /** Default: the kernel size. */
+  /** Step between windows. Default: the kernel size. */
   stride?: Size2;
   /** Implicit −∞ padding on both sides; at most half the kernel. Default 0. */
   padding?: Size2;
+  /** Spacing between window taps, ≥ 1. Default 1. */
   dilation?: Size2;
   /** Output size rounded up (windows may start in the right padding's reach, never inside it). Default false. */
   ceilMode?: boolean;
 }
 
+/**
+ * Options of `avgPool2d`, as the arguments of PyTorch's `F.avg_pool2d` (1.13); each size is an int (both
+ * axes) or [height, width], in pixels.
+ */
 export interface AvgPool2dOptions {
+  /** Step between windows. Default: the kernel size. */
   stride?: Size2;
+  /** Implicit zero padding on both sides; at most half the kernel. Default 0. */
   padding?: Size2;
+  /** Output size rounded up (windows may start in the right padding's reach, never inside it). Default false. */
   ceilMode?: boolean;
   /** Divide by the whole window, zero padding included (PyTorch's default true), or by its valid part. */
   countIncludePad?: boolean;

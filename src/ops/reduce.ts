@@ -6,6 +6,10 @@ import { expectDType, normAxis, record, reduceAxes } from './core.ts';
 import { broadcastTo } from './broadcast.ts';
 import { div, equal, mul } from './elementwise.ts';
 
+/**
+ * The axes a reduction runs over: one axis, a list of distinct axes, or `undefined` for every axis. Negative
+ * axes count from the end (−1 is the last), as PyTorch's `dim`; an axis out of range or repeated throws.
+ */
 export type Axes = number | number[] | undefined;
 
 function normAxes(op: string, axes: Axes, rank: number): number[] {

@@ -4,6 +4,7 @@ import { concat, mul, reshape, sum } from '../ops/index.ts';
 import type { Tensor } from '../tensor.ts';
 import type { Optimizer } from './optimizer.ts';
 
+/** Options of `GradScaler`, as the arguments of PyTorch's `torch.cuda.amp.GradScaler` (1.13), camelCased. */
 export interface GradScalerOptions {
   /** Initial scale (default 2^16). */
   initScale?: number;
@@ -17,6 +18,7 @@ export interface GradScalerOptions {
 
 /** What a GradScaler carries from step to step (for snapshots: see TrainingGuard's `scaler`). */
 export interface GradScalerState {
+  /** The loss scale (a float32 ≥ 2^-126). */
   scale: number;
   /** Clean steps since the last growth or overflow. */
   growthTracker: number;

@@ -8,9 +8,17 @@ import type { Shape } from '../shapes.ts';
 
 /** A host copy of an optimizer's state (see exportState / importState). */
 export interface OptimizerState {
+  /** Number of step() calls so far. */
   stepCount: number;
+  /** The learning rate when it was exported (a scheduler may have changed it). */
   lr: number;
-  perParam: { buffers: Float32Array[]; updates: number }[];
+  /** One entry per parameter, in the optimizer's parameter order. */
+  perParam: {
+    /** The parameter's state buffers (Adam: exp_avg, exp_avg_sq; SGD with momentum: momentum_buffer), each of the parameter's size; none before its first update. */
+    buffers: Float32Array[];
+    /** Updates applied to the parameter so far (Adam's bias-correction step). */
+    updates: number;
+  }[];
 }
 
 function tensorOn(backend: Backend, data: Float32Array, shape: Shape): Tensor {
@@ -19,15 +27,27 @@ function tensorOn(backend: Backend, data: Float32Array, shape: Shape): Tensor {
   return t;
 }
 
+/**
+ * The base of the optimizers, as PyTorch's `torch.optim.Optimizer` (1.13) with one parameter group: it holds
+ * the parameters, their state buffers on each parameter's backend, and the learning rate a scheduler may change.
+ */
 export abstract class Optimizer {
+  /** The parameters it updates (f32 tensors that require grad), in the order given. */
   readonly params: Tensor[];
+  /** Learning rate (≥ 0) of the next step; schedulers (StepLR, CosineAnnealingLR) set it. */
   lr: number;
   /** Number of step() calls so far. */
   stepCount = 0;
+  /** Each parameter's state buffers (moments, momentum), made on its first update. */
   protected readonly state = new Map<Tensor, Tensor[]>();
   /** Updates applied to each parameter (Adam's bias correction, SGD's first momentum step). */
   protected readonly updates = new Map<Tensor, number>();
 
+  /**
+   * @param params The parameters to update (e.g. `model.parameters()`).
+   * @param lr Learning rate, ≥ 0.
+   * @throws Error when there are no parameters, one does not require grad, or lr is negative or NaN.
+   */
   constructor(params: Iterable<Tensor>, lr: number) {
     this.params = [...params];
     if (this.params.length === 0) throw new Error(`${this.constructor.name}: no parameters to optimise`);
@@ -99,6 +119,7 @@ export abstract class Optimizer {
     });
   }
 
+  /** Clears each parameter's gradient (disposes it and sets `grad` to null), as PyTorch's `zero_grad(set_to_none=True)`. */
   zeroGrad(): void {
     for (const p of this.params) {
       p.grad?.dispose();

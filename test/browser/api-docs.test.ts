@@ -1,6 +1,7 @@
 // The API reference (`npm run docs`, TypeDoc): builds without a warning (typedoc.json treats warnings as
-// errors), keeps the products in formulas (`(B, M*C)`) instead of turning them into emphasis, and its pages
-// open from file:// without console errors.
+// errors, and every public symbol without a docstring is one: validation.notDocumented), keeps the products
+// in formulas (`(B, M*C)`) instead of turning them into emphasis, and its pages open from file:// without
+// console errors.
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -20,6 +21,12 @@ beforeAll(async () => {
 }, 240_000);
 
 describe('API reference', () => {
+  test('typedoc.json makes an undocumented public symbol an error', async () => {
+    const config = JSON.parse(await readFile(`${root}typedoc.json`, 'utf8'));
+    expect(config.validation?.notDocumented).toBe(true);
+    expect(config.treatWarningsAsErrors).toBe(true);
+  });
+
   test('formulas keep their products; icons come from the page', async () => {
     const page = await readFile(`${api}classes/nn.PackedMLP.html`, 'utf8');
     expect(page).toContain('(B, M*C)');

@@ -6,6 +6,10 @@ import { stateTensors } from '../state-tensors.ts';
 import { FINAL_LAYER, finalLayerPrefix, keyPrefix, withConv1x1, withoutConv1x1 } from './keys.ts';
 import { CURRENT_LAYOUT, parseRelease, RELEASES, releaseOf, type TorchUncertaintyLayout } from './releases.ts';
 
+/**
+ * Options of `loadTorchUncertainty`: `strict` (default true: the file must hold exactly the model's keys, as
+ * PyTorch's `load_state_dict(strict=True)`) and a key renaming.
+ */
 export interface TorchUncertaintyOptions extends LoadOptions {
   /** Renames each checkpoint key before anything else (rarely needed: wrapper prefixes are found and stripped). */
   rename?: (key: string) => string;
@@ -27,7 +31,9 @@ export interface ModelState {
   state: Record<string, HostValue>;
   /** The checkpoint key each model key came from. */
   sources: Map<string, string>;
+  /** The release whose key names the checkpoint uses, and how it stores its weights. */
   layout: TorchUncertaintyLayout;
+  /** The wrapper prefix stripped from the keys (e.g. 'model.'), '' for none. */
   prefix: string;
 }
 
@@ -124,6 +130,7 @@ export function loadTorchUncertainty(model: Module, bytes: Uint8Array, options: 
   return loadModelState(model, fromTorchUncertainty(model, stateValues(file.tensors), options.rename), file.metadata, options);
 }
 
+/** Options of `saveTorchUncertainty`: which TorchUncertainty release to write for, and extra metadata. */
 export interface SaveTorchUncertaintyOptions {
   /**
    * The TorchUncertainty release to write for: '0.2', '0.3', '0.4', '0.5', or a full version such as

@@ -10,6 +10,10 @@ import { readSafetensors, stateValues, type HostValue } from '../safetensors.ts'
 import { fromTorchUncertainty, loadModelState } from './checkpoint.ts';
 import { FINAL_LAYER, keyPrefix } from './keys.ts';
 
+/**
+ * Options of `torchUncertaintyMLP`: what TorchUncertainty's `packed_mlp` was built with that the checkpoint's
+ * shapes do not tell, and `strict` (default true).
+ */
 export interface TorchUncertaintyMLPOptions extends LoadOptions {
   /** M, the `num_estimators` the model was built with (the shapes give only M·gamma). */
   numEstimators: number;

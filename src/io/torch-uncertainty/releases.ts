@@ -14,7 +14,9 @@ export type TorchUncertaintyRelease = '0.2' | '0.3' | '0.4' | '0.5';
 
 /** A checkpoint's layout: its release's key names and how its weights are stored. */
 export interface TorchUncertaintyLayout {
+  /** The first TorchUncertainty release of the key names: '0.2', '0.3', '0.4' or '0.5' (0.5 through 0.8). */
   release: TorchUncertaintyRelease;
+  /** How the weights are stored: 'packed' [G, O, I], 'legacy' [G*O, I, 1] or 'dense' [G*O, G*I]. */
   weight: StoredWeight;
 }
 
