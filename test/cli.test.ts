@@ -1,6 +1,7 @@
 // `npm start` as a user runs it: --json prints one JSON document alone on stdout (npm's, the kernel build's
 // and the report's lines elsewhere), --save writes a file that the inference worker serves, every bad
-// option is refused before training with what is allowed and the usage, -h prints the usage.
+// option is refused before training with what is allowed and the usage, -h prints the usage, a software
+// WebGPU adapter gets a plain warning.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,6 +42,17 @@ describe('npm start', () => {
     expect(run.stderr).toContain('ensemble test: accuracy'); // the report went to stderr
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     for (const key of [...Object.keys(result), ...Object.keys(result.ood), ...METRICS, ...UNCERTAINTY]) expect(readme, `README lists "${key}"`).toContain(`"${key}"`);
+  });
+
+  it('--backend webgpu on a software adapter (SwiftShader, as in CI) warns plainly on stderr before training; stdout stays one JSON document', () => {
+    const run = cli(['--backend', 'webgpu', '--json', '--epochs', '1', '--hidden', '4', '--estimators', '1', '--alpha', '1', '--batch-size', '1438']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/software: true/);
+    const warning = 'warning: this WebGPU adapter is a software renderer on the CPU (SwiftShader), not a GPU: training runs hundreds of times slower than with --backend wasm\n';
+    expect(run.stderr).toContain(warning);
+    expect(run.stderr.indexOf(warning)).toBeLessThan(run.stderr.indexOf('epoch   1')); // said when it starts, not after
+    expect(JSON.parse(run.stdout)).toMatchObject({ backend: 'webgpu', epochs: 1 });
+    expect(cli(['--backend', 'js', '--epochs', '1', '--hidden', '4']).stderr).not.toContain('software renderer');
   });
 
   it('builds nothing when the kernels are current, and would say so on stderr only', () => {

@@ -2,7 +2,7 @@
 // test images (then digits, out of distribution) with each estimator's vote and their mutual information.
 import { FASHION_MNIST_CLASSES } from '../../app/data/fashion-mnist.ts';
 import type { BackendChoice } from '../../src/index.ts';
-import { backendLabel } from './backend-label.ts';
+import { backendLabel, showSoftwareWarning } from './backend-label.ts';
 import { download } from './download.ts';
 import type { FashionProgress, FashionSettings, FashionStarted, Gallery } from './fashion-protocol.ts';
 import { Session } from './session.ts';
@@ -95,6 +95,7 @@ const session = new Session<FashionSettings, FashionStarted, FashionProgress>(
     started(s) {
       started = s;
       $('backend').textContent = backendLabel(s.backend);
+      showSoftwareWarning($('software'), s.backend);
       buildGallery(s.gallery);
     },
     progress(p) {
@@ -115,6 +116,7 @@ function reset(): void {
   stats.textContent = '';
   stats.dataset.step = '0';
   $('backend').textContent = 'backend: –';
+  showSoftwareWarning($('software'), null);
 }
 
 runButton.addEventListener('click', () => (session.isRunning ? session.pause() : session.start(readSettings())));

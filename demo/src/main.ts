@@ -4,7 +4,7 @@ import { applyPreset, applyQuery, readSettings } from './controls.ts';
 import { Session } from './session.ts';
 import { LineChart } from './chart.ts';
 import { clearMap, drawRegions, drawScale, drawUncertainty, type Uncertainty } from './maps.ts';
-import { backendLabel } from './backend-label.ts';
+import { backendLabel, showSoftwareWarning } from './backend-label.ts';
 import { download } from './download.ts';
 import type { DatasetName, Points, Progress, Started } from './protocol.ts';
 
@@ -97,9 +97,7 @@ const session = new Session({
     $('backend').dataset.backend = s.backend.name;
     stats.dataset.parameters = String(s.parameters);
     offerThreads(s.backend.name);
-    const software = $('software');
-    software.hidden = !s.backend.details.software;
-    software.textContent = software.hidden ? '' : 'This WebGPU adapter is a software renderer on the CPU (no GPU): training runs hundreds of times slower than on wasm. Choose wasm SIMD.';
+    showSoftwareWarning($('software'), s.backend);
   },
   progress(p) {
     if (Number.isNaN(firstLoss)) firstLoss = p.loss;
@@ -127,7 +125,7 @@ function reset(): void {
   stats.textContent = '';
   stats.dataset.step = '0';
   $('backend').textContent = 'backend: –';
-  $('software').hidden = true;
+  showSoftwareWarning($('software'), null);
   offerThreads();
   drawMaps();
 }

@@ -16,6 +16,8 @@ import { loadDigits } from '../../app/cli/load-digits.ts';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 /** The page's training must never hold the main thread longer than this (the issue's responsiveness budget). */
 const LONG_TASK_BUDGET_MS = 200;
+/** What the training pages say on a software WebGPU adapter (SwiftShader), as the issue asks: slow, and what to choose. */
+const SOFTWARE_WARNING = 'This WebGPU adapter is a software renderer on the CPU (no GPU): training runs hundreds of times slower than on wasm. Choose wasm SIMD.';
 
 let server: StaticServer;
 let browser: Browser;
@@ -71,6 +73,7 @@ describe('training demo', () => {
     const s = await trainedSteps(page, 1000, 60_000);
     expect(s.backend).toBe('wasm');
     expect(await page.textContent('#backend')).toContain('2 threads');
+    expect(await page.isHidden('#software')).toBe(true); // no software-adapter warning on wasm
     expect(s.loss).toBeLessThan(s.firstLoss * 0.5);
     const slow = (await longTasks()).filter((t) => t.start >= since && t.duration > LONG_TASK_BUDGET_MS);
     expect(slow).toEqual([]);
@@ -98,7 +101,12 @@ describe('training demo', () => {
 
   test('trains on WebGPU (SwiftShader) and lowers the loss', async () => {
     const { page, errors } = await openDemo('backend=webgpu&dataset=moons');
-    const s = await trainedSteps(page, 30, 90_000);
+    // CI's adapter is SwiftShader: as training starts, the page says plainly that it is slow and what to choose instead
+    await page.waitForFunction(() => document.body.dataset.state === 'error' || !document.getElementById('software')!.hidden, undefined, { timeout: 300_000, polling: 250 });
+    expect(await page.textContent('#state')).not.toContain('error');
+    expect(await page.textContent('#backend')).toContain('(software)');
+    expect(await page.textContent('#software')).toBe(SOFTWARE_WARNING);
+    const s = await trainedSteps(page, 30, 300_000); // a hang guard: SwiftShader on a busy machine trains a few steps a second
     expect(s.backend).toBe('webgpu');
     expect(s.loss).toBeLessThan(s.firstLoss);
     await page.screenshot({ path: `${results}/demo-webgpu.png` });
@@ -146,6 +154,20 @@ describe('digit page', () => {
 });
 
 describe('Fashion-MNIST page', () => {
+  test('on a software WebGPU adapter (SwiftShader) says that training is slow and to choose wasm', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors = reportPageErrors(page);
+    await page.goto(`${server.url}fashion.html?backend=webgpu`);
+    await page.waitForFunction(() => document.body.dataset.state === 'error' || !document.getElementById('software')!.hidden, undefined, { timeout: 300_000, polling: 250 });
+    expect(await page.textContent('#state')).not.toContain('error');
+    expect(await page.textContent('#backend')).toContain('(software)');
+    expect(await page.textContent('#software')).toBe(SOFTWARE_WARNING);
+    await page.click('#reset'); // a reset clears it with the backend
+    expect(await page.isHidden('#software')).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   test('trains a packed LeNet on wasm threads and shows every estimator\'s vote and the mutual information of each image', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors = reportPageErrors(page);
