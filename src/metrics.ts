@@ -24,7 +24,10 @@ function checkLabels(p: Probs, labels: ArrayLike<number>): void {
   if (labels.length !== rows(p)) throw new Error(`metrics: ${labels.length} labels for ${rows(p)} rows of probabilities`);
 }
 
-/** Fraction of rows whose most probable class is the label. */
+/**
+ * Fraction of rows whose most probable class is the label, in [0, 1] (ties go to the lower class).
+ * @throws Error when the number of labels is not the number of rows of `p`.
+ */
 export function accuracy(p: Probs, labels: ArrayLike<number>): number {
   checkLabels(p, labels);
   let right = 0;
@@ -32,7 +35,11 @@ export function accuracy(p: Probs, labels: ArrayLike<number>): number {
   return right / labels.length;
 }
 
-/** Mean negative log-likelihood of the labels. */
+/**
+ * Mean negative log-likelihood −ln p[label] of the labels, in nats (a probability is clamped to 1e-12 first,
+ * so a zero gives about 27.6, not Infinity).
+ * @throws Error when the number of labels is not the number of rows of `p`.
+ */
 export function nll(p: Probs, labels: ArrayLike<number>): number {
   checkLabels(p, labels);
   let s = 0;
@@ -40,7 +47,10 @@ export function nll(p: Probs, labels: ArrayLike<number>): number {
   return s / labels.length;
 }
 
-/** Mean Brier score: Σ_c (p_c - onehot_c)², averaged over rows. */
+/**
+ * Mean Brier score: Σ_c (p_c − onehot_c)², averaged over rows, in [0, 2].
+ * @throws Error when the number of labels is not the number of rows of `p`.
+ */
 export function brier(p: Probs, labels: ArrayLike<number>): number {
   checkLabels(p, labels);
   let s = 0;
@@ -53,7 +63,11 @@ export function brier(p: Probs, labels: ArrayLike<number>): number {
   return s / labels.length;
 }
 
-/** Expected calibration error with equal-width confidence bins (15 by default, as TorchUncertainty). */
+/**
+ * Expected calibration error with `bins` equal-width confidence bins (lo, hi] (15 by default, as TorchUncertainty
+ * and torchmetrics): Σ_b |Σ confidence − Σ correct| / N, in [0, 1].
+ * @throws Error when the number of labels is not the number of rows of `p`.
+ */
 export function ece(p: Probs, labels: ArrayLike<number>, bins = 15): number {
   checkLabels(p, labels);
   const count = new Float64Array(bins), conf = new Float64Array(bins), right = new Float64Array(bins);
@@ -83,7 +97,10 @@ export function entropy(p: Probs): Float64Array {
   return out;
 }
 
-/** The ensemble's mean probabilities from per-estimator ones, estimator-major [M*N, C]. */
+/**
+ * The ensemble's mean probabilities [N, C] from per-estimator ones, estimator-major [M*N, C].
+ * @throws Error when the rows are not a multiple of numEstimators.
+ */
 export function ensembleMean(perEstimator: Probs, numEstimators: number): Probs {
   const n = rows(perEstimator) / numEstimators, C = perEstimator.classes;
   if (!Number.isInteger(n)) throw new Error(`ensembleMean: ${rows(perEstimator)} rows are not ${numEstimators} estimators × N`);

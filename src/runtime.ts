@@ -65,7 +65,12 @@ export function backendInfo(): BackendInfo {
   return { ...info, details: { ...info.details, fallbackBecause: fallback.because } };
 }
 
-/** Runs fn and disposes every tensor it created except those it returns (or `keep()`s). */
+/**
+ * Runs fn and disposes every tensor it created except those it returns (in an array or object too) or
+ * `keep()`s; returned tensors belong to the enclosing scope. Scopes nest.
+ * @throws whatever fn throws, after disposing every tensor fn created; Error when fn returns a Promise
+ *   (fn must be synchronous: await outside it).
+ */
 export function tidy<T>(fn: () => T): T {
   return engine.tidy(fn);
 }

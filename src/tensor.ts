@@ -86,19 +86,30 @@ export class Tensor {
     return this.shared.storage;
   }
 
-  /** A tensor of another shape over the same storage (no copy). */
+  /**
+   * A tensor of another shape over the same storage (no copy, no autograd node: use `reshape` for one). The
+   * shape must hold `size` elements.
+   * @throws Error when this tensor was disposed.
+   */
   view(shape: Shape): Tensor {
     this.storageOf('reshape');
     return new Tensor(shape, this.dtype, this.shared!);
   }
 
-  /** Reads the values (copied out of the backend). */
+  /**
+   * Reads the values, copied out of the backend, row-major: a Float32Array for f32, an Int32Array for i32.
+   * Waits for the queued kernels (WebGPU).
+   * @throws Error (as a rejection) when the tensor was disposed, or the device was lost.
+   */
   async data(): Promise<Float32Array | Int32Array> {
     const s = this.storageOf('data');
     return s.backend.download(s);
   }
 
-  /** Reads the values synchronously, where the backend allows it (not WebGPU). */
+  /**
+   * Reads the values synchronously, row-major, where the backend allows it (js and wasm, not WebGPU).
+   * @throws Error on the webgpu backend (use `await tensor.data()`), or when the tensor was disposed.
+   */
   dataSync(): Float32Array | Int32Array {
     const s = this.storageOf('dataSync');
     if (!s.backend.downloadSync) {
@@ -107,7 +118,10 @@ export class Tensor {
     return s.backend.downloadSync(s);
   }
 
-  /** The single value of a one-element tensor. */
+  /**
+   * The single value of a one-element tensor (a loss, a scalar), as torch's `item()`.
+   * @throws Error (as a rejection) when the tensor does not hold exactly one element, or was disposed.
+   */
   async item(): Promise<number> {
     if (this.size !== 1) throw new Error(`item: tensor ${formatShape(this.shape)} has ${this.size} elements, not 1`);
     return (await this.data())[0];
@@ -127,7 +141,11 @@ export class Tensor {
     return this;
   }
 
-  /** Moves the values to another backend in place (same tensor object, same packed bytes). */
+  /**
+   * Moves the values to another backend in place (same tensor object, same packed bytes); the old storage
+   * is freed. Nothing happens when it is already there.
+   * @throws Error (as a rejection) when the tensor was disposed, or the old backend cannot be read.
+   */
   async moveTo(backend: Backend): Promise<void> {
     const old = this.storageOf('moveTo');
     if (old.backend === backend) return;
@@ -137,6 +155,7 @@ export class Tensor {
   /**
    * Replaces the values with host data on `backend`, in place (same tensor object). The old storage is
    * dropped unread, so this also rescues a tensor whose device is gone.
+   * @throws Error when `data.length` is not `size`, the tensor shares its storage with a view, or it was disposed.
    */
   assign(backend: Backend, data: Float32Array | Int32Array): void {
     this.storageOf('assign');
@@ -148,7 +167,13 @@ export class Tensor {
     this.shared = new SharedStorage(fresh);
   }
 
-  /** Backpropagates from this tensor; `seed` is required unless it holds one element. */
+  /**
+   * Backpropagates from this tensor, as torch's `backward()`: accumulates into the `grad` of every leaf that
+   * requires grad, then frees the graph. `seed` (dy, of this tensor's shape) is required unless it holds one
+   * element (then 1).
+   * @throws Error when the tensor does not require grad, its graph was already freed by an earlier backward(),
+   *   it is not a scalar and no seed is given, or the seed's shape differs.
+   */
   backward(seed?: Tensor): void {
     engine.backward(this, seed);
   }

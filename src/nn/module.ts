@@ -117,6 +117,8 @@ export abstract class Module {
    * Copies values into the parameters, as PyTorch's `Module.load_state_dict`: checks keys (when strict),
    * shapes and sizes first, and throws naming every difference before anything is copied. A shape
    * mismatch throws even when not strict (as in PyTorch). Returns the keys it skipped.
+   * @throws Error naming every problem, before anything is copied: missing or unexpected keys (when strict),
+   *   a shape or size that differs, or a WebGPU tensor that cannot be read synchronously for this model.
    */
   loadStateDict(state: Record<string, StateValue>, options: LoadOptions = {}): LoadReport {
     const strict = options.strict ?? true;
@@ -155,7 +157,11 @@ export abstract class Module {
     return { missingKeys: missing, unexpectedKeys: unexpected };
   }
 
-  /** Moves every parameter (and its gradient) to a backend by a plain copy of the packed bytes. */
+  /**
+   * Moves every parameter and buffer (and each gradient) to a backend by a plain copy of the packed bytes;
+   * resolves to this module. An optimizer's state moves with `optimizer.to()`.
+   * @throws Error (as a rejection) when the backend cannot start here, or a tensor was disposed.
+   */
   async to(backend: BackendName): Promise<this> {
     const target = await getBackend(backend);
     for (const [, p] of this.stateEntries()) {

@@ -82,6 +82,11 @@ export class PackedLeNet extends Module {
   readonly asWritten: boolean;
   /** The options it was built with (without the Rng): what `fileMetadata` saves. */
   readonly config: PackedLeNetConfig;
+  /**
+   * Builds the layers with freshly initialised parameters on the current backend.
+   * @throws Error when norm is neither 'identity' nor 'batchnorm', an option is out of range, or alpha and M
+   *   give widths that do not chain (the message names both layers and widths).
+   */
   constructor(options: PackedLeNetOptions) {
     super();
     const { inChannels, numClasses, numEstimators = 4, alpha = 2, gamma = 1, norm = 'identity', dropoutRate = 0, asWritten = false, rng } = options;
@@ -118,7 +123,12 @@ export class PackedLeNet extends Module {
     return this.asWritten ? {} : packedLeNetMetadata(this.config);
   }
 
-  /** Packed logits (B, M·C) (asWritten: TorchUncertainty's (B, alpha·C)). */
+  /**
+   * Packed logits (B, M·C) from images x [B, inChannels, H, W] f32 with H, W ≥ 12: estimator m's logits are
+   * columns [m·C, (m+1)·C) (asWritten: TorchUncertainty's (B, alpha·C)).
+   * @throws Error when x is not [B, inChannels, H, W] f32 (naming both shapes), the images are too small for
+   *   the two 5×5 convolutions and poolings, or a tensor was disposed.
+   */
   forward(x: Tensor): Tensor {
     const channels = this.conv1.conv.inChannels;
     if (x.rank !== 4 || x.shape[1] !== channels) throw new Error(`PackedLeNet: input must be [B, ${channels}, H, W], got ${formatShape(x.shape)}`);
@@ -132,7 +142,10 @@ export class PackedLeNet extends Module {
     });
   }
 
-  /** TorchUncertainty's output convention for packed models: logits (M·B, C), row m·B + b. */
+  /**
+   * TorchUncertainty's output convention for packed models: logits (M·B, C), row m·B + b = estimator m on image b.
+   * @throws Error when the model was built asWritten (no per-estimator logits), and as `forward`.
+   */
   estimatorLogits(x: Tensor): Tensor {
     if (this.asWritten) throw new Error('PackedLeNet: a model built asWritten has no per-estimator logits (its fc3 is not last); use forward');
     return engine.tidy(() => rearrangeEstimators(this.forward(x), this.numEstimators));

@@ -172,6 +172,11 @@ export class PackedResNet extends Module {
   readonly inChannels: number;
   /** The options it was built with (without the Rng): what `fileMetadata` saves. */
   readonly config: PackedResNetConfig;
+  /**
+   * Builds the layers with freshly initialised parameters on the current backend.
+   * @throws Error on an unknown arch or style, a widthMultiplier that leaves no channels, or channel counts the
+   *   packing cannot split.
+   */
   constructor(options: PackedResNetOptions) {
     super();
     const { arch, inChannels, numClasses, numEstimators, alpha = 2, gamma = 1, groups = 1, style = 'imagenet', widthMultiplier = 1, convBias = false, dropoutRate = 0, rng } = options;
@@ -215,7 +220,11 @@ export class PackedResNet extends Module {
     return packedResNetMetadata(this.config);
   }
 
-  /** Packed logits (B, M·C): estimator m's logits are columns [m·C, (m+1)·C). */
+  /**
+   * Packed logits (B, M·C) from images x [B, inChannels, H, W] f32: estimator m's logits are columns [m·C, (m+1)·C).
+   * @throws Error when x is not [B, inChannels, H, W] f32 (naming both shapes), the images are too small for the
+   *   strided stages, or a tensor was disposed.
+   */
   forward(x: Tensor): Tensor {
     if (x.rank !== 4 || x.shape[1] !== this.inChannels) {
       throw new Error(`PackedResNet: input must be [B, ${this.inChannels}, H, W], got ${formatShape(x.shape)}`);
@@ -228,7 +237,10 @@ export class PackedResNet extends Module {
     });
   }
 
-  /** TorchUncertainty's output: logits (M·B, C), row m·B + b = estimator m on sample b. */
+  /**
+   * TorchUncertainty's output: logits (M·B, C), row m·B + b = estimator m on sample b.
+   * @throws Error as `forward`.
+   */
   estimatorLogits(x: Tensor): Tensor {
     return engine.tidy(() => rearrangeEstimators(this.forward(x), this.numEstimators));
   }

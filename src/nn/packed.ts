@@ -50,6 +50,12 @@ export class PackedLinear extends BlockLinear {
   readonly first: boolean;
   /** Whether its output is M·outFeatures columns: each estimator's outputs. */
   readonly last: boolean;
+  /**
+   * @param inFeatures Input features before widening (extended to ⌊inFeatures·alpha⌋, or kept when `first`).
+   * @param outFeatures Output features before widening (⌊outFeatures·alpha⌋, or outFeatures·M when `last`).
+   * @throws Error when alpha is not positive, M or gamma not a positive integer, an extended width is below 1,
+   *   or G does not divide a width (the message names the layer).
+   */
   constructor(inFeatures: number, outFeatures: number, options: PackedLinearOptions) {
     const { alpha, numEstimators, gamma = 1, first = false, last = false } = options;
     for (const [what, v] of [['alpha', alpha], ['numEstimators', numEstimators], ['gamma', gamma]] as const) {
@@ -149,7 +155,8 @@ export class PackedMLP extends Module {
   /**
    * Packed logits (B, M*C) from x (B, inFeatures): estimator m's logits are columns [m*C, (m+1)*C).
    * TorchUncertainty's `model(x)` gives the same numbers estimator-major as (M*B, C): that is
-   * `estimatorLogits`. Throws on an input of another shape.
+   * `estimatorLogits`. x is f32.
+   * @throws Error when x is not f32 of shape [B, inFeatures] (naming both shapes), or a tensor was disposed.
    */
   forward(x: Tensor): Tensor {
     if (x.rank !== 2 || x.shape[1] !== this.layers[0].inFeatures) {
@@ -168,6 +175,7 @@ export class PackedMLP extends Module {
    * The TorchUncertainty-shaped output: logits (M*B, C), estimator-major (row m*B + b is estimator m on
    * input b), as TorchUncertainty's `packed_mlp(x)` returns them; ready for crossEntropy with
    * repeat(labels, M), which is the loss of its classification routine for Packed-Ensembles.
+   * @throws Error as `forward`.
    */
   estimatorLogits(x: Tensor): Tensor {
     const packed = this.forward(x);

@@ -26,7 +26,11 @@ export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
   return outShape.map((d, i) => (i < offset || shape[i - offset] === 1 ? 0 : own[i - offset]));
 }
 
-/** Repeats x along broadcast axes to `shape` (a copy), as torch.broadcast_to; throws when x cannot broadcast to it. */
+/**
+ * Repeats x along broadcast axes to `shape` (a copy), as torch.broadcast_to (PyTorch 1.13). Gradient dy summed
+ * back to x's shape.
+ * @throws Error when x cannot broadcast to `shape`, or x was disposed.
+ */
 export function broadcastTo(x: Tensor, shape: Shape): Tensor {
   const target = broadcastShapes('broadcastTo', x.shape, shape);
   if (target.join() !== shape.join()) throw new Error(`broadcastTo: cannot broadcast ${formatShape(x.shape)} to ${formatShape(shape)}`);
@@ -34,7 +38,10 @@ export function broadcastTo(x: Tensor, shape: Shape): Tensor {
   return record(y, 'broadcastTo', [x], (dy) => [sumTo(dy, x.shape)]);
 }
 
-/** Sums dy down to `shape` (undoing broadcasting): leading axes and size-1 axes are reduced. No autograd. */
+/**
+ * Sums dy down to `shape` (undoing broadcasting): leading axes and size-1 axes are reduced. No autograd.
+ * @throws Error when dy is not f32 or was disposed.
+ */
 export function sumTo(dy: Tensor, shape: Shape): Tensor {
   const extra = dy.rank - shape.length;
   const axes: number[] = [];

@@ -65,7 +65,11 @@ function upload(op: string, t: Tensor, data: Float32Array | Int32Array): void {
   if (data instanceof Int32Array) t.intRange = valueRange(data);
 }
 
-/** A tensor filled with one value. */
+/**
+ * A tensor of `shape` filled with `value`, as torch.full (PyTorch 1.13); f32 unless `options.dtype` says
+ * 'i32' (the value then truncated).
+ * @throws Error when a dimension is not a whole number ≥ 0, or the backend cannot hold the tensor.
+ */
 export function full(shape: Shape, value: number, options: CreateOptions = {}): Tensor {
   const t = empty(shape, options.dtype ?? 'f32');
   t.backend.fill(t.storageOf('full'), value);
@@ -102,7 +106,10 @@ function fullOn(like: Tensor, value: number): Tensor {
 
 let defaultRng = new Rng(0);
 
-/** Reseeds the RNG used by randn/rand and parameter initialisation when no Rng is passed. */
+/**
+ * Reseeds the generator used by randn/rand, dropout and parameter initialisation when no Rng is passed, as
+ * torch.manual_seed: the same seed gives the same draws (a 32-bit seed; the value is taken modulo 2³²).
+ */
 export function seed(value: number): void {
   defaultRng = new Rng(value);
 }
@@ -118,12 +125,20 @@ export interface RandomOptions extends CreateOptions {
   rng?: Rng;
 }
 
-/** Standard normal samples. */
+/**
+ * A tensor of `shape` of standard normal draws N(0, 1) (Box–Muller), as torch.randn (PyTorch 1.13, not its
+ * stream of numbers); from `options.rng`, else the library's generator that `seed()` resets.
+ * @throws Error when a dimension is not a whole number ≥ 0, or the backend cannot hold the tensor (before any draw).
+ */
 export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
   return sampled('randn', shape, options, (rng) => rng.normal());
 }
 
-/** Uniform samples in [low, high). */
+/**
+ * A tensor of `shape` of uniform draws in [low, high) (default [0, 1)), as torch.rand scaled (PyTorch 1.13, not
+ * its stream of numbers); from `options.rng`, else the library's generator that `seed()` resets.
+ * @throws Error when a dimension is not a whole number ≥ 0, or the backend cannot hold the tensor (before any draw).
+ */
 export function rand(shape: Shape, low = 0, high = 1, options: RandomOptions = {}): Tensor {
   return sampled('rand', shape, options, (rng) => low + (high - low) * rng.uniform());
 }

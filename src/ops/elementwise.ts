@@ -26,19 +26,31 @@ function tensorOp(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   );
 }
 
-/** a + b (b may be a number). */
+/**
+ * a + b elementwise, as torch.add (PyTorch 1.13): f32 tensors broadcast together (NumPy rules), or b a
+ * number. Gradient dy to each input, summed over its broadcast axes.
+ * @throws Error when an input is not f32, the shapes cannot be broadcast together, the inputs live on different backends, or one was disposed.
+ */
 export function add(a: Tensor, b: Tensor | number): Tensor {
   if (typeof b === 'number') return record(scalarOp('add', a, b), 'add', [a], (dy) => [dy.view(dy.shape)]);
   return record(tensorOp('add', a, b), 'add', [a, b], (dy) => [sumTo(dy, a.shape), sumTo(dy, b.shape)]);
 }
 
-/** a - b (b may be a number). */
+/**
+ * a − b elementwise, as torch.sub (PyTorch 1.13): f32 tensors broadcast together, or b a number.
+ * Gradient dy to a, −dy to b, each summed over its broadcast axes.
+ * @throws Error when an input is not f32, the shapes cannot be broadcast together, the inputs live on different backends, or one was disposed.
+ */
 export function sub(a: Tensor, b: Tensor | number): Tensor {
   if (typeof b === 'number') return add(a, -b);
   return record(tensorOp('sub', a, b), 'sub', [a, b], (dy) => [sumTo(dy, a.shape), sumTo(neg(dy), b.shape)]);
 }
 
-/** a * b (b may be a number). */
+/**
+ * a · b elementwise, as torch.mul (PyTorch 1.13): f32 tensors broadcast together, or b a number.
+ * Gradient dy·b to a, dy·a to b, each summed over its broadcast axes.
+ * @throws Error when an input is not f32, the shapes cannot be broadcast together, the inputs live on different backends, or one was disposed.
+ */
 export function mul(a: Tensor, b: Tensor | number): Tensor {
   if (typeof b === 'number') return record(scalarOp('mul', a, b), 'mul', [a], (dy) => [mul(dy, b)]);
   return record(tensorOp('mul', a, b), 'mul', [a, b], (dy) => [
@@ -47,7 +59,11 @@ export function mul(a: Tensor, b: Tensor | number): Tensor {
   ]);
 }
 
-/** a / b (b may be a number). */
+/**
+ * a / b elementwise, as torch.div (PyTorch 1.13, IEEE: x/0 is ±Infinity, 0/0 NaN): f32 tensors broadcast
+ * together, or b a number. Gradient dy/b to a, −dy·a/b² to b.
+ * @throws Error when an input is not f32, the shapes cannot be broadcast together, the inputs live on different backends, or one was disposed.
+ */
 export function div(a: Tensor, b: Tensor | number): Tensor {
   if (typeof b === 'number') return mul(a, 1 / b);
   const y = tensorOp('div', a, b);
@@ -57,11 +73,19 @@ export function div(a: Tensor, b: Tensor | number): Tensor {
   ]);
 }
 
-/** Elementwise maximum; ties split the gradient evenly. */
+/**
+ * max(a, b) elementwise, as torch.maximum (PyTorch 1.13): f32 tensors broadcast together; ties split the
+ * gradient evenly.
+ * @throws Error when an input is not f32, the shapes cannot be broadcast together, the inputs live on different backends, or one was disposed.
+ */
 export function maximum(a: Tensor, b: Tensor): Tensor {
   return extremum('max', a, b);
 }
-/** Elementwise minimum; ties split the gradient evenly. */
+/**
+ * min(a, b) elementwise, as torch.minimum (PyTorch 1.13): f32 tensors broadcast together; ties split the
+ * gradient evenly.
+ * @throws Error when an input is not f32, the shapes cannot be broadcast together, the inputs live on different backends, or one was disposed.
+ */
 export function minimum(a: Tensor, b: Tensor): Tensor {
   return extremum('min', a, b);
 }
@@ -76,16 +100,28 @@ function extremum(op: 'max' | 'min', a: Tensor, b: Tensor): Tensor {
   });
 }
 
-/** x ** p for a constant exponent. */
+/**
+ * xᵖ elementwise for a constant exponent p, as torch.pow(x, p) (PyTorch 1.13): f32 x of any shape, same
+ * shape out (NaN for a negative x and a non-integer p). Gradient dy·p·xᵖ⁻¹.
+ * @throws Error when `x` is not f32 or was disposed.
+ */
 export function pow(x: Tensor, p: number): Tensor {
   return record(scalarOp('pow', x, p), 'pow', [x], (dy) => [mul(mul(dy, pow(x, p - 1)), p)]);
 }
 
-/** 1 where a > b, else 0 (no gradient). */
+/**
+ * 1 where a > b, else 0, as f32 (torch.gt gives bool; PyTorch 1.13): f32 tensors broadcast together, or b a
+ * number; NaN compares false. No gradient.
+ * @throws Error when an input is not f32, the shapes cannot be broadcast together, the inputs live on different backends, or one was disposed.
+ */
 export function greater(a: Tensor, b: Tensor | number): Tensor {
   return typeof b === 'number' ? scalarOp('gt', a, b) : tensorOp('gt', a, b);
 }
-/** 1 where a == b, else 0 (no gradient). */
+/**
+ * 1 where a == b, else 0, as f32 (torch.eq gives bool; PyTorch 1.13): f32 tensors broadcast together, or b a
+ * number; NaN equals nothing. No gradient.
+ * @throws Error when an input is not f32, the shapes cannot be broadcast together, the inputs live on different backends, or one was disposed.
+ */
 export function equal(a: Tensor, b: Tensor | number): Tensor {
   return typeof b === 'number' ? scalarOp('eq', a, b) : tensorOp('eq', a, b);
 }
@@ -141,6 +177,7 @@ export const abs = (x: Tensor): Tensor => unaryOp('abs', x, (dy) => mul(dy, sub(
 /**
  * The error function 2/√π ∫₀ˣ e^(−t²) dt of an f32 tensor of any shape, as torch.erf (PyTorch 1.13): odd,
  * ±1 at ±Infinity, NaN for NaN; within about 1e-7 of the exact value. Gradient dy·2/√π·e^(−x²).
+ * @throws Error when `x` is not f32 or was disposed.
  */
 export const erf = (x: Tensor): Tensor => unaryOp('erf', x, (dy) => mul(dy, mul(exp(neg(mul(x, x))), 2 / Math.sqrt(Math.PI))));
 

@@ -7,7 +7,11 @@ import { mul, neg, sub } from './elementwise.ts';
 import { mean, sum } from './reduce.ts';
 import { logSoftmax } from './softmax.ts';
 
-/** [n, classes] one-hot f32 of i32 labels (no gradient). */
+/**
+ * The one-hot f32 [n, classes] of i32 labels [n], as torch.nn.functional.one_hot (PyTorch 1.13, which gives
+ * i64); no gradient.
+ * @throws Error when labels are not i32 of shape [n], a label is outside [0, classes), or they were disposed.
+ */
 export function oneHot(labels: Tensor, classes: number): Tensor {
   expectDType('oneHot', labels, 'i32', 'labels');
   if (labels.rank !== 1) throw new Error(`oneHot: labels must be [n], got ${formatShape(labels.shape)}`);
@@ -37,7 +41,7 @@ function checkLabelRange(op: string, labels: Tensor, classes: number): void {
  * log-probability is selected (the 'mask' kernel), never multiplied by the one-hot, so -∞ logits (masked
  * classes) and logits near the f32 limits give PyTorch's loss and gradient; a row with +∞ or only -∞ gives NaN,
  * as in PyTorch.
- * Throws on logits that are not rank 2, labels that are not i32 [N], or labels outside [0, C).
+ * @throws Error on logits that are not f32 of rank 2, labels that are not i32 [N], or labels outside [0, C).
  */
 export function crossEntropy(logits: Tensor, labels: Tensor): Tensor {
   const op = 'crossEntropy';
@@ -76,7 +80,11 @@ export function crossEntropy(logits: Tensor, labels: Tensor): Tensor {
   return out;
 }
 
-/** Mean squared error. */
+/**
+ * Mean squared error mean((prediction − target)²), a 0-d f32 tensor, as torch.nn.functional.mse_loss
+ * (PyTorch 1.13, reduction 'mean'). Both f32 of one shape.
+ * @throws Error when the shapes differ, an input is not f32, or one was disposed.
+ */
 export function mse(prediction: Tensor, target: Tensor): Tensor {
   if (prediction.shape.join() !== target.shape.join()) {
     throw new Error(`mse: prediction ${formatShape(prediction.shape)} and target ${formatShape(target.shape)} differ`);

@@ -26,7 +26,12 @@ function dropAxes(t: Tensor, axes: number[], keepDims: boolean): Tensor {
   return v;
 }
 
-/** Sum over axes (all by default). */
+/**
+ * Sum of f32 x over `axes` (every axis by default), as torch.sum(x, dim, keepdim) (PyTorch 1.13): the
+ * reduced axes are dropped, or kept with size 1 when `keepDims`; a 0-d tensor when every axis is reduced.
+ * An empty axis sums to 0. Gradient dy broadcast back to x's shape.
+ * @throws Error when x is not f32 or was disposed, or an axis is out of range or repeated.
+ */
 export function sum(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   expectDType('sum', x, 'f32');
   const list = normAxes('sum', axes, x.rank);
@@ -34,7 +39,11 @@ export function sum(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   return record(y, 'sum', [x], (dy) => [broadcastTo(dy.view(x.shape.map((d, i) => (list.includes(i) ? 1 : d))), x.shape)]);
 }
 
-/** Mean over axes (all by default). */
+/**
+ * Mean of f32 x over `axes` (every axis by default), as torch.mean(x, dim, keepdim) (PyTorch 1.13): shapes as
+ * `sum`; NaN over an empty axis. Gradient dy / count broadcast back to x's shape.
+ * @throws Error when x is not f32 or was disposed, or an axis is out of range or repeated.
+ */
 export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   const list = normAxes('mean', axes, x.rank);
   let count = 1;
@@ -45,7 +54,11 @@ export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   return m;
 }
 
-/** Maximum over axes (all by default); ties share the gradient evenly. */
+/**
+ * Maximum of f32 x over `axes` (every axis by default), as torch.amax(x, dim, keepdim) (PyTorch 1.13): shapes
+ * as `sum`; ties share the gradient evenly, as amax's.
+ * @throws Error when x is not f32 or was disposed, an axis is out of range or repeated, or a reduced axis is empty.
+ */
 export function max(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   expectDType('max', x, 'f32');
   const list = normAxes('max', axes, x.rank);

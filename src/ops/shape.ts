@@ -3,7 +3,11 @@ import { type Tensor } from '../tensor.ts';
 import { formatShape, type Shape, sizeOf } from '../shapes.ts';
 import { backendOf, empty, gather, normAxis, record, stridesOf } from './core.ts';
 
-/** Same values, new shape, no copy. One dimension may be -1. */
+/**
+ * The same values in a new shape, no copy (a view), as torch.reshape (PyTorch 1.13); one dimension may be −1,
+ * inferred from the size. Any dtype. Gradient dy reshaped back.
+ * @throws Error when the shape has more than one −1 or does not hold x's number of elements, or x was disposed.
+ */
 export function reshape(x: Tensor, shape: Shape): Tensor {
   const known = shape.filter((d) => d !== -1);
   const inferred = shape.length - known.length;
@@ -17,7 +21,11 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
   return record(y, 'reshape', [x], (dy) => [dy.view(x.shape)]);
 }
 
-/** Permutes axes (default: reverses them). */
+/**
+ * x with its axes permuted (a copy): output axis i is x's axis perm[i], as torch.permute (PyTorch 1.13); by
+ * default the axes reversed (x.T for a matrix). Any dtype.
+ * @throws Error when perm is not a permutation of x's axes, or x was disposed.
+ */
 export function transpose(x: Tensor, perm?: number[]): Tensor {
   const p = perm ?? [...x.shape.keys()].reverse();
   if (p.length !== x.rank || [...p].sort((a, b) => a - b).some((v, i) => v !== i)) {
@@ -29,7 +37,11 @@ export function transpose(x: Tensor, perm?: number[]): Tensor {
   return record(y, 'transpose', [x], (dy) => [transpose(dy, inverse)]);
 }
 
-/** x[start:end] along one axis. */
+/**
+ * x[start:end] along `axis` (negative from the end), a copy, as torch.narrow(x, axis, start, end − start)
+ * (PyTorch 1.13). Any dtype; gradient dy placed back into zeros.
+ * @throws Error when the axis is out of range or not 0 ≤ start ≤ end ≤ the axis' size, or x was disposed.
+ */
 export function slice(x: Tensor, axis: number, start: number, end: number): Tensor {
   const a = normAxis('slice', axis, x.rank);
   if (!(0 <= start && start <= end && end <= x.shape[a])) {
@@ -46,7 +58,12 @@ export function slice(x: Tensor, axis: number, start: number, end: number): Tens
   });
 }
 
-/** Joins tensors along an axis; every other dimension must match. */
+/**
+ * The tensors joined along `axis` (default 0, negative from the end), as torch.cat (PyTorch 1.13); every
+ * other dimension and the dtype must match. Gradient: each input's slice of dy.
+ * @throws Error when the list is empty, shapes or dtypes differ off the axis, the axis is out of range, the
+ *   tensors live on different backends, or one was disposed.
+ */
 export function concat(tensors: Tensor[], axis = 0): Tensor {
   if (tensors.length === 0) throw new Error('concat: no tensors given');
   const first = tensors[0];
@@ -76,6 +93,7 @@ export function concat(tensors: Tensor[], axis = 0): Tensor {
 /**
  * Packed-Ensembles' estimator rearrange: (B, M*C) -> (M*B, C), estimator-major
  * (rows 0..B-1 are estimator 0), as einops' "b (m c) -> (m b) c".
+ * @throws Error when y is not 2-D or M does not divide its columns, or y was disposed.
  */
 export function rearrangeEstimators(y: Tensor, numEstimators: number): Tensor {
   const [B, MC] = y.shape;
@@ -91,12 +109,20 @@ export function rearrangeEstimators(y: Tensor, numEstimators: number): Tensor {
   return out;
 }
 
-/** Stacks `times` copies of x along axis 0 (labels repeated estimator-major). */
+/**
+ * `times` copies of x stacked along axis 0: [times·N, …] (labels repeated estimator-major), as
+ * torch.cat([x] * times). Any dtype.
+ * @throws Error when times is below 1 (no tensors to join), or x was disposed.
+ */
 export function repeat(x: Tensor, times: number): Tensor {
   return concat(Array.from({ length: times }, () => x), 0);
 }
 
-/** torch.flatten: axes startDim..endDim (inclusive, negative from the end) merged into one; a view with its gradient. */
+/**
+ * torch.flatten (PyTorch 1.13): axes startDim..endDim (inclusive, negative from the end) merged into one; a
+ * view with its gradient. A 0-d tensor becomes [1].
+ * @throws Error when an axis is out of range or startDim comes after endDim, or x was disposed.
+ */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   if (x.rank === 0) return reshape(x, [1]);
   const a = normAxis('flatten', startDim, x.rank), b = normAxis('flatten', endDim, x.rank);

@@ -9,7 +9,11 @@ function rowsCols(x: Tensor): [number, number] {
   return [cols === 0 ? 0 : x.size / cols, cols];
 }
 
-/** Softmax over the last axis. */
+/**
+ * Softmax over the last axis, exp(x − max) / Σ exp(x − max), as torch.softmax(x, −1) (PyTorch 1.13): f32 x of
+ * any shape, same shape out, each row summing to 1. Gradient y·(dy − Σ dy·y).
+ * @throws Error when x is not f32 or was disposed.
+ */
 export function softmax(x: Tensor): Tensor {
   expectDType('softmax', x, 'f32');
   const [rows, cols] = rowsCols(x);
@@ -17,7 +21,11 @@ export function softmax(x: Tensor): Tensor {
   return record(y, 'softmax', [x], (dy) => [mul(y, sub(dy, sum(mul(dy, y), -1, true)))]); // y·(dy - Σ dy·y)
 }
 
-/** Log-softmax over the last axis (numerically stable). */
+/**
+ * Log-softmax over the last axis, x − max − ln Σ exp(x − max) (numerically stable), as
+ * torch.log_softmax(x, −1) (PyTorch 1.13): f32 x of any shape, same shape out. Gradient dy − softmax·Σ dy.
+ * @throws Error when x is not f32 or was disposed.
+ */
 export function logSoftmax(x: Tensor): Tensor {
   expectDType('logSoftmax', x, 'f32');
   const [rows, cols] = rowsCols(x);

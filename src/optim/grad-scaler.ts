@@ -57,6 +57,10 @@ export class GradScaler {
   /** Whether this step's gradients held inf/NaN; null until unscale() has run in this step. */
   private foundInf: boolean | null = null;
 
+  /**
+   * @throws Error when initScale is not a finite float32 ≥ 2^-126, growthFactor is not finite and > 1,
+   *   backoffFactor is not in (0, 1), or growthInterval is not a positive integer.
+   */
   constructor(options: GradScalerOptions = {}) {
     const initScale = options.initScale ?? 2 ** 16;
     this.current = toF32(initScale);
@@ -103,7 +107,10 @@ export class GradScaler {
     this.foundInf = null;
   }
 
-  /** loss × scale (backpropagate this instead of the loss). */
+  /**
+   * loss × scale, an f32 tensor of the loss's shape (backpropagate this instead of the loss).
+   * @throws Error when loss is not f32 or was disposed.
+   */
   scale(loss: Tensor): Tensor {
     return mul(loss, this.current);
   }
@@ -111,6 +118,7 @@ export class GradScaler {
   /**
    * Divides every gradient of the optimizer's parameters by the scale and checks them for inf/NaN
    * (one value read back). Call it before clipping gradients; step() calls it if you did not.
+   * @throws Error (as a rejection) when it already ran since the last update().
    */
   async unscale(optimizer: Optimizer): Promise<void> {
     if (this.foundInf !== null) throw new Error('GradScaler.unscale: already unscaled since the last update()');

@@ -104,7 +104,10 @@ export abstract class Optimizer {
     return { stepCount: this.stepCount, lr: this.lr, perParam };
   }
 
-  /** Replaces the state with a host copy, creating the buffers on each parameter's backend. */
+  /**
+   * Replaces the state with a host copy (from `exportState`), creating the buffers on each parameter's backend.
+   * @throws Error when the copy holds state for another number of parameters; nothing changes then.
+   */
   importState(saved: OptimizerState): void {
     if (saved.perParam.length !== this.params.length) {
       throw new Error(`${this.constructor.name}.importState: state for ${saved.perParam.length} parameters, optimizer has ${this.params.length}`);
