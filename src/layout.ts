@@ -3,7 +3,10 @@
 import type { BlockShape } from './backend/backend.ts';
 import { formatShape, type Shape } from './shapes.ts';
 
-/** Validates x [B, G*I], weight [G, O, I] and bias [G*O] and returns the block shape. */
+/**
+ * Validates x [B, G*I], weight [G, O, I] and bias [G*O] and returns the block shape.
+ * @throws Error naming `op` and the shapes when the weight is not 3-D, x is not [B, G*I], or the bias is not [G*O].
+ */
 export function blockShapeOf(op: string, x: Shape, weight: Shape, bias: Shape | null): BlockShape {
   if (weight.length !== 3) throw new Error(`${op}: weight must be packed [G, O, I], got ${formatShape(weight)}`);
   const [G, O, I] = weight;

@@ -87,7 +87,12 @@ function decode(e: HeaderEntry, view: DataView, dataStart: number): Float32Array
   return out;
 }
 
-/** Serialises tensors (and optional string metadata); the header is padded to a multiple of 8 bytes. */
+/**
+ * Serialises tensors (and optional string metadata) in the safetensors format; the header is padded to a
+ * multiple of 8 bytes, the data little-endian in key order.
+ * @throws Error naming the tensor when a key is `__metadata__`, a dtype is unsupported or does not fit the
+ *   array (floats from a Float32Array, ints from an Int32Array), or the shape does not hold the data's length.
+ */
 export function writeSafetensors(tensors: Record<string, TensorToWrite>, metadata?: Record<string, string>): Uint8Array {
   const entries = Object.entries(tensors).map(([name, t]) => checkWritable(name, t));
   // Widest elements first, so that every tensor starts aligned to its element size.
@@ -134,6 +139,7 @@ function checkWritable(name: string, t: TensorToWrite): { name: string; dtype: S
  * and float buffers F32, integer buffers (BatchNorm's num_batches_tracked) I64 as PyTorch stores them.
  * `__metadata__` holds the model's own entries (`Module.fileMetadata`: a PackedMLP's architecture) and then
  * `metadata`'s.
+ * @throws Error (as a rejection) when a tensor was disposed or its backend's device was lost.
  */
 export async function saveSafetensors(model: Module, metadata: Record<string, string> = {}): Promise<Uint8Array> {
   const tensors: Record<string, TensorToWrite> = Object.fromEntries(await stateTensors(model));

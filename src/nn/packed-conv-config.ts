@@ -79,12 +79,20 @@ export function checkResNetConfig(c: PackedResNetConfig): PackedResNetConfig {
   return { arch, inChannels, numClasses, numEstimators, alpha, gamma, groups, style, widthMultiplier, convBias, dropoutRate };
 }
 
-/** The `__metadata__` entry that describes a PackedLeNet (its `fileMetadata`). */
+/**
+ * The `__metadata__` entry that describes a PackedLeNet (its `fileMetadata`): the config's JSON under
+ * PACKED_LENET_METADATA_KEY.
+ * @throws Error as checkLeNetConfig when the config cannot describe a PackedLeNet.
+ */
 export function packedLeNetMetadata(config: PackedLeNetConfig): Record<string, string> {
   return { [PACKED_LENET_METADATA_KEY]: JSON.stringify(checkLeNetConfig(config)) };
 }
 
-/** The `__metadata__` entry that describes a PackedResNet (its `fileMetadata`). */
+/**
+ * The `__metadata__` entry that describes a PackedResNet (its `fileMetadata`): the config's JSON under
+ * PACKED_RESNET_METADATA_KEY.
+ * @throws Error as checkResNetConfig when the config cannot describe a PackedResNet.
+ */
 export function packedResNetMetadata(config: PackedResNetConfig): Record<string, string> {
   return { [PACKED_RESNET_METADATA_KEY]: JSON.stringify(checkResNetConfig(config)) };
 }

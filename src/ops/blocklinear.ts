@@ -66,7 +66,12 @@ export function blockLinear(x: Tensor, weight: Tensor, bias: Tensor | null = nul
   }
 }
 
-/** Dense y = x·Wᵀ + b with weight [out, in] (PyTorch's layout): blockLinear with G = 1. */
+/**
+ * Dense y = x·Wᵀ + b with x [B, in], weight [out, in] (PyTorch's layout), bias [out] or null, all f32 -> y [B, out],
+ * as torch.nn.functional.linear (PyTorch 1.13) plus a fused activation: blockLinear with G = 1.
+ * @throws Error as blockLinear: a shape, dtype, activation or precision that does not fit, tensors on different
+ *   backends, or a disposed tensor.
+ */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: BlockLinearOptions = {}): Tensor {
   if (weight.rank !== 2) throw new Error(`linear: weight must be [out, in], got ${formatShape(weight.shape)}`);
   const packed = reshape(weight, [1, ...weight.shape]);

@@ -118,6 +118,8 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
 /**
  * 1-D convolution as torch.nn.functional.conv1d (PyTorch 1.13+): x [N, C_in, L], weight [C_out, C_in/groups, K],
  * bias [C_out] or null -> [N, C_out, L_out]. The H = 1 case of conv2d (same kernels, same errors).
+ * @throws Error on a non-3-D or non-f32 input, channel counts that do not match the weight and groups, an
+ *   option out of range, a window larger than the padded input, or a disposed tensor.
  */
 export function conv1d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv1dOptions = {}): Tensor {
   if (x.rank !== 3) throw new Error(`conv1d: input must be [N, C, L], got ${formatShape(x.shape)}`);

@@ -77,7 +77,9 @@ function maxPoolGrad(dy: Tensor, argmax: Tensor, x: Tensor, shape: PoolShape): T
 
 /**
  * Average pooling as torch.nn.functional.avg_pool2d (PyTorch 1.13+, no divisor_override): x [N, C, H, W] f32
- * -> [N, C, OH, OW]. Same errors as maxPool2d.
+ * -> [N, C, OH, OW].
+ * @throws Error on a non-4-D or non-f32 input, padding over half the kernel, or a kernel larger than the padded
+ *   input (as maxPool2d).
  */
 export function avgPool2d(x: Tensor, kernelSize: Size2, options: AvgPool2dOptions = {}): Tensor {
   return averaged('avgPool2d', x, poolShape('avgPool2d', x, kernelSize, options, options.countIncludePad ?? true));
@@ -86,6 +88,7 @@ export function avgPool2d(x: Tensor, kernelSize: Size2, options: AvgPool2dOption
 /**
  * Adaptive average pooling as torch.nn.functional.adaptive_avg_pool2d: x [N, C, H, W] -> [N, C, OH, OW], window
  * o covering [⌊o·H/OH⌋, ⌈(o+1)·H/OH⌉). `outputSize` is an int, a pair, or a pair with null (keep that size).
+ * @throws Error on a non-4-D or non-f32 input, an empty spatial axis, or an output size that is not a positive integer.
  */
 export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [number | null, number | null]): Tensor {
   const op = 'adaptiveAvgPool2d';
