@@ -109,9 +109,13 @@ function packB(b: usize, brs: usize, bcs: usize, K: i32, cols: i32, width: i32, 
   }
   for (let j = 0; j < width; j++) {
     let src = b + <usize>j * bcs, d = dst + (<usize>j << 2);
-    for (let k = 0; k < K; k++) {
-      store<f32>(d, j < cols ? load<f32>(src) : 0);
-      src += brs; d += step;
+    if (j < cols) {
+      for (let k = 0; k < K; k++) {
+        store<f32>(d, load<f32>(src));
+        src += brs; d += step;
+      }
+    } else {
+      for (let k = 0; k < K; k++, d += step) store<f32>(d, 0);
     }
   }
 }
