@@ -34,6 +34,23 @@ fn windowAt(y: i32, x: i32, ky: i32, kx: i32) -> i32 {
   return oh * params.OW + ow;
 }
 
+// Input element i of the adjoints: its plane n·C + c and its position (y, x) in it.
+struct InputPosition { plane: i32, y: i32, x: i32 }
+fn inputPosition(i: u32) -> InputPosition {
+  let planeSize = params.H * params.W;
+  return InputPosition(i32(i) / planeSize, (i32(i) / params.W) % params.H, i32(i) % params.W);
+}
+
+// Output item i of the pools: the offset of its input plane, its window (oh, ow), first input position and tap counts.
+struct PoolWindow { plane: i32, oh: i32, ow: i32, h0: i32, w0: i32, nh: i32, nw: i32 }
+fn poolWindow(i: u32) -> PoolWindow {
+  let ow = i32(i) % params.OW;
+  let oh = (i32(i) / params.OW) % params.OH;
+  return PoolWindow((i32(i) / (params.OW * params.OH)) * params.H * params.W, oh, ow,
+    spanStart(oh, params.H, params.OH, params.strideH, params.padH), spanStart(ow, params.W, params.OW, params.strideW, params.padW),
+    spanCount(oh, params.H, params.OH, params.KH), spanCount(ow, params.W, params.OW, params.KW));
+}
+
 @compute @workgroup_size(WG)
 fn im2col(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let i = flatIndex(wid, nwg, lid);
@@ -60,15 +77,14 @@ fn im2col(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
 fn col2im(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let i = flatIndex(wid, nwg, lid);
   if (i >= params.n) { return; }
-  let x = i32(i) % params.W;
-  let y = (i32(i) / params.W) % params.H;
-  let c = (i32(i) / (params.W * params.H)) % params.C;
-  let n = i32(i) / (params.W * params.H * params.C);
+  let p = inputPosition(i);
+  let c = p.plane % params.C;
+  let n = p.plane / params.C;
   let width = params.C * params.KH * params.KW;
   var acc = 0.0;
   for (var ky = 0; ky < params.KH; ky++) {
     for (var kx = 0; kx < params.KW; kx++) {
-      let o = windowAt(y, x, ky, kx);
+      let o = windowAt(p.y, p.x, ky, kx);
       if (o < 0) { continue; }
       acc += src[(n * params.OH * params.OW + o) * width + (c * params.KH + ky) * params.KW + kx];
     }
@@ -80,25 +96,19 @@ fn col2im(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
 fn maxPool2d(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let i = flatIndex(wid, nwg, lid);
   if (i >= params.n) { return; }
-  let ow = i32(i) % params.OW;
-  let oh = (i32(i) / params.OW) % params.OH;
-  let plane = (i32(i) / (params.OW * params.OH)) * params.H * params.W;
-  let h0 = spanStart(oh, params.H, params.OH, params.strideH, params.padH);
-  let w0 = spanStart(ow, params.W, params.OW, params.strideW, params.padW);
-  let nh = spanCount(oh, params.H, params.OH, params.KH);
-  let nw = spanCount(ow, params.W, params.OW, params.KW);
+  let win = poolWindow(i);
   let stepH = select(params.dilationH, 1, params.adaptive != 0);
   let stepW = select(params.dilationW, 1, params.adaptive != 0);
   var best = fromBits(0xff800000u);
   var index = -1;
   var nan = false;
-  for (var a = 0; a < nh && !nan; a++) {
-    let ih = h0 + a * stepH;
+  for (var a = 0; a < win.nh && !nan; a++) {
+    let ih = win.h0 + a * stepH;
     if (ih < 0 || ih >= params.H) { continue; }
-    for (var b = 0; b < nw && !nan; b++) {
-      let iw = w0 + b * stepW;
+    for (var b = 0; b < win.nw && !nan; b++) {
+      let iw = win.w0 + b * stepW;
       if (iw < 0 || iw >= params.W) { continue; }
-      let v = src[plane + ih * params.W + iw];
+      let v = src[win.plane + ih * params.W + iw];
       nan = isNan(v);
       if (index < 0 || v > best || nan) {
         best = v;
@@ -114,16 +124,14 @@ fn maxPool2d(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg
 fn maxPool2dGrad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let i = flatIndex(wid, nwg, lid);
   if (i >= params.n) { return; }
-  let x = i32(i) % params.W;
-  let y = (i32(i) / params.W) % params.H;
-  let plane = i32(i) / (params.W * params.H);
-  let here = y * params.W + x;
+  let p = inputPosition(i);
+  let here = p.y * params.W + p.x;
   var acc = 0.0;
   for (var ky = 0; ky < params.KH; ky++) {
     for (var kx = 0; kx < params.KW; kx++) {
-      let w = windowAt(y, x, ky, kx);
+      let w = windowAt(p.y, p.x, ky, kx);
       if (w < 0) { continue; }
-      let o = plane * params.OH * params.OW + w;
+      let o = p.plane * params.OH * params.OW + w;
       if (argmaxIn[o] == here) { acc += src[o]; }
     }
   }
@@ -146,41 +154,33 @@ fn divisor(oh: i32, ow: i32) -> f32 {
 fn avgPool2d(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let i = flatIndex(wid, nwg, lid);
   if (i >= params.n) { return; }
-  let ow = i32(i) % params.OW;
-  let oh = (i32(i) / params.OW) % params.OH;
-  let plane = (i32(i) / (params.OW * params.OH)) * params.H * params.W;
-  let h0 = spanStart(oh, params.H, params.OH, params.strideH, params.padH);
-  let w0 = spanStart(ow, params.W, params.OW, params.strideW, params.padW);
-  let h1 = min(h0 + spanCount(oh, params.H, params.OH, params.KH), params.H);
-  let w1 = min(w0 + spanCount(ow, params.W, params.OW, params.KW), params.W);
+  let win = poolWindow(i);
   var acc = 0.0;
-  for (var ih = max(h0, 0); ih < h1; ih++) {
-    for (var iw = max(w0, 0); iw < w1; iw++) { acc += src[plane + ih * params.W + iw]; }
+  for (var ih = max(win.h0, 0); ih < min(win.h0 + win.nh, params.H); ih++) {
+    for (var iw = max(win.w0, 0); iw < min(win.w0 + win.nw, params.W); iw++) { acc += src[win.plane + ih * params.W + iw]; }
   }
-  dst[i] = acc / divisor(oh, ow);
+  dst[i] = acc / divisor(win.oh, win.ow);
 }
 
 @compute @workgroup_size(WG)
 fn avgPool2dGrad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let i = flatIndex(wid, nwg, lid);
   if (i >= params.n) { return; }
-  let x = i32(i) % params.W;
-  let y = (i32(i) / params.W) % params.H;
-  let plane = i32(i) / (params.W * params.H);
+  let p = inputPosition(i);
   let adaptive = params.adaptive != 0;
-  // Windows holding row y: adaptive ones from ⌊y·OH/H⌋ while they start at or before y; others from the first with oh·s − p + K > y.
-  let oh0 = select(max(0, (y + params.padH - params.KH + params.strideH) / params.strideH), (y * params.OH) / params.H, adaptive);
-  let ow0 = select(max(0, (x + params.padW - params.KW + params.strideW) / params.strideW), (x * params.OW) / params.W, adaptive);
+  // Windows holding row y: adaptive ones from ⌊y·OH/H⌋ while they start at or before y; others from the first with oh·s − pad + K > y.
+  let oh0 = select(max(0, (p.y + params.padH - params.KH + params.strideH) / params.strideH), (p.y * params.OH) / params.H, adaptive);
+  let ow0 = select(max(0, (p.x + params.padW - params.KW + params.strideW) / params.strideW), (p.x * params.OW) / params.W, adaptive);
   var acc = 0.0;
   for (var oh = oh0; oh < params.OH; oh++) {
     let h0 = spanStart(oh, params.H, params.OH, params.strideH, params.padH);
-    if (h0 > y) { break; }
-    if (y >= h0 + spanCount(oh, params.H, params.OH, params.KH)) { continue; }
+    if (h0 > p.y) { break; }
+    if (p.y >= h0 + spanCount(oh, params.H, params.OH, params.KH)) { continue; }
     for (var ow = ow0; ow < params.OW; ow++) {
       let w0 = spanStart(ow, params.W, params.OW, params.strideW, params.padW);
-      if (w0 > x) { break; }
-      if (x >= w0 + spanCount(ow, params.W, params.OW, params.KW)) { continue; }
-      acc += src[(plane * params.OH + oh) * params.OW + ow] / divisor(oh, ow);
+      if (w0 > p.x) { break; }
+      if (p.x >= w0 + spanCount(ow, params.W, params.OW, params.KW)) { continue; }
+      acc += src[(p.plane * params.OH + oh) * params.OW + ow] / divisor(oh, ow);
     }
   }
   dst[i] = acc;
