@@ -1,23 +1,79 @@
-// Row-wise softmax and log-softmax.
+// Row-wise softmax and log-softmax, four columns at a time.
+import { expReduced, LOG2E, pow2 } from './tanh';
 
-/** Softmax (or log-softmax) of rows [r0, r1) of x viewed as [rows, cols]. */
+const EXP_MIN = f32x4.splat(-104); // e^-104 rounds to 0 in f32, as does everything below it
+const HALF = f32x4.splat(0.5);
+
+/**
+ * e^x for x ≤ 0 (−∞ gives 0, NaN stays NaN), within about 2 ulp, subnormal results included: 2^n is applied
+ * as two halves, each a normal number, so the last product rounds into the subnormals as it should.
+ */
+@inline
+function expNonPositive(x: v128): v128 {
+  x = f32x4.max(x, EXP_MIN); // f32x4.max keeps NaN
+  const n = f32x4.nearest(f32x4.mul(x, LOG2E));
+  const half = f32x4.ceil(f32x4.mul(n, HALF));
+  return f32x4.mul(f32x4.mul(expReduced(x, n), pow2(half)), pow2(f32x4.sub(n, half)));
+}
+
+/** Softmax (or log-softmax) of rows [r0, r1) of x viewed as [rows, cols]; the sum of exponentials in f64. */
 export function softmax(x: usize, out: usize, cols: i32, log: bool, r0: i32, r1: i32): void {
+  const whole = cols & ~3;
   for (let r = r0; r < r1; r++) {
     const a = x + <usize>r * <usize>cols * 4, o = out + <usize>r * <usize>cols * 4;
-    let mx: f32 = -Infinity;
-    for (let c = 0; c < cols; c++) mx = max(mx, load<f32>(a + (<usize>c << 2)));
-    let sum: f64 = 0;
-    for (let c = 0; c < cols; c++) {
-      const e = Mathf.exp(load<f32>(a + (<usize>c << 2)) - mx);
-      if (!log) store<f32>(o + (<usize>c << 2), e); // kept for the scaling below: one exp per element
-      sum += e;
+    let m4 = f32x4.splat(-Infinity);
+    for (let c = 0; c < whole; c += 4) m4 = f32x4.max(m4, v128.load(a + (<usize>c << 2))); // max keeps NaN, as f32.max
+    let mx = max(max(f32x4.extract_lane(m4, 0), f32x4.extract_lane(m4, 1)), max(f32x4.extract_lane(m4, 2), f32x4.extract_lane(m4, 3)));
+    for (let c = whole; c < cols; c++) mx = max(mx, load<f32>(a + (<usize>c << 2)));
+    m4 = f32x4.splat(mx);
+    let lo = f64x2.splat(0), hi = f64x2.splat(0);
+    for (let c = 0; c < cols; c += 4) {
+      // the last 1..3 columns: the same lanes' formula on a partial vector, so a value does not depend on its column
+      const at = <usize>c << 2, full = c < whole;
+      const v = full ? v128.load(a + at) : tail(a + at, cols - c);
+      let e = expNonPositive(f32x4.sub(v, m4));
+      if (!full) e = v128.and(e, tailMask(cols - c));
+      if (!log) {
+        if (full) v128.store(o + at, e); // kept for the scaling below: one exp per element
+        else for (let j = 0; j < cols - c; j++) store<f32>(o + at + (<usize>j << 2), lane(e, j));
+      }
+      lo = f64x2.add(lo, f64x2.promote_low_f32x4(e));
+      hi = f64x2.add(hi, f64x2.promote_low_f32x4(v128.shuffle<f32>(e, e, 2, 3, 2, 3)));
     }
+    const sum = f64x2.extract_lane(lo, 0) + f64x2.extract_lane(lo, 1) + f64x2.extract_lane(hi, 0) + f64x2.extract_lane(hi, 1);
     if (log) {
-      const logSum = <f32>Math.log(sum);
-      for (let c = 0; c < cols; c++) store<f32>(o + (<usize>c << 2), load<f32>(a + (<usize>c << 2)) - mx - logSum);
+      const logSum = <f32>Math.log(sum), s4 = f32x4.splat(logSum);
+      let c = 0;
+      for (; c < whole; c += 4) v128.store(o + (<usize>c << 2), f32x4.sub(f32x4.sub(v128.load(a + (<usize>c << 2)), m4), s4));
+      for (; c < cols; c++) store<f32>(o + (<usize>c << 2), load<f32>(a + (<usize>c << 2)) - mx - logSum);
     } else {
-      const inv = <f32>(1 / sum); // the log of the sum is a row's cost of its own: softmax skips it
-      for (let c = 0; c < cols; c++) store<f32>(o + (<usize>c << 2), load<f32>(o + (<usize>c << 2)) * inv);
+      const inv = <f32>(1 / sum), i4 = f32x4.splat(inv); // the log of the sum is a row's cost of its own: softmax skips it
+      let c = 0;
+      for (; c < whole; c += 4) v128.store(o + (<usize>c << 2), f32x4.mul(v128.load(o + (<usize>c << 2)), i4));
+      for (; c < cols; c++) store<f32>(o + (<usize>c << 2), load<f32>(o + (<usize>c << 2)) * inv);
     }
   }
+}
+
+/** The first n (1..3) floats at p in a vector's low lanes, zeros above. */
+@inline
+function tail(p: usize, n: i32): v128 {
+  let v = f32x4.splat(0);
+  v = f32x4.replace_lane(v, 0, load<f32>(p));
+  if (n > 1) v = f32x4.replace_lane(v, 1, load<f32>(p, 4));
+  if (n > 2) v = f32x4.replace_lane(v, 2, load<f32>(p, 8));
+  return v;
+}
+
+/** All-ones in the low n (1..3) lanes. */
+@inline
+function tailMask(n: i32): v128 {
+  return i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(n));
+}
+
+@inline
+function lane(v: v128, j: i32): f32 {
+  if (j == 0) return f32x4.extract_lane(v, 0);
+  if (j == 1) return f32x4.extract_lane(v, 1);
+  return f32x4.extract_lane(v, 2);
 }
