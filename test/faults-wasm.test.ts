@@ -1,7 +1,7 @@
 // Faults on the wasm backend: kernel workers killed between the kernels of a step and dying mid-job
 // holding a task; the pool restarts them, redoes the lost work, and the parameters come out exactly as
 // an uninterrupted run's. Out of memory: a clear error, then the engine works on.
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as bg from '../src/index.ts';
 import type { Backend } from '../src/backend/backend.ts';
 import { createWasmBackend } from '../src/backend/wasm/index.ts';
@@ -45,8 +45,11 @@ async function train(fault: (pool: Pool, i: number) => Promise<void> | void): Pr
 
 describe('wasm kernel workers that die mid-step', () => {
   let clean: Float32Array[];
-  it('an uninterrupted run (the baseline) matches the js reference', async () => {
+  // The uninterrupted run every fault is compared with, made first so that a -t filter keeps it.
+  beforeAll(async () => {
     ({ params: clean } = await train(() => {}));
+  });
+  it('an uninterrupted run (the baseline) matches the js reference', async () => {
     await bg.init({ backend: 'js' });
     const run = trainingRun(3, threadedHidden);
     for (let i = 0; i < steps; i++) run.step(i);

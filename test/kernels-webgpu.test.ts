@@ -1,6 +1,6 @@
 // The WebGPU backend on real WebGPU: Dawn in Node (SwiftShader when there is no GPU).
 // Where no adapter exists the tests fail with the backend's error; they never skip.
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../src/backend/backend.ts';
 import { createWebGPUBackend, type WebGPUOptions } from '../src/backend/webgpu/index.ts';
 import { findGPU } from '../src/backend/webgpu/gpu.ts';
@@ -23,8 +23,11 @@ kernelSuite('webgpu', () => make());
 
 describe('webgpu backend engineering', () => {
   let gpu: Backend;
-  it('creates a backend on an adapter', async () => {
+  // Made before any test, so that a -t filter selecting some tests still has it.
+  beforeAll(async () => {
     gpu = await make();
+  });
+  it('creates a backend on an adapter', () => {
     expect(gpu.name).toBe('webgpu');
     expect(gpu.downloadSync).toBeUndefined();
     expect(String(gpu.info().details.adapter)).not.toBe('');

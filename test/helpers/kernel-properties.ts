@@ -3,7 +3,7 @@
 // NaN/±Inf sprinkled in, which must come out where the reference has them (never silently zero).
 // Seeds are fixed so CI is reproducible; PROPERTY_SEED and PROPERTY_RUNS_SCALE widen the search.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Backend, Storage } from '../../src/backend/backend.ts';
 import { binaryOps, unaryOps, unaryTable } from '../../src/backend/op-table.ts';
 import { JsBackend } from '../../src/backend/js/js-backend.ts';
@@ -84,8 +84,12 @@ export function kernelProperties(label: string, make: () => Promise<Backend>, { 
     });
 
   describe(`kernel properties on ${label} (${numRuns} runs each)`, () => {
-    it('creates the backend', async () => {
+    // Made before any property, so that a -t filter selecting some properties still runs them on this backend.
+    beforeAll(async () => {
       dut = await make();
+    });
+    it('creates the backend', () => {
+      expect(label).toContain(dut.name);
     });
 
     const gemm = fc.record({ B: dim, G: fc.integer({ min: 1, max: 5 }), I: dim, O: dim, x: data, w: data });

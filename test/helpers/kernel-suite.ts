@@ -1,6 +1,6 @@
 // The one kernel suite every backend runs: each kernel on random shapes (odd sizes included)
 // against the plain-TS reference backend.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Backend, BlockShape, Storage } from '../../src/backend/backend.ts';
 import { binaryOps, unaryOps, unaryTable } from '../../src/backend/op-table.ts';
 import { JsBackend } from '../../src/backend/js/js-backend.ts';
@@ -75,8 +75,11 @@ export function kernelSuite(label: string, make: () => Promise<Backend>, tol = 2
     const ref = new JsBackend();
     const rng = new Rng(1234);
     let dut: Backend;
-    it('creates the backend', async () => {
+    // Made before any case, so that a -t filter selecting some cases still runs them on this backend.
+    beforeAll(async () => {
       dut = await make();
+    });
+    it('creates the backend', () => {
       expect(dut.name).toBeTypeOf('string');
     });
 
