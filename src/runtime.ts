@@ -96,7 +96,11 @@ export function memory(): MemoryInfo {
   return { tensors: engine.liveTensors, bytes: engine.backend.allocatedBytes() };
 }
 
-/** Waits for every queued kernel on the current backend. */
+/**
+ * Waits for every queued kernel on the current backend.
+ * @throws Error on webgpu naming each op the device refused or could not allocate for (out of memory) whose
+ *   output nothing has read since; each such failure is thrown once, and later ops work.
+ */
 export function flush(): Promise<void> {
   return engine.backend.flush();
 }

@@ -122,7 +122,7 @@ export interface Backend {
   readonly downloadSync?: (s: Storage) => Float32Array | Int32Array;
   /** Why the device is gone (WebGPU device loss), or null while it works. Backends that cannot be lost omit it. */
   readonly lostReason?: string | null;
-  /** Resolves when every queued kernel has finished. */
+  /** Resolves when every queued kernel has finished; rejects (once) with device errors of ops not yet reported. */
   flush(): Promise<void>;
   /** Releases every resource of the backend. */
   dispose(): void;

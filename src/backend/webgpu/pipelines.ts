@@ -77,6 +77,9 @@ export class Pipelines {
     let g = this.bindGroups.get(key);
     if (!g) {
       const bindings = [...signature].flatMap((kind, k) => (kind === '-' ? [] : [k + 1]));
+      // A buffer the device could not create makes this group invalid: that error is the dispatch's, reported
+      // where its batch fails (batch.ts), not an uncaptured error failing some later call.
+      this.device.pushErrorScope('validation');
       g = this.device.createBindGroup({
         layout: this.layout(signature).group,
         entries: [
@@ -84,6 +87,7 @@ export class Pipelines {
           ...buffers.map((b, k) => ({ binding: bindings[k], resource: { buffer: b.buffer } })),
         ],
       });
+      void this.device.popErrorScope();
       if (this.bindGroups.size >= maxBindGroups) this.bindGroups.delete(this.bindGroups.keys().next().value!);
       this.bindGroups.set(key, g);
     }

@@ -1,5 +1,5 @@
 // GPU buffers recycled by size class and usage: freeing returns a buffer here, allocating reuses one.
-import { settle } from './batch.ts';
+import { popScopes } from './batch.ts';
 
 export interface PooledBuffer {
   readonly buffer: GPUBuffer;
@@ -8,6 +8,10 @@ export interface PooledBuffer {
   /** Capacity in bytes (the size class). */
   readonly capacity: number;
   readonly usage: GPUBufferUsageFlags;
+  /** Why the device could not create this buffer (out of memory); such a buffer is never reused. */
+  failed?: string;
+  /** Why the contents are not valid: the op that should have written them failed on the device (`cause`), or read such an output. */
+  poison?: { message: string; cause: string };
 }
 
 /** Bytes rounded up to a quarter power of two (at most 25% slack), at least 256, capped at `max`. */
@@ -22,11 +26,10 @@ export class BufferPool {
   private readonly idle = new Map<string, PooledBuffer[]>();
   private readonly everything: PooledBuffer[] = [];
   private nextId = 1;
-  /** The error scopes of allocations not yet read back. */
-  private checks: Promise<void>[] = [];
+  /** Resolves once the error scopes of every allocation so far are read. */
+  private answered: Promise<unknown> = Promise.resolve();
 
-  /** `onError` hears of a buffer the device could not create (out of memory, or invalid), asynchronously. */
-  constructor(private readonly device: GPUDevice, private readonly maxBytes: number, private readonly onError: (message: string) => void = () => {}) {}
+  constructor(private readonly device: GPUDevice, private readonly maxBytes: number) {}
 
   acquire(bytes: number, usage: GPUBufferUsageFlags): PooledBuffer {
     const capacity = sizeClass(bytes, this.maxBytes);
@@ -35,20 +38,27 @@ export class BufferPool {
     this.device.pushErrorScope('out-of-memory');
     this.device.pushErrorScope('validation');
     const buffer = this.device.createBuffer({ size: capacity, usage });
-    this.checks.push(settle(this.device, (message) => this.onError(`allocating ${capacity} bytes: ${message}`)));
-    const pooled = { buffer, id: this.nextId++, capacity, usage };
+    const pooled: PooledBuffer = { buffer, id: this.nextId++, capacity, usage };
+    // Marked once the device has answered: the ops that use it then fail with this reason (batch.ts).
+    const check = popScopes(this.device).then((error) => {
+      if (error) pooled.failed = `the device could not allocate ${capacity} bytes (${error})`;
+    });
+    this.answered = Promise.all([this.answered, check]);
     this.everything.push(pooled);
     return pooled;
   }
 
-  /** Resolves once every allocation so far has had its error scopes read (and onError called for an error). */
+  /** Resolves once every allocation so far has had its error scopes read (and a failed buffer marked). */
   async settled(): Promise<void> {
-    const checks = this.checks;
-    this.checks = [];
-    await Promise.all(checks);
+    await this.answered;
   }
 
   release(b: PooledBuffer): void {
+    if (b.failed) {
+      b.buffer.destroy();
+      this.everything.splice(this.everything.indexOf(b), 1);
+      return;
+    }
     const key = `${b.usage}:${b.capacity}`;
     const list = this.idle.get(key);
     if (list) list.push(b);

@@ -42,8 +42,8 @@ export class WebGPUBackend implements Backend {
   private readonly maxGroups: number;
   private liveBytes = 0;
   /**
-   * A device error not yet reported: from an error scope around a submission or an allocation, or uncaptured.
-   * The next call throws it once; the calls after it work (as on wasm, an error fails one call, not the backend).
+   * A device error raised outside every error scope (uncaptured): the next call throws it once. Errors of a
+   * submission or an allocation fail the op that caused them instead (batch.ts).
    */
   private failure: string | null = null;
   private lost: string | null = null;
@@ -59,9 +59,8 @@ export class WebGPUBackend implements Backend {
   ) {
     this.maxBinding = device.limits.maxStorageBufferBindingSize;
     this.maxGroups = Math.min(device.limits.maxComputeWorkgroupsPerDimension, maxWorkgroupsPerDimension);
-    const fail = (message: string) => (this.failure ??= message);
-    this.pool = new BufferPool(device, this.maxBinding, fail);
-    this.batch = new CommandBatch(device, fail);
+    this.pool = new BufferPool(device, this.maxBinding);
+    this.batch = new CommandBatch(device, () => this.pool.settled());
     this.pipelines = new Pipelines(device, this.batch.arena);
     this.placeholder = this.pool.acquire(4, GPUBufferUsage.STORAGE);
     this.prePlaceholder = this.pool.acquire(4, GPUBufferUsage.STORAGE);
@@ -121,8 +120,7 @@ export class WebGPUBackend implements Backend {
     const target = this.buffer(s);
     if (data.length > s.size) throw new Error(`webgpu backend: upload of ${data.length} elements into a storage of ${s.size}`);
     if (data.length === 0) return;
-    this.batch.submit(); // writeBuffer runs ahead of unsubmitted commands, which may still read the old contents
-    this.device.queue.writeBuffer(target.buffer, 0, data);
+    this.batch.write(target, data);
   }
 
   async download(s: Storage): Promise<Float32Array | Int32Array> {
@@ -132,30 +130,34 @@ export class WebGPUBackend implements Backend {
     if (bytes === 0) return out;
     const staging = this.pool.acquire(bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
     try {
-      this.batch.copy(source.buffer, staging.buffer, bytes);
+      this.batch.copy(source, staging, bytes);
       this.batch.submit();
+      await this.settled();
+      this.check();
+      this.batch.checkContents(source);
       await staging.buffer.mapAsync(GPUMapMode.READ, 0, bytes);
       new Uint8Array(out.buffer).set(new Uint8Array(staging.buffer.getMappedRange(0, bytes)));
       staging.buffer.unmap();
     } finally {
       if (!this.disposed) this.pool.release(staging);
     }
-    await this.settled();
-    this.check();
     return out;
   }
 
+  /** Waits for everything recorded; throws the device errors of ops not yet reported (each once). */
   async flush(): Promise<void> {
     this.check();
     this.batch.submit();
-    await this.device.queue.onSubmittedWorkDone();
     await this.settled();
+    await this.device.queue.onSubmittedWorkDone();
     this.check();
+    this.batch.reportFailures();
   }
 
-  /** Waits until the error scopes of everything submitted and allocated so far have been read. */
+  /** Waits until everything submitted and allocated so far is on the queue and its error scopes read. */
   private async settled(): Promise<void> {
-    await Promise.all([this.batch.settled(), this.pool.settled()]);
+    await this.pool.settled();
+    await this.batch.settled();
   }
 
   dispose(): void {
@@ -175,25 +177,25 @@ export class WebGPUBackend implements Backend {
 
   unary(op: UnaryOp, x: Storage, out: Storage): void {
     if (out.size === 0) return;
-    this.run('unary', [x, out], this.grid(out.size), { OP: unaryCode(op) }, { n: out.size });
+    this.run('unary', [x, out], this.grid(out.size), { OP: unaryCode(op) }, { n: out.size }, 'f32', op);
   }
 
   scalar(op: BinaryOp, x: Storage, s: number, out: Storage): void {
     if (out.size === 0) return;
-    this.run('scalar', [x, out], this.grid(out.size), { OP: binaryCode(op) }, { n: out.size, s });
+    this.run('scalar', [x, out], this.grid(out.size), { OP: binaryCode(op) }, { n: out.size, s }, 'f32', `${op} (by a scalar)`);
   }
 
   binary(op: BinaryOp, a: Storage, b: Storage, out: Storage, outShape: number[], aStrides: number[], bStrides: number[]): void {
     const n = sizeOf(outShape);
     if (n === 0) return;
     const w = toWalk('binary', outShape, aStrides, bStrides);
-    this.run('binary', [a, b, out], this.grid(n), { OP: binaryCode(op) }, { n, walk: [w, 0, 0] });
+    this.run('binary', [a, b, out], this.grid(n), { OP: binaryCode(op) }, { n, walk: [w, 0, 0] }, 'f32', op);
   }
 
   reduce(op: ReduceOp, x: Storage, out: Storage, outer: number, n: number, inner: number): void {
     const tiles = outer * Math.ceil(inner / 16); // a workgroup reduces 16 outputs along inner
     if (tiles === 0) return;
-    this.run('reduce', [x, out], this.grid(tiles, 1), { OP: reduceCode(op) }, { outer, n, inner });
+    this.run('reduce', [x, out], this.grid(tiles, 1), { OP: reduceCode(op) }, { outer, n, inner }, 'f32', `${op} (reduce)`);
   }
 
   copyStrided(src: Storage, dst: Storage, shape: number[], srcStrides: number[], srcOffset: number, dstStrides: number[], dstOffset: number): void {
@@ -291,6 +293,7 @@ export class WebGPUBackend implements Backend {
 
   private run<K extends KernelName>(
     name: K, operands: (Storage | PooledBuffer)[], groups: Grid, constants: Constants, uniforms: UniformValues<UniformOf<K>>, variant: GemmOperands = 'f32',
+    label: string = name,
   ): void {
     this.check();
     const kinds = kernels[name][1].replaceAll('-', '');
@@ -301,12 +304,18 @@ export class WebGPUBackend implements Backend {
     const bound = buffers.map((b, k) => {
       if (kinds[k] !== 'r' || !written.has(b)) return b;
       const copy = this.pool.acquire(b.capacity, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
-      this.batch.copy(b.buffer, copy.buffer, b.capacity);
+      this.batch.copy(b, copy, b.capacity);
       copies.push(copy);
       return copy;
     });
     const struct = kernels[name][2] as UniformOf<K>;
-    this.batch.dispatch(this.pipelines.pipeline(name, constants, variant), this.pipelines.bindGroup(name, bound), groups, (u) => writeUniforms(u, struct, uniforms), name);
+    const updates = name === 'sgdStep' || name === 'adamStep'; // the optimizer steps read their read-write bindings too
+    const op = {
+      reads: bound.filter((_, k) => kinds[k] === 'r' || (updates && kinds[k] === 'w')),
+      writes: bound.filter((_, k) => kinds[k] === 'w'),
+      describe: () => `${label} (${describeUniforms(uniforms)}; operands of ${operands.map(describeOperand).join(', ')})`,
+    };
+    this.batch.dispatch(this.pipelines.pipeline(name, constants, variant), this.pipelines.bindGroup(name, bound), groups, (u) => writeUniforms(u, struct, uniforms), op);
     copies.forEach((c) => this.pool.release(c)); // later users of the copy come later in the same queue
   }
 
@@ -345,6 +354,15 @@ export class WebGPUBackend implements Backend {
       throw new Error(`webgpu backend: ${failure}`);
     }
   }
+}
+
+/** The scalar uniforms of a dispatch as `name=value` pairs (the shape an error names). */
+function describeUniforms(uniforms: object): string {
+  return Object.entries(uniforms).filter(([, v]) => typeof v === 'number').map(([k, v]) => `${k}=${v}`).join(', ');
+}
+
+function describeOperand(o: Storage | PooledBuffer): string {
+  return 'capacity' in o ? `${o.capacity} bytes` : `${o.size} ${o.dtype}`;
 }
 
 const bits = new DataView(new ArrayBuffer(4));
