@@ -3,7 +3,7 @@
 // (12 terms, relative error under 3 ulp); from 1 to 4, 1 − Q(1/|x|)·e^(−x²) with Q a degree-8 least-squares
 // fit of erfc(a)·e^(a²) (absolute error under 1e-7, about 1 ulp of values near 1); past 4, erf is ±1 in f32.
 // Odd: the magnitude gets the sign of x; NaN stays NaN, ±Inf gives ±1.
-import { expSmall } from './tanh';
+import { expSmall } from './exp';
 
 const ONE = f32x4.splat(1);
 const FOUR = f32x4.splat(4);

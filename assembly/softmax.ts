@@ -1,20 +1,5 @@
 // Row-wise softmax and log-softmax, four columns at a time.
-import { expReduced, LOG2E, pow2 } from './tanh';
-
-const EXP_MIN = f32x4.splat(-104); // e^-104 rounds to 0 in f32, as does everything below it
-const HALF = f32x4.splat(0.5);
-
-/**
- * e^x for x ≤ 0 (−∞ gives 0, NaN stays NaN), within about 2 ulp, subnormal results included: 2^n is applied
- * as two halves, each a normal number, so the last product rounds into the subnormals as it should.
- */
-@inline
-function expNonPositive(x: v128): v128 {
-  x = f32x4.max(x, EXP_MIN); // f32x4.max keeps NaN
-  const n = f32x4.nearest(f32x4.mul(x, LOG2E));
-  const half = f32x4.ceil(f32x4.mul(n, HALF));
-  return f32x4.mul(f32x4.mul(expReduced(x, n), pow2(half)), pow2(f32x4.sub(n, half)));
-}
+import { exp4 } from './exp';
 
 /** Softmax (or log-softmax) of rows [r0, r1) of x viewed as [rows, cols]; the sum of exponentials in f64. */
 export function softmax(x: usize, out: usize, cols: i32, log: bool, r0: i32, r1: i32): void {
@@ -31,7 +16,7 @@ export function softmax(x: usize, out: usize, cols: i32, log: bool, r0: i32, r1:
       // the last 1..3 columns: the same lanes' formula on a partial vector, so a value does not depend on its column
       const at = <usize>c << 2, full = c < whole;
       const v = full ? v128.load(a + at) : tail(a + at, cols - c);
-      let e = expNonPositive(f32x4.sub(v, m4));
+      let e = exp4(f32x4.sub(v, m4));
       if (!full) e = v128.and(e, tailMask(cols - c));
       if (!log) {
         if (full) v128.store(o + at, e); // kept for the scaling below: one exp per element

@@ -1,41 +1,13 @@
 // tanh four lanes at a time, and the piece GELU shares with it: 1 − |tanh(u)| = 2/(e^(2|u|) + 1), which keeps
 // its relative precision where tanh nears ±1. Near 0, where 1 − q would cancel, tanh is a Taylor series.
 
-export const LOG2E = f32x4.splat(1.44269504);
-const LN2_HI = f32x4.splat(0.693359375);
-const LN2_LO = f32x4.splat(-2.12194440e-4);
+import { expSmall } from './exp';
+
 const ONE = f32x4.splat(1);
 const TWO = f32x4.splat(2);
 const EXP_MAX = f32x4.splat(88); // e^88 is finite in f32; past it 1 − |tanh| is 0 in f32 anyway
-const BIAS = i32x4.splat(127);
 const SERIES_MAX = f32x4.splat(0.3); // below: the series (error < 1e-9); above: 1 − q (error about 1e-7 relative)
 const SIGN = i32x4.splat(0x80000000);
-
-/** e^r for r = x − n·ln 2 (n = x·log₂e rounded, so |r| ≤ ln 2 / 2): a degree-6 Taylor polynomial in r. */
-@inline
-export function expReduced(x: v128, n: v128): v128 {
-  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, LN2_HI)), f32x4.mul(n, LN2_LO));
-  let p = f32x4.splat(1.0 / 720);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 120));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 24));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 6));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(0.5));
-  p = f32x4.add(f32x4.mul(p, r), ONE);
-  return f32x4.add(f32x4.mul(p, r), ONE);
-}
-
-/** 2^n for whole n in [-126, 127], built in the exponent bits. */
-@inline
-export function pow2(n: v128): v128 {
-  return i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), BIAS), 23);
-}
-
-/** e^x for x in [0, 88] (NaN stays NaN): x = n·ln 2 + r, e^r times 2^n. */
-@inline
-export function expSmall(x: v128): v128 {
-  const n = f32x4.nearest(f32x4.mul(x, LOG2E));
-  return f32x4.mul(expReduced(x, n), pow2(n));
-}
 
 /** 1 − |tanh(u)| = 2/(e^(2|u|) + 1); 0 where e^(2|u|) would overflow; NaN for NaN. */
 @inline

@@ -1,0 +1,50 @@
+// e^x four lanes at a time: x = n·ln 2 + r with n = x·log₂e rounded (|r| ≤ ln 2 / 2), e^r a degree-6 Taylor
+// polynomial in r (within 3 ulp), times 2^n built in the exponent bits. Read by softmax, tanh and erf (the
+// elementwise exp keeps the scalar Mathf.exp, within 0.5 ulp).
+
+const LOG2E = f32x4.splat(1.44269504);
+const LN2_HI = f32x4.splat(0.693359375);
+const LN2_LO = f32x4.splat(-2.12194440e-4);
+const ONE = f32x4.splat(1);
+const HALF = f32x4.splat(0.5);
+const BIAS = i32x4.splat(127);
+const EXP_MIN = f32x4.splat(-104); // e^-104 rounds to 0 in f32, as does everything below it
+const EXP_MAX = f32x4.splat(89); // e^89 overflows to +Inf in f32, as does everything above it
+
+/** e^r for r = x − n·ln 2. */
+@inline
+function expReduced(x: v128, n: v128): v128 {
+  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, LN2_HI)), f32x4.mul(n, LN2_LO));
+  let p = f32x4.splat(1.0 / 720);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 120));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 24));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 6));
+  p = f32x4.add(f32x4.mul(p, r), HALF);
+  p = f32x4.add(f32x4.mul(p, r), ONE);
+  return f32x4.add(f32x4.mul(p, r), ONE);
+}
+
+/** 2^n for whole n in [-126, 127]. */
+@inline
+function pow2(n: v128): v128 {
+  return i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), BIAS), 23);
+}
+
+/** e^x for x in [0, 88] (NaN stays NaN). */
+@inline
+export function expSmall(x: v128): v128 {
+  const n = f32x4.nearest(f32x4.mul(x, LOG2E));
+  return f32x4.mul(expReduced(x, n), pow2(n));
+}
+
+/**
+ * e^x for every f32 (−Inf gives 0, +Inf gives +Inf, NaN stays NaN), subnormal results included: 2^n is applied
+ * as two halves, each a normal number, so the last product rounds into the subnormals (or overflows) as it should.
+ */
+@inline
+export function exp4(x: v128): v128 {
+  x = f32x4.min(f32x4.max(x, EXP_MIN), EXP_MAX); // min and max keep NaN
+  const n = f32x4.nearest(f32x4.mul(x, LOG2E));
+  const half = f32x4.ceil(f32x4.mul(n, HALF));
+  return f32x4.mul(f32x4.mul(expReduced(x, n), pow2(half)), pow2(f32x4.sub(n, half)));
+}
