@@ -151,7 +151,11 @@ export class CommandBatch {
   private enqueue(step: () => Promise<void>): void {
     this.pending++;
     const done = () => void this.pending--;
-    this.tail = this.pending === 1 ? step().then(done, done) : this.tail.then(step).then(done, done);
+    const failed = (e: unknown) => {
+      done();
+      this.unreported.add(`queue work failed: ${String(e)}`); // thrown by the next flush, not lost
+    };
+    this.tail = this.pending === 1 ? step().then(done, failed) : this.tail.then(step).then(done, failed);
   }
 
   /**
