@@ -1,6 +1,6 @@
 // Sequential and the activation modules.
 import { gelu, type GeluApproximate } from '../ops/activations.ts';
-import { relu, sigmoid, tanh } from '../ops/elementwise.ts';
+import { relu, sigmoid, tanh } from '../ops/unary.ts';
 import type { Tensor } from '../tensor.ts';
 import { Module } from './module.ts';
 

@@ -1,7 +1,7 @@
 // A packed LeNet with TorchUncertainty's module names and keys (models/classification/lenet.py, packed_lenet),
 // built so that it runs: its conv1 is `first` and fc3 `last`, which TorchUncertainty's own builder omits.
 import { engine } from '../engine.ts';
-import { relu } from '../ops/elementwise.ts';
+import { relu } from '../ops/unary.ts';
 import { maxPool2d } from '../ops/pool.ts';
 import { flatten, rearrangeEstimators } from '../ops/shape.ts';
 import type { Rng } from '../random.ts';

@@ -1,7 +1,8 @@
 // TorchUncertainty's packed ResNet (models/classification/resnet/packed.py, 0.4.3 to 0.8): the same modules,
 // module names and state-dict keys, so its checkpoints load with io.loadTorchUncertainty.
 import { engine } from '../engine.ts';
-import { add, relu } from '../ops/elementwise.ts';
+import { add } from '../ops/elementwise.ts';
+import { relu } from '../ops/unary.ts';
 import { rearrangeEstimators } from '../ops/shape.ts';
 import type { Rng } from '../random.ts';
 import { formatShape } from '../shapes.ts';

@@ -3,7 +3,8 @@
 import { GELU_CUBIC, GELU_SCALE } from '../backend/backend.ts';
 import { engine } from '../engine.ts';
 import type { Tensor } from '../tensor.ts';
-import { add, erf, exp, mul, tanh } from './elementwise.ts';
+import { add, mul } from './elementwise.ts';
+import { erf, exp, tanh } from './unary.ts';
 
 /** PyTorch's `approximate` argument of `F.gelu` / `nn.GELU`: 'none' (erf) or 'tanh'. */
 export type GeluApproximate = 'none' | 'tanh';

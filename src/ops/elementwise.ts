@@ -1,15 +1,9 @@
-// Elementwise ops: unary maps, and binary ops with NumPy broadcasting (or a plain number). Each gradient is
-// written with the public ops: autograd runs it under noGrad inside a tidy, which frees its intermediates.
-import type { BinaryOp, UnaryOp } from '../backend/backend.ts';
+// Elementwise binary ops, with NumPy broadcasting (or a plain number); the unary ops are in unary.ts. Each gradient
+// is written with the public ops: autograd runs it under noGrad inside a tidy, which frees its intermediates.
+import type { BinaryOp } from '../backend/backend.ts';
 import { type Tensor } from '../tensor.ts';
 import { broadcastShapes, broadcastStrides, sumTo } from './broadcast.ts';
 import { backendOf, compute, expectDType, record } from './core.ts';
-
-function unaryOp(op: UnaryOp, x: Tensor, grad: (dy: Tensor, y: Tensor) => Tensor): Tensor {
-  expectDType(op, x, 'f32');
-  const y = compute(op, x.shape, [x], (b, out, [xs]) => b.unary(op, xs, out));
-  return record(y, op, [x], (dy) => [grad(dy, y)]);
-}
 
 function scalarOp(op: BinaryOp, x: Tensor, s: number): Tensor {
   expectDType(op, x, 'f32');
@@ -43,7 +37,7 @@ export function add(a: Tensor, b: Tensor | number): Tensor {
  */
 export function sub(a: Tensor, b: Tensor | number): Tensor {
   if (typeof b === 'number') return add(a, -b);
-  return record(tensorOp('sub', a, b), 'sub', [a, b], (dy) => [sumTo(dy, a.shape), sumTo(neg(dy), b.shape)]);
+  return record(tensorOp('sub', a, b), 'sub', [a, b], (dy) => [sumTo(dy, a.shape), sumTo(mul(dy, -1), b.shape)]);
 }
 
 /**
@@ -69,7 +63,7 @@ export function div(a: Tensor, b: Tensor | number): Tensor {
   const y = tensorOp('div', a, b);
   return record(y, 'div', [a, b], (dy) => [
     a.requiresGrad ? sumTo(div(dy, b), a.shape) : null,
-    b.requiresGrad ? sumTo(neg(mul(dy, div(y, b))), b.shape) : null, // -dy·a/b²
+    b.requiresGrad ? sumTo(mul(mul(dy, div(y, b)), -1), b.shape) : null, // -dy·a/b²
   ]);
 }
 
@@ -94,7 +88,7 @@ function extremum(op: 'max' | 'min', a: Tensor, b: Tensor): Tensor {
   const y = tensorOp(op, a, b);
   return record(y, op === 'max' ? 'maximum' : 'minimum', [a, b], (dy) => {
     const maskA = add(op === 'max' ? greater(a, b) : greater(b, a), mul(equal(a, b), 0.5)); // where a is the result (half of it on ties)
-    const maskB = add(neg(maskA), 1);
+    const maskB = add(mul(maskA, -1), 1);
     // dy·mask halves the ties; masked() then zeroes where the other input won (PyTorch's masked_fill), never 0·∞.
     return [sumTo(masked(mul(dy, maskA), maskA), a.shape), sumTo(masked(mul(dy, maskB), maskB), b.shape)];
   });
@@ -125,61 +119,6 @@ export function greater(a: Tensor, b: Tensor | number): Tensor {
 export function equal(a: Tensor, b: Tensor | number): Tensor {
   return typeof b === 'number' ? scalarOp('eq', a, b) : tensorOp('eq', a, b);
 }
-
-// The unary ops of the op table (src/backend/op-table.ts), each with its gradient dy·f'(x) (y = f(x)).
-/**
- * −x, elementwise, as torch.neg (PyTorch 1.13). An f32 tensor of any shape in, one of the same shape out. Gradient −dy.
- * @throws Error when `x` is not f32 or was disposed.
- */
-export const neg = (x: Tensor): Tensor => unaryOp('neg', x, (dy) => neg(dy));
-/**
- * eˣ, elementwise, as torch.exp (PyTorch 1.13). An f32 tensor of any shape in, one of the same shape out. Overflows to +Infinity above about 88.7.
- * Gradient dy·eˣ.
- * @throws Error when `x` is not f32 or was disposed.
- */
-export const exp = (x: Tensor): Tensor => unaryOp('exp', x, (dy, y) => mul(dy, y));
-/**
- * The natural logarithm ln x, elementwise, as torch.log (PyTorch 1.13). An f32 tensor of any shape in, one of the same shape out.
- * ln 0 = −Infinity, NaN for x < 0. Gradient dy / x.
- * @throws Error when `x` is not f32 or was disposed.
- */
-export const log = (x: Tensor): Tensor => unaryOp('log', x, (dy) => div(dy, x));
-/**
- * √x, elementwise, as torch.sqrt (PyTorch 1.13). An f32 tensor of any shape in, one of the same shape out. NaN for x < 0.
- * Gradient dy / (2√x).
- * @throws Error when `x` is not f32 or was disposed.
- */
-export const sqrt = (x: Tensor): Tensor => unaryOp('sqrt', x, (dy, y) => mul(div(dy, y), 0.5));
-/**
- * The hyperbolic tangent (eˣ − e⁻ˣ) / (eˣ + e⁻ˣ), elementwise, as torch.tanh (PyTorch 1.13). An f32 tensor of any shape in, one of the same shape out.
- * Values in [−1, 1]. Gradient dy·(1 − tanh²x).
- * @throws Error when `x` is not f32 or was disposed.
- */
-export const tanh = (x: Tensor): Tensor => unaryOp('tanh', x, (dy, y) => mul(dy, add(neg(mul(y, y)), 1)));
-/**
- * The logistic function 1 / (1 + e⁻ˣ), elementwise, as torch.sigmoid (PyTorch 1.13). An f32 tensor of any shape in, one of the same shape out.
- * Values in [0, 1]. Gradient dy·σ(x)·(1 − σ(x)).
- * @throws Error when `x` is not f32 or was disposed.
- */
-export const sigmoid = (x: Tensor): Tensor => unaryOp('sigmoid', x, (dy, y) => mul(dy, sub(y, mul(y, y))));
-/**
- * max(x, 0), elementwise, as torch.relu (PyTorch 1.13). An f32 tensor of any shape in, one of the same shape out.
- * Gradient dy where x > 0, else 0 (0 at x = 0, as PyTorch).
- * @throws Error when `x` is not f32 or was disposed.
- */
-export const relu = (x: Tensor): Tensor => unaryOp('relu', x, (dy) => masked(dy, greater(x, 0)));
-/**
- * |x|, elementwise, as torch.abs (PyTorch 1.13). An f32 tensor of any shape in, one of the same shape out.
- * Gradient dy·sign(x) (0 at x = 0, as PyTorch).
- * @throws Error when `x` is not f32 or was disposed.
- */
-export const abs = (x: Tensor): Tensor => unaryOp('abs', x, (dy) => mul(dy, sub(greater(x, 0), greater(neg(x), 0))));
-/**
- * The error function 2/√π ∫₀ˣ e^(−t²) dt of an f32 tensor of any shape, as torch.erf (PyTorch 1.13): odd,
- * ±1 at ±Infinity, NaN for NaN; within about 1e-7 of the exact value. Gradient dy·2/√π·e^(−x²).
- * @throws Error when `x` is not f32 or was disposed.
- */
-export const erf = (x: Tensor): Tensor => unaryOp('erf', x, (dy) => mul(dy, mul(exp(neg(mul(x, x))), 2 / Math.sqrt(Math.PI))));
 
 /** a where mask ≠ 0, else 0: a selection, never a·0 (which is NaN for an infinite a); no gradient. */
 export function masked(a: Tensor, mask: Tensor): Tensor {

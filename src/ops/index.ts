@@ -1,6 +1,7 @@
 export { tensor, full, zeros, ones, zerosLike, onesLike, randn, rand, seed } from './create.ts';
 export type { CreateOptions, RandomOptions, Nested } from './create.ts';
-export { add, sub, mul, div, pow, maximum, minimum, greater, equal, neg, exp, log, sqrt, tanh, sigmoid, relu, abs, erf } from './elementwise.ts';
+export { add, sub, mul, div, pow, maximum, minimum, greater, equal } from './elementwise.ts';
+export * from './unary.ts'; // every unary op of the op table
 export { sum, mean, max } from './reduce.ts';
 export type { Axes } from './reduce.ts';
 export { reshape, transpose, slice, concat, rearrangeEstimators, repeat, flatten } from './shape.ts';

@@ -3,7 +3,8 @@ import { engine } from '../engine.ts';
 import { type Tensor } from '../tensor.ts';
 import { formatShape } from '../shapes.ts';
 import { backendOf, compute, expectDType, record, stridesOf, valueRange } from './core.ts';
-import { mul, neg, sub } from './elementwise.ts';
+import { mul, sub } from './elementwise.ts';
+import { neg } from './unary.ts';
 import { mean, sum } from './reduce.ts';
 import { logSoftmax } from './softmax.ts';
 

@@ -1,7 +1,8 @@
 // Softmax and log-softmax over the last axis (one fused kernel each).
 import type { Tensor } from '../tensor.ts';
 import { compute, expectDType, record } from './core.ts';
-import { exp as expOp, mul, sub } from './elementwise.ts';
+import { mul, sub } from './elementwise.ts';
+import { exp as expOp } from './unary.ts';
 import { sum } from './reduce.ts';
 
 function rowsCols(x: Tensor): [number, number] {
