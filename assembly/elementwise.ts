@@ -29,6 +29,7 @@ function unaryOne(op: i32, v: f32): f32 {
     case Unary.sqrt: return Mathf.sqrt(v);
     case Unary.abs: return Mathf.abs(v);
     case Unary.erf: return f32x4.extract_lane(erf4(f32x4.splat(v)), 0); // the lanes' formula, as tanh
+    case Unary.softplus: return v > 20 ? v : <f32>Math.log1p(Math.exp(<f64>v)); // PyTorch's threshold 20
     default: return NaN; // unreachable: the host sends only the op table's codes
   }
 }
@@ -72,6 +73,7 @@ export function unary(op: i32, x: usize, out: usize, start: i32, end: i32): void
     case Unary.sqrt: unaryRun(Unary.sqrt, true, x, out, start, end); break;
     case Unary.abs: unaryRun(Unary.abs, true, x, out, start, end); break;
     case Unary.erf: unaryRun(Unary.erf, true, x, out, start, end); break;
+    case Unary.softplus: unaryRun(Unary.softplus, false, x, out, start, end); break;
   }
 }
 

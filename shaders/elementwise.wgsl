@@ -25,6 +25,14 @@ fn unaryOp(v: f32) -> f32 {
     case OP_SQRT: { return select(sqrt(v), fromBits(0x7fc00000u), v < 0.0); }
     case OP_ABS: { return abs(v); }
     case OP_ERF: { return erf4(vec4<f32>(v)).x; }
+    // softplus ln(1 + eˣ), x itself above PyTorch's threshold 20; WGSL has no log1p, so ln(w)·u/(w − 1) with
+    // w = 1 + u, exact where w rounds to 1 (Goldberg's log1p)
+    case OP_SOFTPLUS: {
+      if (v > 20.0) { return v; }
+      let u = exp(v);
+      let w = 1.0 + u;
+      return select(log(w) * u / (w - 1.0), u, w == 1.0);
+    }
     default: { return fromBits(0x7fc00000u); } // unreachable: the host sends only the table's codes
   }
 }

@@ -19,6 +19,7 @@ export const unaryTable = {
   sqrt: { domain: 'positive' },
   abs: { domain: 'real' },
   erf: { domain: 'real' },
+  softplus: { domain: 'real' },
 } as const;
 
 /**

@@ -26,6 +26,7 @@ const unaryFns: Record<UnaryOp, (v: number) => number> = {
   sqrt: Math.sqrt,
   abs: Math.abs,
   erf,
+  softplus: (v) => (v > 20 ? v : Math.log1p(Math.exp(v))), // PyTorch's threshold 20: x itself above it
 };
 
 const activations: Record<Activation, (v: number) => number> = {
