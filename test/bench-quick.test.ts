@@ -45,7 +45,9 @@ function expectCharts(files: string[], dir: string): void {
   }
 }
 
+// Results the overview's headline test reads (each set by its own test; run the file whole).
 let wasm: BenchResult | undefined;
+let training: Awaited<ReturnType<typeof runTrainingBenchmark>> | undefined;
 
 describe('npm run bench -- --quick', () => {
   it('carries its own PyTorch reference script and explains its columns', () => {
@@ -122,6 +124,12 @@ describe('npm run bench -- --quick', () => {
     for (const table of [stepsTable(r), leadTable(r), trainingMemoryTable(r)]) expectWellFormed(table);
     const dir = mkdtempSync(join(tmpdir(), 'bench-charts-'));
     expectCharts([trainingChart(r, dir).file], dir);
-    if (wasm) expect(headlines({ wasm, training: r }).length).toBeGreaterThan(0);
+    training = r;
   }, 120_000);
+
+  it("writes the overview's headline lines from the grid and the training results", () => {
+    expect(wasm, 'the grid test did not run: run this file whole').toBeDefined();
+    expect(training, 'the training test did not run: run this file whole').toBeDefined();
+    expect(headlines({ wasm: wasm!, training: training! }).length).toBeGreaterThan(0);
+  });
 });
