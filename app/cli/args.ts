@@ -31,7 +31,7 @@ const specs = {
   gamma: { value: 'G', help: 'groups per estimator, a whole number >= 1', default: String(d.gamma) },
   hidden: { value: 'W[,W…]', help: 'mlp: hidden widths before alpha, whole numbers >= 1', default: d.hidden.join(',') },
   norm: { value: 'N', help: `packed-lenet: batchnorm | identity after each convolution (default ${l.norm})` },
-  'batch-size': { value: 'B', help: `mini-batch size, a whole number >= 1 (default ${d.batchSize}; packed-lenet ${l.batchSize})` },
+  'batch-size': { value: 'B', help: `mini-batch size, a whole number >= 1 (default ${d.batchSize}${d.batchSize === l.batchSize ? '' : `; packed-lenet ${l.batchSize}`})` },
   lr: { value: 'LR', help: `Adam learning rate (cosine-annealed), a number > 0 (default ${d.lr}; packed-lenet ${l.lr})` },
   seed: { value: 'S', help: 'seed of initialisation and shuffling, a whole number >= 0', default: String(d.seed) },
   backend: { value: 'NAME', help: 'auto | webgpu | wasm | js', default: 'auto' },
