@@ -76,7 +76,7 @@ async function main(): Promise<void> {
     log(`${what.padEnd(26)}  ${v.entropy.toFixed(4).padStart(7)}  ${v.mutualInformation.toFixed(4).padStart(11)}  ${v.disagreement.toFixed(4).padStart(12)}`);
   }
   log(`OOD detection: AUROC of the mutual information ${u.auroc.toFixed(4)} (${data.oodName} against test ${data.name}; 0.5 = no separation)`);
-  log(`trained ${config.epochs} epochs in ${seconds.toFixed(2)} s on ${used}`);
+  log(`trained ${config.epochs} epoch${config.epochs === 1 ? '' : 's'} in ${seconds.toFixed(2)} s on ${used}`);
   if (save) {
     const bytes = await io.saveTorchUncertainty(model); // the architecture goes into __metadata__ with the weights
     writeFileSync(save, bytes);

@@ -66,8 +66,8 @@ export const abs = (x: Tensor): Tensor => unaryOp('abs', x, (dy) => mul(dy, sub(
 export const erf = (x: Tensor): Tensor => unaryOp('erf', x, (dy) => mul(dy, mul(exp(neg(mul(x, x))), 2 / Math.sqrt(Math.PI))));
 /**
  * softplus ln(1 + eˣ), elementwise, as torch.nn.functional.softplus with its defaults beta = 1 and threshold = 20
- * (PyTorch 1.13): x itself where x > 20. An f32 tensor of any shape in, one of the same shape out; values > 0
- * (0 at −Infinity). Gradient dy·σ(x).
+ * (PyTorch 1.13): x itself where x > 20. An f32 tensor of any shape in, one of the same shape out; values ≥ 0
+ * (0 where eˣ underflows f32, below about −104, and at −Infinity). Gradient dy·σ(x).
  * @throws Error when `x` is not f32 or was disposed.
  */
 export const softplus = (x: Tensor): Tensor => unaryOp('softplus', x, (dy) => mul(dy, sigmoid(x)));
