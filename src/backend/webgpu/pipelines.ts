@@ -11,7 +11,7 @@ type Module = Exclude<keyof typeof shaders, 'prelude' | 'common' | `gemmOperands
 /**
  * Each kernel: its WGSL module (entry point = kernel name), its bindings and its uniform struct (binding 0,
  * one of the op table's `gpuUniforms`). Character k of the signature is binding k + 1: 'r' read-only
- * storage, 'w' read-write, '-' unused.
+ * storage, 'w' written, 'u' updated in place (read, then written), '-' unused.
  */
 export const kernels = {
   fill: ['elementwise', '---w', 'ElementwiseParams'],
@@ -31,8 +31,8 @@ export const kernels = {
   maxPool2dGrad: ['windows', 'rrw', 'WindowParams'],
   avgPool2d: ['windows', 'rw', 'WindowParams'],
   avgPool2dGrad: ['windows', 'rw', 'WindowParams'],
-  sgdStep: ['optimizer', 'wrw', 'SgdParams'],
-  adamStep: ['optimizer', 'wrww', 'AdamParams'],
+  sgdStep: ['optimizer', 'uru', 'SgdParams'],
+  adamStep: ['optimizer', 'uruu', 'AdamParams'],
   packHalf: ['half', 'rw', 'HalfParams'], // not a Backend method: the cast pass of the block GEMMs at precision 'f16'
 } as const satisfies Partial<Record<keyof Backend | 'packHalf', readonly [Module, string, GpuUniform]>>;
 

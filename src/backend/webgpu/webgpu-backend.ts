@@ -299,7 +299,7 @@ export class WebGPUBackend implements Backend {
     const kinds = kernels[name][1].replaceAll('-', '');
     const buffers = operands.map((o) => ('buffer' in o ? o : this.buffer(o)));
     // WebGPU forbids binding one buffer as read-only and writable in one dispatch: in-place calls read a copy.
-    const written = new Set(buffers.filter((_, k) => kinds[k] === 'w'));
+    const written = new Set(buffers.filter((_, k) => kinds[k] === 'w' || kinds[k] === 'u'));
     const copies: PooledBuffer[] = [];
     const bound = buffers.map((b, k) => {
       if (kinds[k] !== 'r' || !written.has(b)) return b;
@@ -309,10 +309,9 @@ export class WebGPUBackend implements Backend {
       return copy;
     });
     const struct = kernels[name][2] as UniformOf<K>;
-    const updates = name === 'sgdStep' || name === 'adamStep'; // the optimizer steps read their read-write bindings too
     const op = {
-      reads: bound.filter((_, k) => kinds[k] === 'r' || (updates && kinds[k] === 'w')),
-      writes: bound.filter((_, k) => kinds[k] === 'w'),
+      reads: bound.filter((_, k) => kinds[k] === 'r' || kinds[k] === 'u'),
+      writes: bound.filter((_, k) => kinds[k] === 'w' || kinds[k] === 'u'),
       describe: () => `${label} (${describeUniforms(uniforms)}; operands of ${operands.map(describeOperand).join(', ')})`,
     };
     this.batch.dispatch(this.pipelines.pipeline(name, constants, variant), this.pipelines.bindGroup(name, bound), groups, (u) => writeUniforms(u, struct, uniforms), op);
