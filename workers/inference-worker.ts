@@ -3,11 +3,15 @@
 // Built to a self-contained string by scripts/build-inference-worker.ts; it runs in worker_threads and in Web Workers.
 import { expose, transfer, type Endpoint } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import { init, backendInfo } from '../src/runtime.ts';
+import { init, backendInfo, flush } from '../src/runtime.ts';
 import { loadModel, type ServedModel } from '../src/inference/model.ts';
 import { predictBatch, predictionBuffers } from '../src/inference/predict.ts';
-import type { InferenceWorkerApi } from '../src/inference/protocol.ts';
-import { nodeParentPort } from './node-parent-port.ts';
+import type { InferenceWorkerApi, InferenceWorkerData } from '../src/inference/protocol.ts';
+import { useDawnModule } from '../src/backend/webgpu/gpu.ts';
+import { nodeParentPort, nodeWorkerThreads } from './node-parent-port.ts';
+
+const dawnModule = (nodeWorkerThreads()?.workerData as InferenceWorkerData | undefined)?.dawnModule;
+if (dawnModule) useDawnModule(dawnModule);
 
 let model: ServedModel | null = null;
 
@@ -17,6 +21,7 @@ const api: InferenceWorkerApi = {
     model?.dispose();
     const loaded = loadModel(bytes, { architecture, config });
     model = loaded.model;
+    await flush(); // the weights' uploads done and their device errors read: nothing of Dawn's pending when the host terminates the worker
     return { architecture: loaded.architecture, config: loaded.config, backend: backendInfo() };
   },
   async predict(x, shape) {

@@ -18,6 +18,12 @@ export interface Loaded {
   backend: BackendInfo;
 }
 
+/** What a Node host passes as the worker's workerData. */
+export interface InferenceWorkerData {
+  /** The file URL of the `webgpu` package, resolved where the library is installed; null when it is not. */
+  dawnModule: string | null;
+}
+
 export interface InferenceWorkerApi {
   load(request: LoadRequest): Promise<Loaded>;
   /** One forward pass over a batch of the given full shape; the result's buffers are transferred back. */

@@ -1,7 +1,7 @@
 // Starts the embedded inference worker: worker_threads (eval) in Node, a Blob-URL Web Worker in browsers.
 import { wrap } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import type { InferenceWorkerApi } from './protocol.ts';
+import type { InferenceWorkerApi, InferenceWorkerData } from './protocol.ts';
 
 export interface SpawnedWorker {
   /** The worker's API (a comlink proxy; its methods already return promises, so its type is the API's). */
@@ -28,9 +28,25 @@ function once(fn: (error: Error) => void): (error: Error) => void {
   };
 }
 
+/**
+ * The file URL of the `webgpu` package as this module resolves it, or null when it is not installed. The
+ * worker's code is evaluated from a string and would resolve `webgpu` from the working directory instead.
+ */
+async function dawnModuleUrl(): Promise<string | null> {
+  const [{ createRequire }, { pathToFileURL }] = await Promise.all([import('node:module'), import('node:url')]);
+  try {
+    return pathToFileURL(createRequire(import.meta.url).resolve('webgpu')).href;
+  } catch {
+    return null;
+  }
+}
+
 async function spawnNode(source: string): Promise<SpawnedWorker> {
-  const { Worker } = await import('node:worker_threads');
-  const worker = new Worker(source, { eval: true });
+  const threads = await import('node:worker_threads');
+  const workerData: InferenceWorkerData = { dawnModule: await dawnModuleUrl() };
+  // SHARE_ENV: the Vulkan driver list the worker sets before Dawn starts (see prepareVulkan) must reach the
+  // process's real environment, which Dawn reads; a worker's own process.env is a copy.
+  const worker = new threads.Worker(source, { eval: true, workerData, env: threads.SHARE_ENV });
   worker.unref();
   return {
     api: wrap<InferenceWorkerApi>(nodeEndpoint(worker)) as unknown as InferenceWorkerApi,

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { build } from 'vite';
@@ -105,6 +105,37 @@ describe('npm package', () => {
     const missingWebgpu = 'webgpu backend: WebGPU in Node needs the `webgpu` package (Dawn), an optional peer dependency of blockgrad: install it with `npm install webgpu`';
     expect(result).toEqual({ auto: 'wasm', because: `webgpu: ${missingWebgpu}`, gpu: missingWebgpu, threads: 2, sum: 180_000, workerBackend: 'wasm', probs: 2 * 3 });
     expect(stderr.split('\n').filter((l) => l.startsWith('blockgrad:'))).toEqual([`blockgrad: init({ backend: 'auto' }) chose wasm: webgpu: ${missingWebgpu}`]);
+  });
+
+  // Issue: the inference worker's code is evaluated from a string, so it resolved `webgpu` from the working
+  // directory: run from anywhere else, a worker fell back to wasm saying "install it with npm install webgpu"
+  // though the package sat beside the library, and a Dawn device ended with a worker aborted the process.
+  test('the inference worker finds `webgpu` where the library is installed, from any working directory, and ends cleanly', async () => {
+    const elsewhere = await mkdtemp(join(tmpdir(), 'blockgrad-cwd-'));
+    const script = [
+      `const bg = await import(${JSON.stringify(pathToFileURL(join(root, 'dist/index.js')).href)});`,
+      "await bg.init({ backend: 'auto' });",
+      'const config = { inFeatures: 4, hiddenFeatures: [8], numClasses: 3, numEstimators: 2, alpha: 2, gamma: 1 };',
+      'const model = new bg.nn.PackedMLP({ ...config, rng: new bg.Rng(1) });',
+      'const bytes = await bg.io.saveSafetensors(model, bg.packedMLPMetadata(config));',
+      "const auto = await bg.createInferenceWorker({ model: bytes, backend: 'auto' });",
+      "const gpu = await bg.createInferenceWorker({ model: bytes, backend: 'webgpu' });",
+      'const p = await gpu.predict(new Float32Array(8), 2);',
+      'auto.terminate();',
+      'gpu.terminate();',
+      'console.log(JSON.stringify({ main: bg.backendInfo(), auto: auto.backend, gpu: gpu.backend.name, probs: Array.from(p.probs) }));',
+    ].join('\n');
+    try {
+      const { stdout } = await run('node', ['--input-type=module', '-e', script], { cwd: elsewhere });
+      const result = JSON.parse(stdout);
+      expect(result.auto.name).toBe(result.main.name);
+      expect(result.auto.details.fallbackBecause).toBe(result.main.details.fallbackBecause);
+      expect(result.auto.details.fallbackBecause).not.toMatch(/npm install webgpu/);
+      expect(result.gpu).toBe('webgpu');
+      expect(result.probs.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(2, 5);
+    } finally {
+      await rm(elsewhere, { recursive: true, force: true });
+    }
   });
 
   test('declares webgpu as an optional peer dependency', async () => {

@@ -7,6 +7,18 @@ interface DawnModule {
   globals: object;
 }
 
+/** What Node imports for Dawn: the package name, or the file URL a worker's host resolved (see useDawnModule). */
+let dawnModule = 'webgpu';
+
+/**
+ * @internal Makes findGPU import Dawn from `url` (a file URL). The inference worker's code is evaluated
+ * from a string, so a bare `webgpu` would resolve from the working directory, not from where the library is
+ * installed; its host resolves the package and passes the URL.
+ */
+export function useDawnModule(url: string): void {
+  dawnModule = url;
+}
+
 export interface FoundGPU {
   gpu: GPU;
   /** Why this GPU object offers no adapter, should it offer none. */
@@ -30,7 +42,7 @@ export async function findGPU(): Promise<FoundGPU> {
   const setup = process.platform === 'linux' ? prepareVulkan(existsSync) : null;
   let dawn: DawnModule;
   try {
-    dawn = (await load('webgpu')) as DawnModule;
+    dawn = (await load(dawnModule)) as DawnModule;
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') throw err;

@@ -51,8 +51,15 @@ export class Pipelines {
   private readonly layouts = new Map<string, { group: GPUBindGroupLayout; pipeline: GPUPipelineLayout }>();
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   private readonly bindGroups = new Map<string, GPUBindGroup>();
+  /** Error scopes of bind group creations not read yet: Dawn aborts the process if a worker ends with one pending. */
+  private readonly pendingScopes = new Set<Promise<unknown>>();
 
   constructor(private readonly device: GPUDevice, private readonly uniforms: GPUBuffer) {}
+
+  /** Resolves once the error scopes of every bind group created so far are read. */
+  async settled(): Promise<void> {
+    await Promise.allSettled(this.pendingScopes);
+  }
 
   /** The pipeline of a kernel; `operands` picks the block GEMMs' operand variant (other kernels have one). */
   pipeline(name: KernelName, constants: Constants, operands: GemmOperands = 'f32'): GPUComputePipeline {
@@ -87,7 +94,9 @@ export class Pipelines {
           ...buffers.map((b, k) => ({ binding: bindings[k], resource: { buffer: b.buffer } })),
         ],
       });
-      void this.device.popErrorScope();
+      const read = (): boolean => this.pendingScopes.delete(scope);
+      const scope: Promise<unknown> = this.device.popErrorScope().then(read, read);
+      this.pendingScopes.add(scope);
       if (this.bindGroups.size >= maxBindGroups) this.bindGroups.delete(this.bindGroups.keys().next().value!);
       this.bindGroups.set(key, g);
     }

@@ -158,6 +158,7 @@ export class WebGPUBackend implements Backend {
   private async settled(): Promise<void> {
     await this.pool.settled();
     await this.batch.settled();
+    await this.pipelines.settled();
   }
 
   dispose(): void {
