@@ -1,8 +1,8 @@
 // npm run bench [-- --quick] [--threads 1,2] [--webgpu-full]: everything this machine can run: the wasm
 // grid, whole training steps, a profile of one step, serving through a worker (beside onnxruntime-web), the packed ResNet-18 and
 // grouped convolutions, and the WebGPU grid where an adapter exists (on a software adapter such as
-// SwiftShader its quick subset, labelled CPU timings, unless --webgpu-full). `--backend wasm|webgpu` runs
-// that grid only. Progress on stderr; tables on stdout; results, charts and BENCHMARKS.md (see output.ts).
+// SwiftShader its quick subset, labelled CPU timings, unless --webgpu-full). `--only <section>` runs one of
+// them (`--backend wasm|webgpu` is --only wasm|webgpu). Progress on stderr; tables on stdout; results, charts and BENCHMARKS.md (see output.ts).
 import { probeAdapter } from './lib/adapter.ts';
 import { writeSection } from './lib/markdown.ts';
 import { parseOptions } from './lib/options.ts';
@@ -27,8 +27,12 @@ const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.sl
 const out = outputFor(options.quick);
 enableRelaxedSimd(); // before any kernel module compiles
 
-if (options.backend === 'webgpu') await benchWebGPU(options.quick, command, out);
-else if (options.backend === 'wasm') await benchWasm(options, command, out);
+if (options.only === 'webgpu') await benchWebGPU(options.quick, command, out);
+else if (options.only === 'wasm') await benchWasm(options, command, out);
+else if (options.only === 'training') await benchTraining({ ...options, adapter: await probeAdapter() }, out);
+else if (options.only === 'profile') await benchProfile(options.threads, command, out);
+else if (options.only === 'serving') await benchServing(options, command, out);
+else if (options.only === 'conv') await benchConv(options, out);
 else {
   const adapter = await probeAdapter();
   const wasm = await benchWasm(options, command, out);

@@ -1,21 +1,27 @@
-// Command-line options of `npm run bench`: no --backend runs everything this machine can run (wasm grid,
-// training steps, WebGPU grid where an adapter exists); --backend wasm|webgpu one grid only; --threads 1,2
-// (wasm); --quick the small subset; --webgpu-full the whole WebGPU grid even on a software adapter.
+// Command-line options of `npm run bench`: with neither --only nor --backend, every section this machine can
+// run (wasm grid, training steps, step profile, serving, conv, WebGPU grid where an adapter exists); --only
+// one section; --backend wasm|webgpu one grid only (as --only wasm|webgpu); --threads 1,2 (wasm); --quick the
+// small subset; --webgpu-full the whole WebGPU grid even on a software adapter.
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 
+/** The sections of a full run, in the order it runs them. */
+export const sections = ['wasm', 'training', 'profile', 'serving', 'conv', 'webgpu'] as const;
+export type Section = (typeof sections)[number];
+
 export interface CliOptions {
-  backend: 'all' | 'wasm' | 'webgpu';
+  /** The one section to run, or 'all'. */
+  only: 'all' | Section;
   threads: number[];
   quick: boolean;
   webgpuFull: boolean;
 }
 
-export const usage = 'usage: npm run bench -- [--backend wasm|webgpu] [--threads 1,2] [--quick] [--webgpu-full]';
+export const usage = `usage: npm run bench -- [--only ${sections.join('|')}] [--backend wasm|webgpu] [--threads 1,2] [--quick] [--webgpu-full]`;
 
 export function parseOptions(argv: string[]): CliOptions {
   const cores = os.availableParallelism();
-  const options: CliOptions = { backend: 'all', threads: [...new Set([1, cores])], quick: false, webgpuFull: false };
+  const options: CliOptions = { only: 'all', threads: [...new Set([1, cores])], quick: false, webgpuFull: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -28,7 +34,11 @@ export function parseOptions(argv: string[]): CliOptions {
     else if (arg === '--backend') {
       const b = value();
       if (b !== 'wasm' && b !== 'webgpu') throw new Error(`--backend ${b}: 'wasm' or 'webgpu'\n${usage}`);
-      options.backend = b;
+      options.only = b;
+    } else if (arg === '--only') {
+      const section = value();
+      if (!(sections as readonly string[]).includes(section)) throw new Error(`--only ${section}: one of ${sections.join(', ')}\n${usage}`);
+      options.only = section as Section;
     } else if (arg === '--threads') {
       const list = value().split(',').map(Number);
       if (list.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--threads takes positive integers separated by commas\n${usage}`);
