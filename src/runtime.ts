@@ -34,10 +34,12 @@ let fallback: { backend: Backend; because: string } | null = null;
  * tensors made before stay on the first one and keep working there, but an op given tensors of both throws
  * an error saying that a second init() started a new backend (move them with `tensor.moveTo()` or
  * `model.to()`).
- * @throws Error for an unknown backend name, or when the backend asked for cannot start here (no WebGPU
- *   adapter, no WebAssembly SIMD, or options it cannot take), naming what is missing; 'auto' never throws for those.
+ * @throws Error for options that are not an object, threads that are not a whole number >= 1, an unknown
+ *   backend name, or when the backend asked for cannot start here (no WebGPU adapter, no WebAssembly SIMD, or
+ *   options it cannot take), naming what is missing; 'auto' never throws for those.
  */
 export async function init(options: InitOptions = {}): Promise<BackendName> {
+  if (typeof options !== 'object' || options === null) throw new Error(`init: options must be an object such as { backend: 'wasm' }, got ${JSON.stringify(options)}`);
   const chosen = await chooseBackend(options.backend ?? 'auto', { threads: options.threads, relaxedSimd: options.relaxedSimd });
   engine.backend = chosen.backend;
   fallback = chosen.fallbackBecause ? { backend: chosen.backend, because: chosen.fallbackBecause } : null;

@@ -51,6 +51,20 @@ describe('a second init()', () => {
   });
 });
 
+describe('options init() refuses', () => {
+  it('threads that are not a whole number >= 1, a relaxedSimd that is not boolean, options that are not an object; the running backend stays', async () => {
+    await bg.init({ backend: 'js' });
+    for (const threads of [0, -1, 1.5, NaN, Infinity]) {
+      await expect(bg.init({ backend: 'wasm', threads })).rejects.toThrow(`init: threads must be a whole number >= 1, got ${threads}`);
+    }
+    await expect(bg.init({ backend: 'auto', threads: 0 })).rejects.toThrow('init: threads must be a whole number >= 1, got 0');
+    await expect(bg.init({ backend: 'wasm', relaxedSimd: 'no' as never })).rejects.toThrow('init: relaxedSimd must be true or false, got no');
+    await expect(bg.init('js' as never)).rejects.toThrow(`init: options must be an object such as { backend: 'wasm' }, got "js"`);
+    expect(bg.backendName()).toBe('js');
+    expect([...bg.add(bg.ones([2]), bg.ones([2])).dataSync()]).toEqual([2, 2]);
+  });
+});
+
 describe("'auto' says why it passed a backend by", () => {
   it('SwiftShader is passed by for wasm: backendInfo() gives the reason, and one console warning does', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});

@@ -8,7 +8,10 @@ import { loadModel, type ServedModel } from '../src/inference/model.ts';
 import { predictBatch, predictionBuffers } from '../src/inference/predict.ts';
 import type { InferenceWorkerApi, InferenceWorkerData } from '../src/inference/protocol.ts';
 import { useDawnModule } from '../src/backend/webgpu/gpu.ts';
+import { holdWarnings, takeWarnings } from '../src/backend/warnings.ts';
 import { nodeParentPort, nodeWorkerThreads } from './node-parent-port.ts';
+
+holdWarnings(); // printed by the host, once for both threads
 
 const dawnModule = (nodeWorkerThreads()?.workerData as InferenceWorkerData | undefined)?.dawnModule;
 if (dawnModule) useDawnModule(dawnModule);
@@ -22,7 +25,7 @@ const api: InferenceWorkerApi = {
     const loaded = loadModel(bytes, { architecture, config });
     model = loaded.model;
     await flush(); // the weights' uploads done and their device errors read: nothing of Dawn's pending when the host terminates the worker
-    return { architecture: loaded.architecture, config: loaded.config, backend: backendInfo() };
+    return { architecture: loaded.architecture, config: loaded.config, backend: backendInfo(), warnings: takeWarnings() };
   },
   async predict(x, shape) {
     if (!model) throw new Error('inference worker: predict before load');

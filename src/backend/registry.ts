@@ -44,6 +44,9 @@ export async function createBackend(choice: BackendName | 'auto', options: Backe
 
 /** As createBackend, and for 'auto' why its first choice (a hardware WebGPU adapter) was passed by. */
 export async function chooseBackend(choice: BackendName | 'auto', options: BackendOptions = {}): Promise<Chosen> {
+  const { threads, relaxedSimd } = options;
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new Error(`init: threads must be a whole number >= 1, got ${String(threads)}`);
+  if (relaxedSimd !== undefined && typeof relaxedSimd !== 'boolean') throw new Error(`init: relaxedSimd must be true or false, got ${String(relaxedSimd)}`);
   if (choice === 'auto') return chooseAuto(options);
   if (!['js', 'wasm', 'webgpu'].includes(choice)) throw new Error(`init: unknown backend '${choice}' (use 'auto', 'webgpu', 'wasm' or 'js')`);
   const unspecified = options.threads === undefined && options.relaxedSimd === undefined;

@@ -3,6 +3,7 @@
 // call starts a new worker and reloads the model.
 import { transfer } from 'comlink';
 import type { BackendInfo } from '../backend/backend.ts';
+import { warnOnce } from '../backend/warnings.ts';
 import type { BackendChoice } from '../runtime.ts';
 import { concatRows, sliceRows, type Rows } from './batch.ts';
 import { batchShape, type Architecture, type ModelConfig } from './model.ts';
@@ -139,6 +140,7 @@ export class InferenceClient implements InferenceWorker {
       this.architecture = loaded.architecture;
       this.config = loaded.config;
       this.backend = loaded.backend;
+      loaded.warnings.forEach(warnOnce);
     } catch (e) {
       worker.terminate();
       throw e;

@@ -16,6 +16,8 @@ export interface Loaded {
   architecture: Architecture;
   config: ModelConfig;
   backend: BackendInfo;
+  /** The library's warnings in the worker (a backend fallen back to, fewer threads), for the host to print. */
+  warnings: string[];
 }
 
 /** What a Node host passes as the worker's workerData. */

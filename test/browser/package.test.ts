@@ -126,8 +126,11 @@ describe('npm package', () => {
       'console.log(JSON.stringify({ main: bg.backendInfo(), auto: auto.backend, gpu: gpu.backend.name, probs: Array.from(p.probs) }));',
     ].join('\n');
     try {
-      const { stdout } = await run('node', ['--input-type=module', '-e', script], { cwd: elsewhere });
+      const { stdout, stderr } = await run('node', ['--input-type=module', '-e', script], { cwd: elsewhere });
       const result = JSON.parse(stdout);
+      // the worker's fallback warning is handed to the host, which prints the same message once
+      const because = result.main.details.fallbackBecause;
+      expect(stderr.split('\n').filter((l) => l.startsWith('blockgrad:'))).toEqual(because ? [`blockgrad: init({ backend: 'auto' }) chose ${result.main.name}: ${because}`] : []);
       expect(result.auto.name).toBe(result.main.name);
       expect(result.auto.details.fallbackBecause).toBe(result.main.details.fallbackBecause);
       expect(result.auto.details.fallbackBecause).not.toMatch(/npm install webgpu/);
