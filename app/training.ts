@@ -74,11 +74,11 @@ export const TRAIN_ACCURACY_ROWS = 10_000;
 
 /**
  * Packed LeNet on Fashion-MNIST: 4 estimators, alpha 2, BatchNorm after each convolution, Adam at 2e-3
- * over 10 epochs of batches of 64 (`npm start -- --model packed-lenet`). Batches of 64 reached a test accuracy
- * of 0.9004 where 128 reached 0.8985 (the full data set, seed 0).
+ * (cosine-annealed) over 20 epochs of batches of 64 (`npm start -- --model packed-lenet`): test accuracy
+ * 0.9078 (the full data set, seed 0, 2 threads), where 10 epochs reached 0.898–0.900.
  */
 export const defaultLeNetConfig: LeNetTrainConfig = {
-  epochs: 10,
+  epochs: 20,
   batchSize: 64,
   lr: 2e-3,
   numEstimators: 4,

@@ -93,6 +93,13 @@ describe('BatchNorm2d buffers and modes', () => {
     cumulative.forward(x);
     expect([...cumulative.runningMean!.dataSync()]).toEqual([...bg.mean(x, [0, 2, 3]).dataSync()]);
   });
+  it('names a wrong channel count and counts no batch for it; without weight and statistics any count is taken, as PyTorch', () => {
+    const bn = new nn.BatchNorm2d(8);
+    expect(() => bn.forward(bg.randn([2, 4, 3, 3]))).toThrow('BatchNorm2d(8): input [2, 4, 3, 3] has 4 channels, expected 8');
+    expect([...bn.numBatchesTracked!.dataSync()]).toEqual([0]);
+    expect(() => new nn.BatchNorm2d(8, { trackRunningStats: false }).forward(bg.randn([2, 4, 3, 3]))).toThrow('has 4 channels, expected 8');
+    expect(new nn.BatchNorm2d(8, { affine: false, trackRunningStats: false }).forward(bg.randn([2, 4, 3, 3])).shape).toEqual([2, 4, 3, 3]);
+  });
   it('moves its buffers with its parameters (module.to)', async () => {
     await bg.init({ backend: 'js' });
     const bn = new nn.BatchNorm2d(2);
@@ -120,7 +127,9 @@ describe('TorchUncertainty checkpoints of conv models', () => {
     const { config } = readConvFixture(name);
     const { buildModel } = await import('./helpers/tu-conv-fixture.ts');
     const model = buildModel(config);
-    io.loadTorchUncertainty(model, original);
+    // Conv models' keys and shapes are the same from 0.4.3 to 0.8 (their PackedLinear heads store [G, O, I]
+    // in these files): reported as the current layout, not as the MLPs' 0.3 (a user found '0.3' misleading).
+    expect(io.loadTorchUncertainty(model, original).layout).toEqual({ release: '0.5', weight: 'packed' });
     const saved = readSafetensors(await io.saveTorchUncertainty(model)).tensors;
     const want = readSafetensors(original).tensors;
     expect(Object.keys(saved).sort()).toEqual(Object.keys(want).sort());
@@ -157,5 +166,8 @@ describe('PackedLeNet', () => {
     expect(written.conv1.conv.weight.shape).toEqual([12, 1, 5, 5]);
     expect(() => written.estimatorLogits(bg.randn([2, 4, 28, 28]))).toThrow(/no per-estimator logits/);
     expect(() => new nn.PackedLeNet({ inChannels: 1, numClasses: 10, alpha: 3 })).toThrow(/conv1 gives 18 features but conv2 takes 20/);
+    const lenet = new nn.PackedLeNet({ inChannels: 1, numClasses: 10 });
+    expect(() => lenet.forward(bg.randn([2, 1, 15, 28]))).toThrow('PackedLeNet: images must be at least 16x16 (two 5x5 convolutions, each followed by a 2x2 max pooling), got [2, 1, 15, 28]');
+    expect(lenet.forward(bg.randn([2, 1, 16, 16])).shape).toEqual([2, 40]);
   });
 });

@@ -56,4 +56,8 @@ describe('ONNX export run by onnxruntime-web', () => {
       await check(model, x.dataSync() as Float32Array, 7);
     }
   });
+
+  it('names a model it cannot export', async () => {
+    await expect(exportOnnx(new bg.nn.Conv2d(1, 2, 3) as never)).rejects.toThrow('exportOnnx: a Conv2d cannot be exported; exportOnnx writes a PackedMLP, PackedLeNet or PackedResNet');
+  });
 });

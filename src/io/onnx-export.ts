@@ -5,7 +5,7 @@
 // models are written by onnx-export-conv.ts.
 import { PackedLeNet } from '../nn/packed-lenet.ts';
 import { PackedResNet } from '../nn/packed-resnet.ts';
-import type { PackedMLP } from '../nn/packed.ts';
+import { PackedMLP } from '../nn/packed.ts';
 import { GraphBuilder } from './onnx/index.ts';
 import { exportConvOnnx, type ConvExportOptions } from './onnx-export-conv.ts';
 import { addEnsembleOutputs, addPackedLinearLayer, OPSET } from './onnx-parts.ts';
@@ -26,10 +26,12 @@ async function exportMLP(model: PackedMLP, docString: string): Promise<Uint8Arra
  * ensemble's prediction). Input `input`: [batch, inFeatures] for a PackedMLP; [batch, inChannels, height,
  * width] for a PackedLeNet or PackedResNet, exported in eval mode (see `ConvExportOptions` for the image size).
  * @param options a doc string, or for the conv models `ConvExportOptions`.
- * @throws as `exportConvOnnx` for a conv model that cannot be written.
+ * @throws Error for any other model (naming its class), and as `exportConvOnnx` for a conv model that cannot be written.
  */
 export async function exportOnnx(model: PackedMLP | PackedLeNet | PackedResNet, options: string | ConvExportOptions = {}): Promise<Uint8Array> {
   const opts = typeof options === 'string' ? { docString: options } : options;
   if (model instanceof PackedLeNet || model instanceof PackedResNet) return exportConvOnnx(model, opts);
-  return exportMLP(model, opts.docString ?? 'blockgrad PackedMLP');
+  if (model instanceof PackedMLP) return exportMLP(model, opts.docString ?? 'blockgrad PackedMLP');
+  const name = (model as object | null)?.constructor?.name ?? String(model);
+  throw new Error(`exportOnnx: a ${name} cannot be exported; exportOnnx writes a PackedMLP, PackedLeNet or PackedResNet`);
 }

@@ -69,10 +69,14 @@ export class BatchNorm2d extends Module {
   /**
    * y = (x − mean) / √(var + eps)·γ + β per channel, for x [N, C, H, W] f32 (y the same shape): with the batch's
    * statistics in training mode (updating the running ones), with the running ones in eval mode.
-   * @throws Error when x is not [N, numFeatures, H, W] f32, or in training when a channel has a single value.
+   * @throws Error when x is not [N, numFeatures, H, W] f32 (without affine parameters and running statistics,
+   *   any channel count, as PyTorch), or in training when a channel has a single value.
    */
   forward(x: Tensor): Tensor {
     if (x.rank !== 4) throw new Error(`BatchNorm2d(${this.numFeatures}): input must be [N, C, H, W], got ${formatShape(x.shape)}`);
+    if ((this.weight || this.runningMean) && x.shape[1] !== this.numFeatures) {
+      throw new Error(`BatchNorm2d(${this.numFeatures}): input ${formatShape(x.shape)} has ${x.shape[1]} channels, expected ${this.numFeatures}`);
+    }
     let momentum = this.momentum ?? 0;
     if (this.training && this.numBatchesTracked) {
       this.tracked++;

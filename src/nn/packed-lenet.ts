@@ -14,6 +14,9 @@ import { PackedLinear } from './packed.ts';
 import { packedLeNetMetadata, type PackedLeNetConfig } from './packed-conv-config.ts';
 import { AdaptiveAvgPool2d, Dropout, Dropout2d, Identity } from './pool.ts';
 
+/** The smallest image side: 16 → conv 12 → pool 6 → conv 2 → pool 1 (from 15 the last pooling gets 1 × 1 and gives nothing). */
+const MIN_SIDE = 16;
+
 /** Options of `PackedLeNet`, as TorchUncertainty's `packed_lenet` arguments (camelCased). */
 export interface PackedLeNetOptions {
   /** Channels of the input images (1 for grey, 3 for RGB). */
@@ -47,7 +50,7 @@ export interface PackedLeNetOptions {
  * numClasses, last). Keys as TorchUncertainty's: conv1.conv.{weight,bias}, norm1.*, conv2.conv.*, norm2.*,
  * fc1/fc2/fc3.{weight,bias}. Differs from TorchUncertainty's packed_lenet (which no release can run on a
  * 1-channel image) in conv1 `first`, fc3 `last` and BatchNorm2d sized alpha·6 / alpha·16 (see `asWritten`).
- * Input [B, inChannels, H, W] with H, W ≥ 12 (28×28 as MNIST). forward: (B, M·C); estimatorLogits: (M·B, C).
+ * Input [B, inChannels, H, W] with H, W ≥ 16 (28×28 as MNIST). forward: (B, M·C); estimatorLogits: (M·B, C).
  * Throws when alpha and M give widths that do not chain (TorchUncertainty pads one layer's input but not the
  * previous layer's output).
  */
@@ -124,7 +127,7 @@ export class PackedLeNet extends Module {
   }
 
   /**
-   * Packed logits (B, M·C) from images x [B, inChannels, H, W] f32 with H, W ≥ 12: estimator m's logits are
+   * Packed logits (B, M·C) from images x [B, inChannels, H, W] f32 with H, W ≥ 16: estimator m's logits are
    * columns [m·C, (m+1)·C) (asWritten: TorchUncertainty's (B, alpha·C)).
    * @throws Error when x is not [B, inChannels, H, W] f32 (naming both shapes), the images are too small for
    *   the two 5×5 convolutions and poolings, or a tensor was disposed.
@@ -132,6 +135,9 @@ export class PackedLeNet extends Module {
   forward(x: Tensor): Tensor {
     const channels = this.conv1.conv.inChannels;
     if (x.rank !== 4 || x.shape[1] !== channels) throw new Error(`PackedLeNet: input must be [B, ${channels}, H, W], got ${formatShape(x.shape)}`);
+    if (x.shape[2] < MIN_SIDE || x.shape[3] < MIN_SIDE) {
+      throw new Error(`PackedLeNet: images must be at least ${MIN_SIDE}x${MIN_SIDE} (two 5x5 convolutions, each followed by a 2x2 max pooling), got ${formatShape(x.shape)}`);
+    }
     return engine.tidy(() => {
       let h = maxPool2d(this.convDropout.forward(relu(this.norm1.forward(this.conv1.forward(x)))), 2);
       h = maxPool2d(this.convDropout.forward(relu(this.norm2.forward(this.conv2.forward(h)))), 2);

@@ -49,9 +49,12 @@ export function parseRelease(release: string): TorchUncertaintyRelease {
  * The release whose key names a checkpoint uses, from its (prefix-stripped) keys and stored weights:
  * `conv1x1` keys are 0.2; a `final_layer` is 0.4 with [G*O, I, 1] weights and 0.5 otherwise; plain
  * `layers.K` keys are 0.3 (whatever the weight; 0.3's `einsum` and `full` implementations store [G, O, I]).
+ * Keys with no `layers.K` at all (the conv models, which TorchUncertainty has from 0.4.3) are 0.4 with
+ * [G*O, I, 1] weights and 0.5 otherwise.
  */
 export function releaseOf(keys: readonly string[], weight: StoredWeight): TorchUncertaintyRelease {
   if (keys.some(isConv1x1)) return '0.2';
-  if (keys.some((k) => k.startsWith(FINAL_LAYER))) return weight === 'legacy' ? '0.4' : '0.5';
+  const mlpLayers = keys.some((k) => /^layers\.\d+\./.test(k));
+  if (keys.some((k) => k.startsWith(FINAL_LAYER)) || !mlpLayers) return weight === 'legacy' ? '0.4' : '0.5';
   return '0.3';
 }
