@@ -44,10 +44,15 @@ def make_step(model):
 
 
 def time_runs(fn, runs, min_ms):
-    start = time.perf_counter()
-    fn()
-    first = (time.perf_counter() - start) * 1e3
-    reps = max(1, int(min_ms / max(first, 1e-3)) + 1)
+    # as bench/lib/timing.ts: warm up for min_ms (one call at least), size the runs from the last warm-up call
+    warm_start = time.perf_counter()
+    while True:
+        start = time.perf_counter()
+        fn()
+        last = (time.perf_counter() - start) * 1e3
+        if (time.perf_counter() - warm_start) * 1e3 >= min_ms:
+            break
+    reps = max(1, int(min_ms / max(last, 1e-3)) + 1)
     per_run = []
     for _ in range(runs):
         start = time.perf_counter()

@@ -34,4 +34,15 @@ describe('npm run bench -- --quick: conv section', () => {
     for (const table of [convForwardTable(r), convTrainingTable(r), convGridTable(r)]) expectWellFormed(table);
     expect(convSection(r)).toContain('## conv');
   }, 300_000);
+
+  it('stops a peer at the time limit, says so, and does not run that library again', async () => {
+    const r = await runConvBenchmark({ quick: true, threads: [1], peerLimitMs: 1 });
+    expect(r.forward.map((x) => x.library)).toEqual(['blockgrad', 'onnxruntime-web']);
+    expect(r.training.map((x) => x.library)).toEqual(['blockgrad']);
+    expect(r.absent).toEqual([
+      { runner: 'jax-js wasm forward (batch 2)', reason: 'jax-js child: not finished after 0 s (stopped; a warm-up call and the timed runs did not fit)' },
+      { runner: 'jax-js wasm training', reason: 'not run: its jax-js wasm forward (batch 2) was jax-js child: not finished after 0 s (stopped; a warm-up call and the timed runs did not fit)' },
+      { runner: 'tfjs cpu training', reason: 'tfjs child: not finished after 0 s (stopped; a warm-up call and the timed runs did not fit)' },
+    ]);
+  }, 300_000);
 });

@@ -5,15 +5,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as bg from '../../src/index.ts';
-import { jaxConvForward, jaxConvTraining } from './conv-jax.ts';
 import { convModels, forwardFlops, type ConvModel } from './conv-model.ts';
 import { convFlops, engineConvForward, engineConvLayer, engineConvTraining, engineResNet, type ConvPoint } from './conv-engine.ts';
 import { runOrtConv } from './conv-ort.ts';
-import { tfjsConvTraining, useTfjsCpu } from './conv-tfjs.ts';
-import { loadJax } from './jax.ts';
+import { runConvPeer, type ConvPeerJob, type ConvPeerReport } from './conv-peers.ts';
 import { PeakProbe } from './peak.ts';
 import type { OnProgress } from './progress.ts';
-import { loadTfjs } from './tfjs.ts';
 import { timeRuns, type Timing, type TimingOptions } from './timing.ts';
 import type { Pass } from './types.ts';
 
@@ -61,7 +58,12 @@ export interface ConvBenchOptions {
   quick: boolean;
   threads: number[];
   onProgress?: OnProgress;
+  /** Longest a peer's measurement (one child process: warm-up and timed runs) may take; default PEER_LIMIT_MS. */
+  peerLimitMs?: number;
 }
+
+/** A peer measurement still running after this long is stopped and reported absent, with the limit. */
+export const PEER_LIMIT_MS = 6 * 60_000;
 
 /** ResNet-18's stages: channels 64 at 32x32 down to 512 at 4x4, each at groups 1 to 16. */
 export function convGrid(quick: boolean): ConvPoint[] {
@@ -79,7 +81,7 @@ export async function runConvBenchmark(options: ConvBenchOptions): Promise<ConvR
   const grid = convGrid(options.quick);
   const forward: ConvModelRow[] = [], training: ConvModelRow[] = [], gridRows: ConvGridRow[] = [];
   const absent: ConvResult['absent'] = [];
-  const total = options.threads.length * (2 * batches.length + 1 + grid.length) + batches.length + 2;
+  const total = options.threads.length * (batches.length + 2 + grid.length) + batches.length + 2; // per thread count: forwards, training, grid, onnxruntime-web; then the peers
   let done = 0;
   const progress = (what: string): void => options.onProgress?.(done++, total, what);
   const model = (library: ConvLibrary, backend: string, threads: number, batch: number, t: Timing): ConvModelRow =>
@@ -148,40 +150,28 @@ export async function runConvBenchmark(options: ConvBenchOptions): Promise<ConvR
   const peak = probe.result().gflops;
   for (const r of gridRows) r.percentOfPeak = (100 * r.gflops) / (peak * r.threads);
 
-  const jax = await loadJax().catch((e: unknown) => new Error(`jax-js could not start: ${reason(e)}`));
-  for (const batch of batches) {
-    progress(`jax-js forward ${batch}`);
-    if (jax instanceof Error) absent.push({ runner: 'jax-js wasm', reason: jax.message });
-    else await attempt(`jax-js wasm forward (batch ${batch})`, async () => {
-      const w = jaxConvForward(jax, { ...m, batch });
+  // The peers run in child processes, each measurement within peerLimitMs: jax-js's first forward of the
+  // full-size model did not finish in 10 minutes in-process, which stopped the whole stage.
+  // A library stopped at the limit is not run again on a larger batch or on training, which take longer.
+  const stopped = new Map<string, string>();
+  const peer = async (job: Omit<ConvPeerJob, 'timing'>, runner: string, push: (r: ConvPeerReport) => void): Promise<void> => {
+    progress(runner);
+    const earlier = stopped.get(job.library);
+    if (earlier) return void absent.push({ runner, reason: `not run: ${earlier}` });
+    await attempt(runner, async () => {
       try {
-        forward.push(model('jax-js', 'wasm', jax.threads, batch, await timeRuns(() => w.step(), slow)));
-      } finally {
-        w.dispose();
+        push(await runConvPeer({ ...job, timing: slow }, options.peerLimitMs ?? PEER_LIMIT_MS));
+      } catch (e) {
+        if (/not finished after/.test(reason(e))) stopped.set(job.library, `its ${runner} was ${reason(e)}`);
+        throw e;
       }
     });
+  };
+  for (const batch of batches) {
+    await peer({ library: 'jax-js', pass: 'forward', model: { ...m, batch } }, `jax-js wasm forward (batch ${batch})`, (r) => forward.push(model('jax-js', r.backend, r.threads, batch, r.ms)));
   }
-  progress('jax-js training');
-  if (!(jax instanceof Error)) await attempt('jax-js wasm training', async () => {
-    const w = jaxConvTraining(jax, m);
-    try {
-      training.push(model('jax-js', 'wasm', jax.threads, m.batch, await timeRuns(() => w.step(), slow)));
-    } finally {
-      w.dispose();
-    }
-  });
-  progress('tfjs training');
-  await attempt('tfjs cpu training', async () => {
-    const { tf } = await loadTfjs();
-    const backend = await useTfjsCpu(tf);
-    const w = tfjsConvTraining(tf, m);
-    try {
-      training.push(model('tfjs', backend, 1, m.batch, await timeRuns(() => w.step(), slow)));
-    } finally {
-      w.dispose();
-      await tf.setBackend('wasm'); // back to the backend the other sections use
-    }
-  });
+  await peer({ library: 'jax-js', pass: 'training', model: m }, 'jax-js wasm training', (r) => training.push(model('jax-js', r.backend, r.threads, m.batch, r.ms)));
+  await peer({ library: 'tfjs', pass: 'training', model: m }, 'tfjs cpu training', (r) => training.push(model('tfjs', r.backend, r.threads, m.batch, r.ms)));
   options.onProgress?.(total, total, 'done');
   return {
     quick: options.quick,

@@ -14,9 +14,9 @@ const HEADER = `# Benchmarks
 The block-diagonal linear layer, batch B = 128, M blocks of F × F (square, I = O = F), at six sizes from
 (M, F) = (16, 64) to (2, 4096), forward and forward+backward (gradients of x, the weight and the bias).
 GFLOP/s count only useful FLOPs: forward 2·B·M·F², forward+backward 3× that. Each figure is the median of
-the runs after a warm-up; every ratio compares figures from the same run. Each section says what its
-columns are. \`npm run bench\` rewrites every section
-(\`--backend <name>\` one grid only; \`--quick\` writes bench/results/quick/ and leaves this file alone).
+the runs after a warm-up; every ratio compares figures from the same run. Each section
+says what its columns are. \`npm run bench\` rewrites every section (\`--only <section>\` one of them;
+\`--quick\` writes bench/results/quick/ and leaves this file alone).
 `;
 
 function section(r: BenchResult, charts: string[]): string {

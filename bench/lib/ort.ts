@@ -27,17 +27,26 @@ export function runOrt(job: OrtJob): Promise<OrtReport> {
   return runJsonChild(child, job, 'onnxruntime-web child');
 }
 
-/** Runs a TypeScript script (path) with the job as its one JSON argument; resolves with the last stdout line parsed as JSON. */
-export function runJsonChild<T>(script: string, job: unknown, what: string): Promise<T> {
+/**
+ * Runs a TypeScript script (path) with the job as its one JSON argument; resolves with the last stdout line
+ * parsed as JSON. With limitMs, a child still running then is killed and the promise rejects saying so.
+ */
+export function runJsonChild<T>(script: string, job: unknown, what: string, limitMs?: number): Promise<T> {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, [...childNodeFlags(), '--import', 'tsx', script, JSON.stringify(job)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '', err = '';
+    let out = '', err = '', timedOut = false;
+    const timer = limitMs === undefined ? undefined : setTimeout(() => {
+      timedOut = true;
+      proc.kill('SIGKILL');
+    }, limitMs);
     proc.stdout.on('data', (d: Buffer) => (out += d));
     proc.stderr.on('data', (d: Buffer) => (err += d));
     proc.on('error', reject);
     proc.on('close', (code) => {
+      clearTimeout(timer);
       const last = out.trim().split('\n').pop() ?? '';
-      if (code === 0 && last.startsWith('{')) resolve(JSON.parse(last) as T);
+      if (timedOut) reject(new Error(`${what}: not finished after ${Math.round(limitMs! / 1000)} s (stopped; a warm-up call and the timed runs did not fit)`));
+      else if (code === 0 && last.startsWith('{')) resolve(JSON.parse(last) as T);
       else reject(new Error(`${what} exited with ${code}: ${lastLine(err) || 'no output'}`));
     });
   });

@@ -1,4 +1,4 @@
-// The timing protocol: a warm-up call, repeats per run until a run lasts minMs, median of the runs
+// The timing protocol: a warm-up of minMs (one call at least), repeats per run until a run lasts minMs, median of the runs
 // (and the fastest run: what a shared machine leaves when no other process gets in the way).
 
 export interface TimingOptions {
@@ -26,10 +26,18 @@ export async function timeMs(fn: () => unknown, options: TimingOptions): Promise
 }
 
 export async function timeRuns(fn: () => unknown, options: TimingOptions): Promise<Timing> {
-  const t0 = performance.now();
-  await fn();
-  const first = performance.now() - t0;
-  const reps = Math.max(1, Math.ceil(options.minMs / Math.max(first, 1e-3)));
+  // Warm-up: calls until minMs has passed (at least one), so that JIT tiers, allocator growth and thread pools
+  // settle first; runs are sized from the last warm-up call. Sized from a cold first call, a run of a
+  // millisecond step was a few calls long and timed the warm-up itself (digits training: 340 steps/s where
+  // 600 is steady).
+  const warmStart = performance.now();
+  let last: number;
+  do {
+    const t0 = performance.now();
+    await fn();
+    last = performance.now() - t0;
+  } while (performance.now() - warmStart < options.minMs);
+  const reps = Math.max(1, Math.ceil(options.minMs / Math.max(last, 1e-3)));
   const runs: number[] = [];
   for (let k = 0; k < options.runs; k++) {
     const start = performance.now();
