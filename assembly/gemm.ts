@@ -93,18 +93,6 @@ function tailTile(ap: usize, b: usize, K: i32, cols: i32, tmp: usize, c: usize, 
   }
 }
 
-/** Writes the 4 × 4 block whose rows start at r0..r3 transposed: its columns as rows at d, d + ds, d + 2ds, d + 3ds (bytes). */
-@inline
-function transpose4(r0: usize, r1: usize, r2: usize, r3: usize, d: usize, ds: usize): void {
-  const x0 = v128.load(r0), x1 = v128.load(r1), x2 = v128.load(r2), x3 = v128.load(r3);
-  const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
-  const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
-  v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
-  v128.store(d + ds, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
-  v128.store(d + 2 * ds, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
-  v128.store(d + 3 * ds, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
-}
-
 /**
  * Copies `cols` (1..8) columns of B, starting at b, into a contiguous [K, width] panel (width 4 or 8);
  * columns cols..width-1 of the panel are zeros.
@@ -119,25 +107,15 @@ function packB(b: usize, brs: usize, bcs: usize, K: i32, cols: i32, width: i32, 
     }
     return;
   }
-  let k0 = 0;
-  if (brs == 4 && cols == width) {
-    // columns contiguous in k (the forward pass's Wᵀ): 4×4 transposes of 4 columns' next 4 values
-    for (; k0 + 4 <= K; k0 += 4) {
-      for (let j = 0; j < width; j += 4) {
-        const s = b + <usize>j * bcs + (<usize>k0 << 2), d = dst + <usize>k0 * step + (<usize>j << 2);
-        transpose4(s, s + bcs, s + 2 * bcs, s + 3 * bcs, d, step);
-      }
-    }
-  }
   for (let j = 0; j < width; j++) {
-    let src = b + <usize>j * bcs + <usize>k0 * brs, d = dst + (<usize>j << 2) + <usize>k0 * step;
+    let src = b + <usize>j * bcs, d = dst + (<usize>j << 2);
     if (j < cols) {
-      for (let k = k0; k < K; k++) {
+      for (let k = 0; k < K; k++) {
         store<f32>(d, load<f32>(src));
         src += brs; d += step;
       }
     } else {
-      for (let k = k0; k < K; k++, d += step) store<f32>(d, 0);
+      for (let k = 0; k < K; k++, d += step) store<f32>(d, 0);
     }
   }
 }
@@ -155,7 +133,14 @@ function packA(a: usize, ars: usize, acs: usize, K: i32, rows: i32, dst: usize):
       // rows contiguous in k: 4×4 transposes
       for (; k + 4 <= K; k += 4) {
         const o = <usize>k << 2;
-        transpose4(r0 + o, r1 + o, r2 + o, r3 + o, dst + (<usize>k << 4), 16);
+        const x0 = v128.load(r0 + o), x1 = v128.load(r1 + o), x2 = v128.load(r2 + o), x3 = v128.load(r3 + o);
+        const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+        const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+        const d = dst + (<usize>k << 4);
+        v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+        v128.store(d, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 16);
+        v128.store(d, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 32);
+        v128.store(d, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 48);
       }
     } else if (ars == 4 && m + 4 <= rows) {
       // the 4 rows' k-th values are already side by side
