@@ -32,14 +32,14 @@ else if (options.only === 'wasm') await benchWasm(options, command, out);
 else if (options.only === 'training') await benchTraining({ ...options, adapter: await probeAdapter() }, out);
 else if (options.only === 'profile') await benchProfile(options.threads, command, out);
 else if (options.only === 'serving') await benchServing(options, command, out);
-else if (options.only === 'conv') await benchConv(options, out);
+else if (options.only === 'conv') await benchConv(options, command, out);
 else {
   const adapter = await probeAdapter();
   const wasm = await benchWasm(options, command, out);
   const training = await benchTraining({ ...options, adapter }, out);
   await benchProfile(options.threads, command, out);
   await benchServing(options, command, out);
-  await benchConv(options, out);
+  await benchConv(options, command, out);
   const charts = [wasm.charts[0], training.chart]; // the headline ones; each section links all of its own
   let webgpuScope: string;
   if (adapter.kind === 'none') webgpuScope = `not run: no WebGPU adapter (${adapter.reason})`;

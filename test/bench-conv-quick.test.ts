@@ -32,7 +32,7 @@ describe('npm run bench -- --quick: conv section', () => {
       if (fb) expect(positive(fb.peakBytes ?? 0)).toBe(true);
     }
     for (const table of [convForwardTable(r), convTrainingTable(r), convGridTable(r)]) expectWellFormed(table);
-    expect(convSection(r)).toContain('## conv');
+    expect(convSection(r, 'npm run bench -- --quick')).toContain('## conv\n\nCommand: `npm run bench -- --quick` (quick subset), ');
   }, 300_000);
 
   it('stops a peer at the time limit, says so, and does not run that library again', async () => {

@@ -42,6 +42,8 @@ export interface ConvGridRow extends ConvPoint {
 
 export interface ConvResult {
   quick: boolean;
+  /** When the run ended (ISO 8601). */
+  date: string;
   runs: number;
   model: ConvModel & { parameters: number; forwardGflop: number };
   forwardBatches: number[];
@@ -175,6 +177,7 @@ export async function runConvBenchmark(options: ConvBenchOptions): Promise<ConvR
   options.onProgress?.(total, total, 'done');
   return {
     quick: options.quick,
+    date: new Date().toISOString(),
     runs: timing.runs,
     model: { ...m, parameters, forwardGflop: forwardFlops(m) / 1e9 },
     forwardBatches: batches,

@@ -1,6 +1,6 @@
 // The conv tables (stdout and BENCHMARKS.md): the packed ResNet-18's forward images/s and training steps
 // of every runner with this engine's ratio to each peer, and the grid of single grouped convolutions.
-import type { ConvModelRow, ConvResult } from './conv-benchmark.ts';
+import { PEER_LIMIT_MS, type ConvModelRow, type ConvResult } from './conv-benchmark.ts';
 import { absentRunners, markdownTables, type Table } from './table.ts';
 
 const label = (r: Pick<ConvModelRow, 'library' | 'backend' | 'threads'>): string => `${r.library} ${r.backend} ${r.threads}T`;
@@ -61,9 +61,11 @@ export function convGridTable(r: ConvResult): Table {
   };
 }
 
-export function convSection(r: ConvResult): string {
+export function convSection(r: ConvResult, command: string): string {
   return [
     '## conv',
+    '',
+    `Command: \`${command}\`${r.quick ? ' (quick subset)' : ''}, ${r.date}.`,
     '',
     `${describeConvModel(r)}.`,
     '',
@@ -72,7 +74,8 @@ export function convSection(r: ConvResult): string {
     'graph optimisation on, in a child process per thread count); **jax-js** (wasm device, one thread in Node: `lax.convGeneralDilated` with',
     '`featureGroupCount`, `jit`; training by `valueAndGrad` with Adam written out); **tfjs** (`tf.conv2d` has no groups, so each grouped',
     'convolution is a loop of `conv2d` over its groups and a `concat`; its wasm backend has no `Conv2DBackpropFilter` kernel (4.22), so the',
-    'training step runs on its cpu backend). Peers run 3 timed runs after a warm-up; their steps take seconds.',
+    'training step runs on its cpu backend). Peers run 3 timed runs after a warm-up, each library in a child process stopped after',
+    `${PEER_LIMIT_MS / 60_000} minutes per measurement (then not run on larger work); their steps take seconds to minutes.`,
     '',
     ...markdownTables([convForwardTable(r), convTrainingTable(r), convGridTable(r)], absentRunners(r.absent)),
   ].join('\n');
