@@ -29,14 +29,14 @@ enableRelaxedSimd(); // before any kernel module compiles
 
 if (options.only === 'webgpu') await benchWebGPU(options.quick, command, out);
 else if (options.only === 'wasm') await benchWasm(options, command, out);
-else if (options.only === 'training') await benchTraining({ ...options, adapter: await probeAdapter() }, out);
+else if (options.only === 'training') await benchTraining({ ...options, adapter: await probeAdapter() }, command, out);
 else if (options.only === 'profile') await benchProfile(options.threads, command, out);
 else if (options.only === 'serving') await benchServing(options, command, out);
 else if (options.only === 'conv') await benchConv(options, command, out);
 else {
   const adapter = await probeAdapter();
   const wasm = await benchWasm(options, command, out);
-  const training = await benchTraining({ ...options, adapter }, out);
+  const training = await benchTraining({ ...options, adapter }, command, out);
   await benchProfile(options.threads, command, out);
   await benchServing(options, command, out);
   await benchConv(options, command, out);

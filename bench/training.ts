@@ -9,12 +9,12 @@ import { printTables } from './lib/table.ts';
 import { runTrainingBenchmark, type TrainingResult } from './lib/training-benchmark.ts';
 import { leadTable, stepsTable, trainingMemoryTable, trainingSection } from './lib/training-report.ts';
 
-export async function benchTraining(options: { threads: number[]; quick: boolean; adapter: AdapterKind }, out: Output): Promise<{ result: TrainingResult; chart: Chart }> {
+export async function benchTraining(options: { threads: number[]; quick: boolean; adapter: AdapterKind }, command: string, out: Output): Promise<{ result: TrainingResult; chart: Chart }> {
   const result = await runTrainingBenchmark({ ...options, onProgress: progressBar('training') });
   printTables([stepsTable(result), leadTable(result), trainingMemoryTable(result)], result.absent);
   writeJson(out, 'training.json', result);
   const chart = trainingChart(result, repoPath(out.dir));
-  if (out.markdown) writeSection(out.markdown, 'training', `${trainingSection(result)}\n${chartLinks([chart], out.dir).join('\n')}\n\n`);
+  if (out.markdown) writeSection(out.markdown, 'training', `${trainingSection(result, command)}\n${chartLinks([chart], out.dir).join('\n')}\n\n`);
   console.log(`\nwrote ${out.dir}/training.json, ${out.dir}/${chart.file}${out.markdown ? ' and the training section of BENCHMARKS.md' : ''}`);
   return { result, chart };
 }

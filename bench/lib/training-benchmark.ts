@@ -31,6 +31,8 @@ export interface TrainingRow {
 
 export interface TrainingResult {
   quick: boolean;
+  /** When the run ended (ISO 8601). */
+  date: string;
   runs: number;
   models: (TrainingModel & { parameters: number; budgetBytes: number })[];
   rows: TrainingRow[];
@@ -105,6 +107,7 @@ export async function runTrainingBenchmark(options: TrainingOptions): Promise<Tr
   options.onProgress?.(total, total, 'done');
   return {
     quick: options.quick,
+    date: new Date().toISOString(),
     runs: timing.runs,
     models: models.map((m) => ({ ...m, parameters: parameterCount(m), budgetBytes: trainingBudgetBytes(m) })),
     rows,

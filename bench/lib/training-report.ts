@@ -45,9 +45,11 @@ export function trainingMemoryTable(r: TrainingResult): Table {
   };
 }
 
-export function trainingSection(r: TrainingResult): string {
+export function trainingSection(r: TrainingResult, command: string): string {
   return [
     '## training',
+    '',
+    `Command: \`${command}\`${r.quick ? ' (quick subset)' : ''}, ${r.date}.`,
     '',
     'Whole Adam steps (lr 1e-3) of a Packed-Ensembles MLP on one fixed synthetic batch: **blockgrad** (`nn.PackedMLP`, `crossEntropy` of',
     'every estimator, `optim.Adam`; js for the small model only); **tfjs** (tfjs-core ops on its wasm backend: a batched `matMul` per',
