@@ -9,6 +9,7 @@ import { convModels, forwardFlops, type ConvModel } from './conv-model.ts';
 import { convFlops, engineConvForward, engineConvLayer, engineConvTraining, engineResNet, type ConvPoint } from './conv-engine.ts';
 import { runOrtConv } from './conv-ort.ts';
 import { runConvPeer, type ConvPeerJob, type ConvPeerReport } from './conv-peers.ts';
+import { ChildTimeoutError } from './ort.ts';
 import { PeakProbe } from './peak.ts';
 import type { OnProgress } from './progress.ts';
 import { timeRuns, type Timing, type TimingOptions } from './timing.ts';
@@ -164,7 +165,7 @@ export async function runConvBenchmark(options: ConvBenchOptions): Promise<ConvR
       try {
         push(await runConvPeer({ ...job, timing: slow }, options.peerLimitMs ?? PEER_LIMIT_MS));
       } catch (e) {
-        if (/not finished after/.test(reason(e))) stopped.set(job.library, `its ${runner} was ${reason(e)}`);
+        if (e instanceof ChildTimeoutError) stopped.set(job.library, `its ${runner} was ${reason(e)}`);
         throw e;
       }
     });

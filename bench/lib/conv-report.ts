@@ -2,6 +2,7 @@
 // of every runner with this engine's ratio to each peer, and the grid of single grouped convolutions.
 import { PEER_LIMIT_MS, type ConvModelRow, type ConvResult } from './conv-benchmark.ts';
 import { absentRunners, markdownTables, type Table } from './table.ts';
+import { commandLine } from './markdown.ts';
 
 const label = (r: Pick<ConvModelRow, 'library' | 'backend' | 'threads'>): string => `${r.library} ${r.backend} ${r.threads}T`;
 const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
@@ -65,7 +66,7 @@ export function convSection(r: ConvResult, command: string): string {
   return [
     '## conv',
     '',
-    `Command: \`${command}\`${r.quick ? ' (quick subset)' : ''}, ${r.date}.`,
+    commandLine(command, r.quick, r.date),
     '',
     `${describeConvModel(r)}.`,
     '',

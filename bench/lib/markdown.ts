@@ -19,13 +19,18 @@ says what its columns are. \`npm run bench\` rewrites every section (\`--only <s
 \`--quick\` writes bench/results/quick/ and leaves this file alone).
 `;
 
+/** A section's provenance: `Command: \`npm run bench …\` (quick subset), <ISO date>.` */
+export function commandLine(command: string, quick: boolean, date: string): string {
+  return `Command: \`${command}\`${quick ? ' (quick subset)' : ''}, ${date}.`;
+}
+
 function section(r: BenchResult, charts: string[]): string {
   const m = r.machine;
   const threads = [...new Set(r.rows.map((x) => x.threads))].sort((a, b) => a - b);
   return [
     `## ${r.backend}`,
     '',
-    `Command: \`${r.command}\`${r.quick ? ' (quick subset)' : ''}, ${m.date}.`,
+    commandLine(r.command, r.quick, m.date),
     '',
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.platform}, Node ${m.node}; load average at the end ${m.loadAverage.join(', ')}` +
       ` (a shared machine: other processes ran during the measurement). Backend: ${Object.entries(m.backend).map(([k, v]) => `${k} ${v}`).join(', ')}.` +

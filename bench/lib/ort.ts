@@ -27,6 +27,9 @@ export function runOrt(job: OrtJob): Promise<OrtReport> {
   return runJsonChild(child, job, 'onnxruntime-web child');
 }
 
+/** A child process stopped at its time limit. */
+export class ChildTimeoutError extends Error {}
+
 /**
  * Runs a TypeScript script (path) with the job as its one JSON argument; resolves with the last stdout line
  * parsed as JSON. With limitMs, a child still running then is killed and the promise rejects saying so.
@@ -45,7 +48,7 @@ export function runJsonChild<T>(script: string, job: unknown, what: string, limi
     proc.on('close', (code) => {
       clearTimeout(timer);
       const last = out.trim().split('\n').pop() ?? '';
-      if (timedOut) reject(new Error(`${what}: not finished after ${Math.round(limitMs! / 1000)} s (stopped; a warm-up call and the timed runs did not fit)`));
+      if (timedOut) reject(new ChildTimeoutError(`${what}: not finished after ${Math.round(limitMs! / 1000)} s (stopped; a warm-up call and the timed runs did not fit)`));
       else if (code === 0 && last.startsWith('{')) resolve(JSON.parse(last) as T);
       else reject(new Error(`${what} exited with ${code}: ${lastLine(err) || 'no output'}`));
     });

@@ -2,6 +2,7 @@
 // each peer at the same thread count, and this engine's peak memory against the least a step can hold.
 import { absentRunners, markdownTables, type Table } from './table.ts';
 import type { TrainingResult, TrainingRow } from './training-benchmark.ts';
+import { commandLine } from './markdown.ts';
 
 export const runnerLabel = (r: Pick<TrainingRow, 'library' | 'backend' | 'threads'>): string => `${r.library} ${r.backend}${r.backend.startsWith('webgpu') ? '' : ` ${r.threads}T`}`;
 const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(2);
@@ -49,7 +50,7 @@ export function trainingSection(r: TrainingResult, command: string): string {
   return [
     '## training',
     '',
-    `Command: \`${command}\`${r.quick ? ' (quick subset)' : ''}, ${r.date}.`,
+    commandLine(command, r.quick, r.date),
     '',
     'Whole Adam steps (lr 1e-3) of a Packed-Ensembles MLP on one fixed synthetic batch: **blockgrad** (`nn.PackedMLP`, `crossEntropy` of',
     'every estimator, `optim.Adam`; js for the small model only); **tfjs** (tfjs-core ops on its wasm backend: a batched `matMul` per',

@@ -3,6 +3,7 @@ import { label, webgpuGridPoints } from './grid.ts';
 import { markdownTables, type Table } from './table.ts';
 import type { Pass } from './types.ts';
 import { type WebGPUBenchResult, type WebGPUStrategy, webgpuStrategies } from './webgpu-benchmark.ts';
+import { commandLine } from './markdown.ts';
 
 const passes: Pass[] = ['forward', 'forward+backward'];
 
@@ -38,7 +39,7 @@ export function webgpuSection(r: WebGPUBenchResult): string {
   return [
     '## webgpu',
     '',
-    `Command: \`${r.command}\`${r.quick ? ' (quick subset)' : ''}, ${m.date}.`,
+    commandLine(r.command, r.quick, m.date),
     '',
     `${adapterLine(r)} Host: ${m.cpu}, ${m.cores} cores, Node ${m.node}; load average at the end ${m.loadAverage.join(', ')}.`,
     '',
