@@ -23,9 +23,10 @@ function activate(v: v128, act: i32): v128 {
   return v;
 }
 
-/** Stores 4 values of C at c + off: act(v + bias), and v + bias at c + zoff + off when zoff is set. */
+/** Stores 4 values of C at c + off: act(v + bias), and v + bias at c + zoff + off when zoff is set; acc: v adds to what C holds. */
 @inline
-function emit(c: usize, off: usize, v: v128, bias: usize, act: i32, zoff: usize): void {
+function emit(c: usize, off: usize, v: v128, acc: bool, bias: usize, act: i32, zoff: usize): void {
+  if (acc) v = f32x4.add(v, v128.load(c + off));
   if (bias) v = f32x4.add(v, v128.load(bias + off));
   if (zoff) v128.store(c + zoff + off, v);
   v128.store(c + off, activate(v, act));
@@ -37,7 +38,7 @@ function emit(c: usize, off: usize, v: v128, bias: usize, act: i32, zoff: usize)
  * The largest tile V8 keeps in x64 registers (a 5 × 8 tile spills two accumulators). k is not unrolled:
  * Binaryen would then regroup the steps per accumulator, which needs more than 16 registers and spills.
  */
-function tile4x8(a: usize, b: usize, K: i32, c: usize, crs: usize, rows: i32, bias: usize, act: i32, zoff: usize): void {
+function tile4x8(a: usize, b: usize, K: i32, c: usize, crs: usize, rows: i32, acc: bool, bias: usize, act: i32, zoff: usize): void {
   let c00 = ZERO, c01 = ZERO, c10 = ZERO, c11 = ZERO, c20 = ZERO, c21 = ZERO, c30 = ZERO, c31 = ZERO;
   for (const end = b + (<usize>K << 5); b < end; b += 32) {
     const b0 = v128.load(b), b1 = v128.load(b, 16);
@@ -47,20 +48,20 @@ function tile4x8(a: usize, b: usize, K: i32, c: usize, crs: usize, rows: i32, bi
     x = v128.load32_splat(a, 12); c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
     a += 16;
   }
-  emit(c, 0, c00, bias, act, zoff); emit(c, 16, c01, bias, act, zoff);
+  emit(c, 0, c00, acc, bias, act, zoff); emit(c, 16, c01, acc, bias, act, zoff);
   if (rows < 2) return;
   c += crs;
-  emit(c, 0, c10, bias, act, zoff); emit(c, 16, c11, bias, act, zoff);
+  emit(c, 0, c10, acc, bias, act, zoff); emit(c, 16, c11, acc, bias, act, zoff);
   if (rows < 3) return;
   c += crs;
-  emit(c, 0, c20, bias, act, zoff); emit(c, 16, c21, bias, act, zoff);
+  emit(c, 0, c20, acc, bias, act, zoff); emit(c, 16, c21, acc, bias, act, zoff);
   if (rows < 4) return;
   c += crs;
-  emit(c, 0, c30, bias, act, zoff); emit(c, 16, c31, bias, act, zoff);
+  emit(c, 0, c30, acc, bias, act, zoff); emit(c, 16, c31, acc, bias, act, zoff);
 }
 
 /** 4 rows × 4 columns over a [K, 4] B panel: the column tail of 4..7 columns, and the padded tail of 1..3. */
-function tile4x4(a: usize, b: usize, K: i32, c: usize, crs: usize, rows: i32, bias: usize, act: i32, zoff: usize): void {
+function tile4x4(a: usize, b: usize, K: i32, c: usize, crs: usize, rows: i32, acc: bool, bias: usize, act: i32, zoff: usize): void {
   let c0 = ZERO, c1 = ZERO, c2 = ZERO, c3 = ZERO;
   for (const end = b + (<usize>K << 4); b < end; b += 16) {
     const b0 = v128.load(b);
@@ -70,23 +71,24 @@ function tile4x4(a: usize, b: usize, K: i32, c: usize, crs: usize, rows: i32, bi
     c3 = madd(v128.load32_splat(a, 12), b0, c3);
     a += 16;
   }
-  emit(c, 0, c0, bias, act, zoff);
-  if (rows > 1) emit(c + crs, 0, c1, bias, act, zoff);
-  if (rows > 2) emit(c + 2 * crs, 0, c2, bias, act, zoff);
-  if (rows > 3) emit(c + 3 * crs, 0, c3, bias, act, zoff);
+  emit(c, 0, c0, acc, bias, act, zoff);
+  if (rows > 1) emit(c + crs, 0, c1, acc, bias, act, zoff);
+  if (rows > 2) emit(c + 2 * crs, 0, c2, acc, bias, act, zoff);
+  if (rows > 3) emit(c + 3 * crs, 0, c3, acc, bias, act, zoff);
 }
 
 /**
  * The last 1..3 columns of C: a 4 × 4 tile over a zero-padded [K, 4] panel into `tmp` (16 floats), then the
  * epilogue on the columns that exist. The scalar dot products this replaces were latency-bound: ~5x slower.
  */
-function tailTile(ap: usize, b: usize, K: i32, cols: i32, tmp: usize, c: usize, crs: usize, rows: i32, bias: usize, act: i32, zoff: usize): void {
-  tile4x4(ap, b, K, tmp, 16, 4, 0, 0, 0);
+function tailTile(ap: usize, b: usize, K: i32, cols: i32, tmp: usize, c: usize, crs: usize, rows: i32, acc: bool, bias: usize, act: i32, zoff: usize): void {
+  tile4x4(ap, b, K, tmp, 16, 4, false, 0, 0, 0);
   for (let m = 0; m < min(rows, 4); m++) {
     for (let j = 0; j < cols; j++) {
-      let v = load<f32>(tmp + (<usize>(m * 4 + j) << 2));
-      if (bias) v += load<f32>(bias + (<usize>j << 2));
       const at = c + <usize>m * crs + (<usize>j << 2);
+      let v = load<f32>(tmp + (<usize>(m * 4 + j) << 2));
+      if (acc) v += load<f32>(at);
+      if (bias) v += load<f32>(bias + (<usize>j << 2));
       if (zoff) store<f32>(at + zoff, v);
       store<f32>(at, act == 0 ? v : f32x4.extract_lane(activate(f32x4.splat(v), act), 0));
     }
@@ -157,24 +159,37 @@ function packA(a: usize, ars: usize, acs: usize, K: i32, rows: i32, dst: usize):
   }
 }
 
-/** `scratch` holds the [K, 8] B panel (32·K bytes), A packed in groups of 4 rows (16·K bytes per group), then a 4 × 4 tile of C. */
+/**
+ * C over rows [m0, m1) and columns [n0, n1), cache-blocked: rows in chunks of MC (their packed A stays in L2)
+ * and k in steps of KC (a packed group of A and the B panel stay in L1), each step after the first adding to
+ * C; the bias and activation apply at the last step. `scratch` holds the [KC, 8] B panel (32·KC bytes), a row
+ * chunk of A packed in groups of 4 rows (16·KC bytes per group), then a 4 × 4 tile of C.
+ */
 export function blockGemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, c: usize, crs: i32,
-  bias: usize, act: i32, zoff: usize, K: i32, m0: i32, m1: i32, n0: i32, n1: i32, scratch: usize): void {
+  bias: usize, act: i32, zoff: usize, K: i32, m0: i32, m1: i32, n0: i32, n1: i32, KC: i32, MC: i32, scratch: usize): void {
   if (m0 >= m1) return;
-  const brsB = <usize>brs << 2, bcsB = <usize>bcs << 2, crsB = <usize>crs << 2, rows = m1 - m0;
-  const packed = scratch + (<usize>K << 5), group = <usize>K << 4, tmp = packed + <usize>((rows + 3) >> 2) * group;
-  packA(a + <usize>m0 * (<usize>ars << 2), <usize>ars << 2, <usize>acs << 2, K, rows, packed);
-  let n = n0;
-  while (n < n1) {
-    const left = n1 - n, cols = left >= 8 ? 8 : left >= 4 ? 4 : left, width = cols == 8 ? 8 : 4;
-    packB(b + <usize>n * bcsB, brsB, bcsB, K, cols, width, scratch);
-    const bn = bias ? bias + (<usize>n << 2) : 0;
-    for (let m = 0; m < rows; m += 4) {
-      const ap = packed + <usize>(m >> 2) * group, cp = c + <usize>(m0 + m) * crsB + (<usize>n << 2);
-      if (cols == 8) tile4x8(ap, scratch, K, cp, crsB, rows - m, bn, act, zoff);
-      else if (cols == 4) tile4x4(ap, scratch, K, cp, crsB, rows - m, bn, act, zoff);
-      else tailTile(ap, scratch, K, cols, tmp, cp, crsB, rows - m, bn, act, zoff);
+  const arsB = <usize>ars << 2, acsB = <usize>acs << 2, brsB = <usize>brs << 2, bcsB = <usize>bcs << 2, crsB = <usize>crs << 2;
+  const depth = min(K, KC), packed = scratch + (<usize>depth << 5), tmp = packed + <usize>((min(m1 - m0, MC) + 3) >> 2) * (<usize>depth << 4);
+  for (let r0 = m0; r0 < m1; r0 += MC) {
+    const rows = min(MC, m1 - r0);
+    // k0 == 0 runs once even for K = 0, so that C still gets its bias
+    for (let k0 = 0; k0 == 0 || k0 < K; k0 += KC) {
+      const kc = min(KC, K - k0), acc = k0 > 0, last = k0 + kc >= K, group = <usize>kc << 4;
+      const bk = last ? bias : 0, actk = last ? act : 0, zk = last ? zoff : 0;
+      packA(a + <usize>r0 * arsB + <usize>k0 * acsB, arsB, acsB, kc, rows, packed);
+      let n = n0;
+      while (n < n1) {
+        const left = n1 - n, cols = left >= 8 ? 8 : left >= 4 ? 4 : left, width = cols == 8 ? 8 : 4;
+        packB(b + <usize>k0 * brsB + <usize>n * bcsB, brsB, bcsB, kc, cols, width, scratch);
+        const bn = bk ? bk + (<usize>n << 2) : 0;
+        for (let m = 0; m < rows; m += 4) {
+          const ap = packed + <usize>(m >> 2) * group, cp = c + <usize>(r0 + m) * crsB + (<usize>n << 2);
+          if (cols == 8) tile4x8(ap, scratch, kc, cp, crsB, rows - m, acc, bn, actk, zk);
+          else if (cols == 4) tile4x4(ap, scratch, kc, cp, crsB, rows - m, acc, bn, actk, zk);
+          else tailTile(ap, scratch, kc, cols, tmp, cp, crsB, rows - m, acc, bn, actk, zk);
+        }
+        n += cols;
+      }
     }
-    n += cols;
   }
 }

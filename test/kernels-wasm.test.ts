@@ -19,9 +19,9 @@ describe('wasm backend, kernels large enough to be split over threads', () => {
   const data = (len: number) => Float32Array.from({ length: len }, () => 0.1 + rng.uniform());
   const x = data(n), y = data(n), m = data(n), v = data(n);
 
-  /** Runs fn on the reference and on a 3-thread wasm backend over copies of inputs; returns every buffer of both. */
-  async function compare(inputs: Float32Array[], fn: (b: Backend, s: Storage[]) => void): Promise<void> {
-    const dut = await make(3);
+  /** Runs fn on the reference and on a wasm backend (3 threads unless said) over copies of inputs; returns every buffer of both. */
+  async function compare(inputs: Float32Array[], fn: (b: Backend, s: Storage[]) => void, threads = 3): Promise<void> {
+    const dut = await make(threads);
     const results: Float32Array[][] = [];
     for (const b of [ref, dut]) {
       const s = inputs.map((d) => {
@@ -62,6 +62,17 @@ describe('wasm backend, kernels large enough to be split over threads', () => {
       b.reduce('sum', dy, db, 1, B, G * O);
     });
   });
+  for (const threads of [1, 3]) {
+    it(`the three block GEMMs cache-blocked (${threads} thread${threads > 1 ? 's' : ''}): k past one step and rows past one chunk, bias and GELU at the last step`, () => {
+      const shape = { B: 601, G: 2, I: 300, O: 261 }; // every GEMM has K > 256 (blockGemm's k step) and M or N > 256 (its row chunk)
+      const { B, G, I, O } = shape;
+      return compare([data(B * G * I), data(G * O * I), data(G * O), data(B * G * O), new Float32Array(B * G * O), new Float32Array(B * G * O), new Float32Array(B * G * I), new Float32Array(G * O * I)], (b, [xs, w, bias, dy, y, z, dx, dw]) => {
+        b.blockLinear(xs, w, bias, y, shape, 'gelu', z);
+        b.blockLinearInputGrad(dy, w, dx, shape);
+        b.blockLinearWeightGrad(dy, xs, dw, shape);
+      }, threads);
+    });
+  }
   it('the three block GEMMs at f16, operands large enough for their rounding to binary16 to be split too', () => {
     const shape = { B: 129, G: 3, I: 177, O: 131, precision: 'f16' as const }; // W and x hold over 2^16 values
     const { B, G, I, O } = shape;

@@ -14,13 +14,20 @@ export interface Gemm {
   act: number; zoff: number;
 }
 
+/** Tasks of MT × NT, each computed in k steps of KC and row chunks of MC (see blockGemm in assembly/gemm.ts). */
 export interface Tiles {
-  tilesM: number; tilesN: number; MT: number; NT: number;
+  tilesM: number; tilesN: number; MT: number; NT: number; KC: number; MC: number;
 }
 
-/** Scratch bytes per thread for blockGemm: the [K, 8] B panel, a row tile of A packed in groups of 4, a 4 × 4 tile of C. */
+/** k per step: a packed group of 4 rows of A (16·KC bytes) and the [KC, 8] B panel (32·KC) stay in a 32 KiB L1. */
+const KC = 256;
+/** Rows per chunk: their packed A (MC·KC·4 bytes = 256 KiB) stays in L2 while every B panel passes over it. */
+const MC = 256;
+
+/** Scratch bytes per thread for blockGemm: the [KC, 8] B panel, a row chunk of A packed in groups of 4, a 4 × 4 tile of C. */
 export function scratchBytes({ K }: Gemm, { MT }: Tiles): number {
-  return 32 * K + 4 * MT * K + 64;
+  const depth = Math.min(K, KC);
+  return 32 * depth + 4 * Math.min(MT, MC) * depth + 64;
 }
 
 const up = (v: number, m: number): number => Math.ceil(v / m) * m;
@@ -42,7 +49,7 @@ export function tile({ G, M, N }: Gemm, threads: number): Tiles {
     MT *= 2;
     NT *= 2;
   }
-  return { tilesM: Math.ceil(M / MT), tilesN: Math.ceil(N / NT), MT, NT };
+  return { tilesM: Math.ceil(M / MT), tilesN: Math.ceil(N / NT), MT, NT, KC, MC };
 }
 
 const activationCodes: Record<Activation, number> = { none: 0, relu: 1, gelu: 2, gelu_tanh: 3 };

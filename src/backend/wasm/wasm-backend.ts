@@ -232,7 +232,7 @@ export class WasmBackend implements Backend {
     for (let g0 = 0; g0 < g.G; g0 += batch) {
       const blocks = Math.min(batch, g.G - g0);
       this.describe(jobWords('gemm', {
-        tilesM: t.tilesM, tilesN: t.tilesN, MT: t.MT, NT: t.NT, M: g.M, N: g.N, K: g.K,
+        tilesM: t.tilesM, tilesN: t.tilesN, MT: t.MT, NT: t.NT, KC: t.KC, MC: t.MC, M: g.M, N: g.N, K: g.K,
         a: g.a + 4 * g0 * g.aG, aG: g.aG * 4, ars: g.ars, acs: g.acs, b: g.b + 4 * g0 * g.bG, bG: g.bG * 4, brs: g.brs, bcs: g.bcs,
         c: g.c + 4 * g0 * g.cG, cG: g.cG * 4, crs: g.crs, bias: g.bias && g.bias + 4 * g0 * g.biasG, biasG: g.biasG * 4, act: g.act,
         scratch: this.scratch.ptr, panel, zoff: g.zoff,
