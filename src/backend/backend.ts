@@ -157,6 +157,11 @@ export interface Backend {
    * (0 outside the input). Grouped convolution is then the block GEMM over cols, weight [G, O, Cg·KH·KW].
    */
   im2col(x: Storage, cols: Storage, shape: PatchShape): void;
+  /**
+   * Optional: blockLinear(im2col(x), w, bias, out, block) without writing the patches (block.B = N·OH·OW,
+   * block.I = C/G·KH·KW; f32). A backend that reads patches in place inside its GEMM offers it.
+   */
+  patchLinear?(x: Storage, w: Storage, bias: Storage | null, out: Storage, shape: PatchShape, block: BlockShape): void;
   /** The adjoint of im2col: dx[n, c, h, w] = Σ of the cols entries that read x[n, c, h, w] (overwrites dx). */
   col2im(cols: Storage, dx: Storage, shape: PatchShape): void;
   /** out [N, C, OH, OW] = window maxima (NaN wins); argmax (i32) = the first maximum's h·W + w in its plane. */

@@ -53,18 +53,32 @@ function samples(backend: Backend, src: Storage, perSample: number, c: Chunk, to
   return into;
 }
 
+/** rows [n, OH·OW, C_out] (NHWC) -> y[n0 + …, C_out, OH·OW]. */
+function rowsToNCHW(g: ConvGemm, rows: Storage, y: Storage, n0: number, n: number): void {
+  const { outChannels } = g, pixels = g.shape.OH * g.shape.OW;
+  g.backend.copyStrided(rows, y, [n, outChannels, pixels], [pixels * outChannels, 1, outChannels], 0, [outChannels * pixels, pixels, 1], n0 * outChannels * pixels);
+}
+
 /** y [N, C_out, OH, OW] = the grouped convolution of x with the packed weight (and bias). */
 export function convForward(g: ConvGemm, x: Storage, weight: Storage, bias: Storage | null, y: Storage): void {
-  const { backend, shape, outChannels } = g;
+  const { backend, shape, outChannels, groups } = g;
   const { N, C, H, W, OH, OW } = shape;
+  if (backend.patchLinear) {
+    // the backend reads the patches in place: no chunks, no patch storage
+    const block = { B: N * OH * OW, G: groups, I: (C / groups) * shape.KH * shape.KW, O: outChannels / groups };
+    withTemps(backend, [block.B * outChannels], ([rows]) => {
+      backend.patchLinear!(x, weight, bias, rows!, shape, block);
+      rowsToNCHW(g, rows!, y, 0, N);
+    });
+    return;
+  }
   for (const c of chunks(g)) {
-    const n = c.walk.N, pixels = OH * OW;
+    const n = c.walk.N;
     const xSize = n < N ? n * C * H * W : 0;
     withTemps(backend, [xSize, c.block.B * C * shape.KH * shape.KW, c.block.B * outChannels], ([xTemp, cols, rows]) => {
       backend.im2col(samples(backend, x, C * H * W, c, N, xTemp), cols!, c.walk);
       backend.blockLinear(cols!, weight, bias, rows!, c.block, 'none');
-      // rows [n, OH·OW, C_out] (NHWC) -> y[n0 + …, C_out, OH·OW]
-      backend.copyStrided(rows!, y, [n, outChannels, pixels], [pixels * outChannels, 1, outChannels], 0, [outChannels * pixels, pixels, 1], c.n0 * outChannels * pixels);
+      rowsToNCHW(g, rows!, y, c.n0, n);
     });
   }
 }

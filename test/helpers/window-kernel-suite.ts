@@ -2,7 +2,7 @@
 // reference, on walks with odd sizes, channel counts that are not multiples of 4, strides larger than the
 // kernel, dilation, padding, ceil-mode edges and adaptive windows; one walk large enough to be split over threads.
 import { describe, expect, it } from 'vitest';
-import type { Backend, PatchShape, PoolShape, Storage } from '../../src/backend/backend.ts';
+import type { Backend, BlockShape, PatchShape, PoolShape, Storage } from '../../src/backend/backend.ts';
 import { JsBackend } from '../../src/backend/js/js-backend.ts';
 import { outputLength } from '../../src/ops/conv.ts';
 import { Rng } from '../../src/random.ts';
@@ -21,6 +21,16 @@ export const patchWalks: Walk[] = [
   [1, 7, 8, 7, 3, 3, [2, 2], [2, 2], [2, 2]],
   [2, 6, 1, 13, 1, 5, [1, 2], [0, 2], [1, 1]], // conv1d
   [4, 9, 33, 31, 3, 3, [1, 1], [1, 1], [1, 1]], // split over threads
+];
+
+/** Walks with groups for patchLinear: wide lines (its 4-wide reads over both edges), dilation, strides, lines not a multiple of 4. */
+const patchLinearWalks: [Walk, number][] = [
+  ...patchWalks.map((w): [Walk, number] => [w, 1]),
+  [[2, 6, 9, 13, 3, 3, [1, 1], [1, 1], [1, 1]], 3],
+  [[1, 8, 12, 16, 3, 3, [1, 1], [2, 2], [2, 2]], 4],
+  [[3, 4, 6, 11, 5, 2, [1, 1], [2, 0], [1, 3]], 2],
+  [[2, 12, 10, 10, 1, 1, [2, 2], [0, 0], [1, 1]], 2],
+  [[1, 4, 4, 4, 3, 3, [1, 1], [1, 1], [1, 1]], 4],
 ];
 
 const poolWalks: [Walk, Partial<PoolShape>][] = [
@@ -43,16 +53,20 @@ function adaptive([N, C, H, W, OH, OW]: (typeof adaptiveWalks)[number]): PoolSha
   return { N, C, H, W, OH, OW, KH: 1, KW: 1, strideH: 1, strideW: 1, padH: 0, padW: 0, dilationH: 1, dilationW: 1, adaptive: true, countIncludePad: false };
 }
 
-export function windowKernelSuite(label: string, make: () => Promise<Backend>, tol = 2e-5): void {
+/** `patchLinear`: the backend offers the optional patchLinear kernel, tested against the reference's im2col and blockLinear. */
+export function windowKernelSuite(label: string, make: () => Promise<Backend>, { tol = 2e-5, patchLinear = false } = {}): void {
   describe(`window kernels on ${label}`, () => {
     const ref = new JsBackend();
     const rng = new Rng(4321);
     const data = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
 
-    /** Runs fn on both backends over the same inputs; outputs start as garbage the kernel must overwrite. */
-    async function compare(inputs: (Float32Array | Int32Array)[], outs: [number, 'f32' | 'i32'][], fn: (b: Backend, ins: Storage[], outs: Storage[]) => void, what: string): Promise<void> {
-      const results: (Float32Array | Int32Array)[][] = [];
-      for (const b of [ref, await make()]) {
+    /**
+     * Runs fn on both backends over the same inputs (on the backend only, against `expected`, when given);
+     * outputs start as garbage the kernel must overwrite.
+     */
+    async function compare(inputs: (Float32Array | Int32Array)[], outs: [number, 'f32' | 'i32'][], fn: (b: Backend, ins: Storage[], outs: Storage[]) => void, what: string, expected?: Float32Array): Promise<void> {
+      const results: (Float32Array | Int32Array)[][] = expected ? [[expected]] : [];
+      for (const b of expected ? [await make()] : [ref, await make()]) {
         const ins = inputs.map((d) => {
           const s = b.alloc(d.length, d instanceof Int32Array ? 'i32' : 'f32');
           b.upload(s, d);
@@ -84,6 +98,18 @@ export function windowKernelSuite(label: string, make: () => Promise<Backend>, t
       await compare([data(colSize)], [[xSize, 'f32']], (b, [cols], [dx]) => b.col2im(cols, dx, s), 'col2im');
     });
 
+    it.each(patchLinear ? patchLinearWalks : [])('patchLinear against im2col and blockLinear, walk %#, groups %i', async (w, G) => {
+      expect((await make()).patchLinear).toBeTypeOf('function');
+      const s = walk(w);
+      const I = (s.C / G) * s.KH * s.KW, O = 3, B = s.N * s.OH * s.OW;
+      const x = data(s.N * s.C * s.H * s.W);
+      // NaN and ∞ in the last column: inside some windows (their outputs are NaN), beside others, which a 4-wide read reaches
+      for (let r = 0; r < x.length / s.W; r += 3) x[r * s.W + s.W - 1] = r % 2 ? NaN : Infinity;
+      const block = { B, G, I, O };
+      const want = refPatchLinear(ref, x, data(G * O * I), data(G * O), s, block);
+      await compare([x, want.w, want.bias], [[B * G * O, 'f32']], (be, [xs, ws, bs], [out]) => be.patchLinear!(xs, ws, bs, out, s, block), 'patchLinear', want.y);
+    });
+
     it.each(poolWalks)('maxPool2d, avgPool2d and their adjoints, walk %#', async (w, extra) => {
       const s: PoolShape = { ...walk(w), adaptive: false, countIncludePad: true, ...extra };
       const xSize = s.N * s.C * s.H * s.W, outSize = s.N * s.C * s.OH * s.OW;
@@ -112,6 +138,17 @@ function upload(b: Backend, d: Float32Array | Int32Array): Storage {
   const s = b.alloc(d.length, d instanceof Int32Array ? 'i32' : 'f32');
   b.upload(s, d);
   return s;
+}
+
+/** The reference's blockLinear over its im2col of x, with random weight and bias (returned with y). */
+function refPatchLinear(ref: JsBackend, x: Float32Array, w: Float32Array, bias: Float32Array, s: PatchShape, block: BlockShape): { w: Float32Array; bias: Float32Array; y: Float32Array } {
+  const [xs, ws, bs] = [upload(ref, x), upload(ref, w), upload(ref, bias)];
+  const cols = ref.alloc(block.B * s.C * s.KH * s.KW, 'f32'), y = ref.alloc(block.B * block.G * block.O, 'f32');
+  ref.im2col(xs, cols, s);
+  ref.blockLinear(cols, ws, bs, y, block, 'none');
+  const out = ref.downloadSync(y) as Float32Array;
+  [xs, ws, bs, cols, y].forEach((t) => ref.free(t));
+  return { w, bias, y: out };
 }
 
 /** The reference's argmax of x for walk s (what the adjoint consumes). */

@@ -15,6 +15,8 @@ export const CRASH = 6; // test hook: thread index of a worker told to die holdi
 export const DESC_WORD = 16;
 /** A rank-6 strided view (shape, two stride sets) used by the binary and copy kernels. */
 export const VIEW_WORD = DESC_WORD + WASM_DESC_SLOTS;
+/** The window walk of a GEMM over patches (blockGemm's `patches`), past the view (3 × 6 words). */
+export const WALK_WORD = VIEW_WORD + 18;
 export const CONTROL_BYTES = 512;
 /** Task indices live in 16 bits. */
 export const MAX_TASKS = 0xffff;

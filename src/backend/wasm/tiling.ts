@@ -1,6 +1,6 @@
 // How one block GEMM is cut into tasks, and the strides that make blockGemm compute each of the three
 // block-linear products from the packed [G, O, I] weight (see assembly/gemm.ts).
-import type { Activation, BlockShape } from '../backend.ts';
+import type { Activation, BlockShape, PatchShape } from '../backend.ts';
 import { MAX_TASKS } from './control.ts';
 
 /** One block GEMM call for all G blocks: pointers in bytes, strides in elements, per-block offsets in elements. */
@@ -12,6 +12,8 @@ export interface Gemm {
   bias: number; biasG: number;
   /** Activation code of the epilogue (0 none, 1 ReLU, 2 GELU (erf), 3 GELU (tanh)) and the byte offset from c to where the pre-activation goes (0: nowhere). */
   act: number; zoff: number;
+  /** Byte address of a window walk when A is the patch matrix of the image at a (ars, acs unused), else 0. */
+  patches: number;
 }
 
 /** Tasks of MT × NT, each computed in k steps of KC and row chunks of MC (see blockGemm in assembly/gemm.ts). */
@@ -61,7 +63,21 @@ export function forward(x: number, w: number, bias: number, y: number, z: number
     a: x, aG: I, ars: G * I, acs: 1,
     b: w, bG: O * I, brs: 1, bcs: I,
     c: y, cG: O, crs: G * O,
-    bias, biasG: O, act: activationCodes[activation], zoff: z ? z - y : 0,
+    bias, biasG: O, act: activationCodes[activation], zoff: z ? z - y : 0, patches: 0,
+  };
+}
+
+/**
+ * rows [N·OH·OW, G·O] = patches(x)·Wᵀ + b per block, the patches read straight from x [N, C, H, W] through the
+ * walk at `walk`: block g's A starts at channel g·C/G (aG), the rest as `forward` with I = C/G·KH·KW.
+ */
+export function patchForward(x: number, w: number, bias: number, rows: number, walk: number, { C, H, W }: PatchShape, { B, G, I, O }: BlockShape): Gemm {
+  return {
+    G, M: B, N: O, K: I,
+    a: x, aG: (C / G) * H * W, ars: 0, acs: 0,
+    b: w, bG: O * I, brs: 1, bcs: I,
+    c: rows, cG: O, crs: G * O,
+    bias, biasG: O, act: 0, zoff: 0, patches: walk,
   };
 }
 
@@ -72,7 +88,7 @@ export function inputGrad(dy: number, w: number, dx: number, { B, G, I, O }: Blo
     a: dy, aG: O, ars: G * O, acs: 1,
     b: w, bG: O * I, brs: I, bcs: 1,
     c: dx, cG: I, crs: G * I,
-    bias: 0, biasG: 0, act: 0, zoff: 0,
+    bias: 0, biasG: 0, act: 0, zoff: 0, patches: 0,
   };
 }
 
@@ -83,6 +99,6 @@ export function weightGrad(dy: number, x: number, dw: number, { B, G, I, O }: Bl
     a: dy, aG: O, ars: 1, acs: G * O,
     b: x, bG: I, brs: G * I, bcs: 1,
     c: dw, cG: O * I, crs: I,
-    bias: 0, biasG: 0, act: 0, zoff: 0,
+    bias: 0, biasG: 0, act: 0, zoff: 0, patches: 0,
   };
 }

@@ -6,11 +6,11 @@ import type {
 import { binaryCode, reduceCode, unaryCode, type WasmJob, type WasmJobArgs, wasmJobs, type WindowWalk } from '../op-table.ts';
 import { windowWalk } from '../window-walk.ts';
 import type { Allocator } from './allocator.ts';
-import { DESC_WORD, MAX_TASKS, VIEW_WORD } from './control.ts';
+import { DESC_WORD, MAX_TASKS, VIEW_WORD, WALK_WORD } from './control.ts';
 import { jobWords } from './job.ts';
 import type { Kernels } from './module.ts';
 import type { Pool } from './pool.ts';
-import { forward, inputGrad, scratchBytes, tile, weightGrad, type Gemm } from './tiling.ts';
+import { forward, inputGrad, patchForward, scratchBytes, tile, weightGrad, type Gemm } from './tiling.ts';
 import { viewWords } from './view.ts';
 import { adamConstants, sgdConstants } from '../optimizer-constants.ts';
 import { sizeOf } from '../../shapes.ts';
@@ -138,6 +138,11 @@ export class WasmBackend implements Backend {
     this.atPrecision(shape.precision, [dy, x], ([dyp, xp]) => this.gemm(weightGrad(dyp, xp, at(dw), shape)));
   }
 
+  patchLinear(x: Storage, w: Storage, bias: Storage | null, out: Storage, shape: PatchShape, block: BlockShape): void {
+    const walk = windowWalk(shape);
+    this.i32().set(Object.values(walk), (this.ctrl >> 2) + WALK_WORD);
+    this.gemm(patchForward(at(x), at(w), bias ? at(bias) : 0, at(out), this.ctrl + WALK_WORD * 4, shape, block));
+  }
   im2col(x: Storage, cols: Storage, shape: PatchShape): void {
     const rows = shape.N * shape.OH * shape.OW;
     this.window('im2col', rows, cols.size, { x: at(x), cols: at(cols) }, shape, (w, s, e) => this.k.im2col(at(x), at(cols), w, s, e));
@@ -235,7 +240,7 @@ export class WasmBackend implements Backend {
         tilesM: t.tilesM, tilesN: t.tilesN, MT: t.MT, NT: t.NT, KC: t.KC, MC: t.MC, M: g.M, N: g.N, K: g.K,
         a: g.a + 4 * g0 * g.aG, aG: g.aG * 4, ars: g.ars, acs: g.acs, b: g.b + 4 * g0 * g.bG, bG: g.bG * 4, brs: g.brs, bcs: g.bcs,
         c: g.c + 4 * g0 * g.cG, cG: g.cG * 4, crs: g.crs, bias: g.bias && g.bias + 4 * g0 * g.biasG, biasG: g.biasG * 4, act: g.act,
-        scratch: this.scratch.ptr, panel, zoff: g.zoff,
+        scratch: this.scratch.ptr, panel, zoff: g.zoff, patches: g.patches,
       }));
       this.pool.run(blocks * perBlock, parallel);
     }
