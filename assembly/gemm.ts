@@ -10,7 +10,7 @@
 // The epilogue adds the bias, stores the pre-activation where GELU's gradient needs it (zoff: the byte offset
 // from C to that buffer, 0 for none) and applies the activation (act: 0 none, 1 ReLU, 2 GELU (erf), 3 GELU (tanh)).
 import { gelu4, geluTanh4 } from './gelu';
-import { packPatches } from './patches';
+import { packPatchPanel, packPatches } from './patches';
 import { madd } from './simd';
 
 const ZERO = f32x4.splat(0);
@@ -163,12 +163,12 @@ function packA(a: usize, ars: usize, acs: usize, K: i32, rows: i32, dst: usize):
 /**
  * C over rows [m0, m1) and columns [n0, n1), cache-blocked: rows in chunks of MC (their packed A stays in L2)
  * and k in steps of KC (a packed group of A and the B panel stay in L1), each step after the first adding to
- * C; the bias and activation apply at the last step. With a walk (patches ≠ 0), A is the patch matrix of the
- * image x at a (see patches.ts), packed straight from x. `scratch` holds the [KC, 8] B panel (32·KC bytes), a row
+ * C; the bias and activation apply at the last step. With a walk (patches ≠ 0), A (or B, when patchesAreB)
+ * is the patch matrix of the image at a (or b), packed straight from it (see patches.ts). `scratch` holds the [KC, 8] B panel (32·KC bytes), a row
  * chunk of A packed in groups of 4 rows (16·KC bytes per group), then a 4 × 4 tile of C.
  */
 export function blockGemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, c: usize, crs: i32,
-  bias: usize, act: i32, zoff: usize, K: i32, m0: i32, m1: i32, n0: i32, n1: i32, KC: i32, MC: i32, patches: usize, scratch: usize): void {
+  bias: usize, act: i32, zoff: usize, K: i32, m0: i32, m1: i32, n0: i32, n1: i32, KC: i32, MC: i32, patches: usize, patchesAreB: bool, scratch: usize): void {
   if (m0 >= m1) return;
   const arsB = <usize>ars << 2, acsB = <usize>acs << 2, brsB = <usize>brs << 2, bcsB = <usize>bcs << 2, crsB = <usize>crs << 2;
   const depth = min(K, KC), packed = scratch + (<usize>depth << 5), tmp = packed + <usize>((min(m1 - m0, MC) + 3) >> 2) * (<usize>depth << 4);
@@ -178,12 +178,13 @@ export function blockGemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs:
     for (let k0 = 0; k0 == 0 || k0 < K; k0 += KC) {
       const kc = min(KC, K - k0), acc = k0 > 0, last = k0 + kc >= K, group = <usize>kc << 4;
       const bk = last ? bias : 0, actk = last ? act : 0, zk = last ? zoff : 0;
-      if (patches) packPatches(a, patches, r0, rows, k0, kc, packed);
+      if (patches && !patchesAreB) packPatches(a, patches, r0, rows, k0, kc, packed);
       else packA(a + <usize>r0 * arsB + <usize>k0 * acsB, arsB, acsB, kc, rows, packed);
       let n = n0;
       while (n < n1) {
         const left = n1 - n, cols = left >= 8 ? 8 : left >= 4 ? 4 : left, width = cols == 8 ? 8 : 4;
-        packB(b + <usize>k0 * brsB + <usize>n * bcsB, brsB, bcsB, kc, cols, width, scratch);
+        if (patches && patchesAreB) packPatchPanel(b, patches, k0, kc, n, cols, width, scratch);
+        else packB(b + <usize>k0 * brsB + <usize>n * bcsB, brsB, bcsB, kc, cols, width, scratch);
         const bn = bk ? bk + (<usize>n << 2) : 0;
         for (let m = 0; m < rows; m += 4) {
           const ap = packed + <usize>(m >> 2) * group, cp = c + <usize>(r0 + m) * crsB + (<usize>n << 2);

@@ -41,7 +41,7 @@ function gemmTask(d: usize, t: i32, thread: i32): void {
     u(d, GemmSlot.b) + g * u(d, GemmSlot.bG), i(d, GemmSlot.brs), i(d, GemmSlot.bcs),
     u(d, GemmSlot.c) + g * u(d, GemmSlot.cG), i(d, GemmSlot.crs),
     bias ? bias + g * u(d, GemmSlot.biasG) : 0, i(d, GemmSlot.act), u(d, GemmSlot.zoff), i(d, GemmSlot.K),
-    m0, min(m0 + MT, i(d, GemmSlot.M)), n0, min(n0 + NT, i(d, GemmSlot.N)), i(d, GemmSlot.KC), i(d, GemmSlot.MC), u(d, GemmSlot.patches),
+    m0, min(m0 + MT, i(d, GemmSlot.M)), n0, min(n0 + NT, i(d, GemmSlot.N)), i(d, GemmSlot.KC), i(d, GemmSlot.MC), u(d, GemmSlot.patches), i(d, GemmSlot.patchesAreB) != 0,
     u(d, GemmSlot.scratch) + <usize>thread * u(d, GemmSlot.panel),
   );
 }

@@ -162,6 +162,8 @@ export interface Backend {
    * block.I = C/G·KH·KW; f32). A backend that reads patches in place inside its GEMM offers it.
    */
   patchLinear?(x: Storage, w: Storage, bias: Storage | null, out: Storage, shape: PatchShape, block: BlockShape): void;
+  /** Optional, offered with patchLinear: blockLinearWeightGrad(dy, im2col(x), dw, block) without writing the patches. */
+  patchLinearWeightGrad?(dy: Storage, x: Storage, dw: Storage, shape: PatchShape, block: BlockShape): void;
   /** The adjoint of im2col: dx[n, c, h, w] = Σ of the cols entries that read x[n, c, h, w] (overwrites dx). */
   col2im(cols: Storage, dx: Storage, shape: PatchShape): void;
   /** out [N, C, OH, OW] = window maxima (NaN wins); argmax (i32) = the first maximum's h·W + w in its plane. */

@@ -67,7 +67,7 @@ export const wasmJobs = {
   gemm: {
     tilesM: 'i32', tilesN: 'i32', MT: 'i32', NT: 'i32', KC: 'i32', MC: 'i32', M: 'i32', N: 'i32', K: 'i32',
     a: 'i32', aG: 'i32', ars: 'i32', acs: 'i32', b: 'i32', bG: 'i32', brs: 'i32', bcs: 'i32',
-    c: 'i32', cG: 'i32', crs: 'i32', bias: 'i32', biasG: 'i32', act: 'i32', scratch: 'i32', panel: 'i32', zoff: 'i32', patches: 'i32',
+    c: 'i32', cG: 'i32', crs: 'i32', bias: 'i32', biasG: 'i32', act: 'i32', scratch: 'i32', panel: 'i32', zoff: 'i32', patches: 'i32', patchesAreB: 'i32',
   },
   fill: { units: 'i32', chunk: 'i32', out: 'i32', value: 'f32' },
   unary: { units: 'i32', chunk: 'i32', op: 'i32', x: 'i32', out: 'i32' },

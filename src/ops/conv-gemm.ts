@@ -53,6 +53,17 @@ function samples(backend: Backend, src: Storage, perSample: number, c: Chunk, to
   return into;
 }
 
+/** The GEMM shape of the whole batch. */
+function wholeBatch({ shape, groups, outChannels }: ConvGemm): BlockShape {
+  return { B: shape.N * shape.OH * shape.OW, G: groups, I: (shape.C / groups) * shape.KH * shape.KW, O: outChannels / groups };
+}
+
+/** dy[n0 + …, C_out, OH·OW] -> rows [n·OH·OW, C_out] (NHWC). */
+function nchwToRows(g: ConvGemm, dy: Storage, rows: Storage, n0: number, n: number): void {
+  const { outChannels } = g, pixels = g.shape.OH * g.shape.OW;
+  g.backend.copyStrided(dy, rows, [n, pixels, outChannels], [outChannels * pixels, 1, pixels], n0 * outChannels * pixels, [pixels * outChannels, outChannels, 1], 0);
+}
+
 /** rows [n, OH·OW, C_out] (NHWC) -> y[n0 + …, C_out, OH·OW]. */
 function rowsToNCHW(g: ConvGemm, rows: Storage, y: Storage, n0: number, n: number): void {
   const { outChannels } = g, pixels = g.shape.OH * g.shape.OW;
@@ -65,7 +76,7 @@ export function convForward(g: ConvGemm, x: Storage, weight: Storage, bias: Stor
   const { N, C, H, W, OH, OW } = shape;
   if (backend.patchLinear) {
     // the backend reads the patches in place: no chunks, no patch storage
-    const block = { B: N * OH * OW, G: groups, I: (C / groups) * shape.KH * shape.KW, O: outChannels / groups };
+    const block = wholeBatch(g);
     withTemps(backend, [block.B * outChannels], ([rows]) => {
       backend.patchLinear!(x, weight, bias, rows!, shape, block);
       rowsToNCHW(g, rows!, y, 0, N);
@@ -87,21 +98,29 @@ export function convForward(g: ConvGemm, x: Storage, weight: Storage, bias: Stor
 export function convBackward(g: ConvGemm, dy: Storage, x: Storage, weight: Storage, dx: Storage | null, dw: Storage | null): void {
   const { backend, shape, outChannels } = g;
   const { N, C, H, W, OH, OW, KH, KW } = shape;
+  if (dw && backend.patchLinearWeightGrad) {
+    // the backend reads the patches in place: dW over the whole batch, no patch storage
+    const block = wholeBatch(g);
+    withTemps(backend, [block.B * outChannels], ([rows]) => {
+      nchwToRows(g, dy, rows!, 0, N);
+      backend.patchLinearWeightGrad!(rows!, x, dw, shape, block);
+    });
+  }
+  const dwByChunks = backend.patchLinearWeightGrad ? null : dw;
+  if (!dx && !dwByChunks) return;
   const list = chunks(g);
-  const accumulate = list.length > 1 && dw;
-  const pixels = OH * OW;
+  const accumulate = list.length > 1 && dwByChunks;
   for (const c of list) {
     const n = c.walk.N, colSize = c.block.B * C * KH * KW;
     const first = c.n0 === 0;
-    const sizes = [c.block.B * outChannels, colSize, n < N ? n * C * H * W : 0, accumulate && !first ? dw.size : 0];
+    const sizes = [c.block.B * outChannels, colSize, n < N ? n * C * H * W : 0, accumulate && !first ? accumulate.size : 0];
     withTemps(backend, sizes, ([rowsTemp, colsTemp, temp, dwPart]) => {
       const rows = rowsTemp!, cols = colsTemp!;
-      // dy[n0 + …, C_out, OH·OW] -> rows [n·OH·OW, C_out]
-      backend.copyStrided(dy, rows, [n, pixels, outChannels], [outChannels * pixels, 1, pixels], c.n0 * outChannels * pixels, [pixels * outChannels, outChannels, 1], 0);
-      if (dw) {
+      nchwToRows(g, dy, rows, c.n0, n);
+      if (dwByChunks) {
         backend.im2col(samples(backend, x, C * H * W, c, N, temp), cols, c.walk);
-        backend.blockLinearWeightGrad(rows, cols, dwPart ?? dw, c.block);
-        if (dwPart) backend.binary('add', dw, dwPart, dw, [dw.size], [1], [1]);
+        backend.blockLinearWeightGrad(rows, cols, dwPart ?? dwByChunks, c.block);
+        if (dwPart) backend.binary('add', dwByChunks, dwPart, dwByChunks, [dwByChunks.size], [1], [1]);
       }
       if (dx) {
         backend.blockLinearInputGrad(rows, weight, cols, c.block);

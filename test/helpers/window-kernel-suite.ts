@@ -98,16 +98,19 @@ export function windowKernelSuite(label: string, make: () => Promise<Backend>, {
       await compare([data(colSize)], [[xSize, 'f32']], (b, [cols], [dx]) => b.col2im(cols, dx, s), 'col2im');
     });
 
-    it.each(patchLinear ? patchLinearWalks : [])('patchLinear against im2col and blockLinear, walk %#, groups %i', async (w, G) => {
-      expect((await make()).patchLinear).toBeTypeOf('function');
+    it.each(patchLinear ? patchLinearWalks : [])('patchLinear and patchLinearWeightGrad against im2col and the block GEMMs, walk %#, groups %i', async (w, G) => {
+      const b = await make();
+      expect(b.patchLinear).toBeTypeOf('function');
+      expect(b.patchLinearWeightGrad).toBeTypeOf('function');
       const s = walk(w);
       const I = (s.C / G) * s.KH * s.KW, O = 3, B = s.N * s.OH * s.OW;
       const x = data(s.N * s.C * s.H * s.W);
       // NaN and ∞ in the last column: inside some windows (their outputs are NaN), beside others, which a 4-wide read reaches
       for (let r = 0; r < x.length / s.W; r += 3) x[r * s.W + s.W - 1] = r % 2 ? NaN : Infinity;
       const block = { B, G, I, O };
-      const want = refPatchLinear(ref, x, data(G * O * I), data(G * O), s, block);
+      const want = refPatchGemms(ref, x, data(G * O * I), data(G * O), data(B * G * O), s, block);
       await compare([x, want.w, want.bias], [[B * G * O, 'f32']], (be, [xs, ws, bs], [out]) => be.patchLinear!(xs, ws, bs, out, s, block), 'patchLinear', want.y);
+      await compare([want.dy, x], [[G * O * I, 'f32']], (be, [dys, xs], [dw]) => be.patchLinearWeightGrad!(dys, xs, dw, s, block), 'patchLinearWeightGrad', want.dw);
     });
 
     it.each(poolWalks)('maxPool2d, avgPool2d and their adjoints, walk %#', async (w, extra) => {
@@ -140,15 +143,16 @@ function upload(b: Backend, d: Float32Array | Int32Array): Storage {
   return s;
 }
 
-/** The reference's blockLinear over its im2col of x, with random weight and bias (returned with y). */
-function refPatchLinear(ref: JsBackend, x: Float32Array, w: Float32Array, bias: Float32Array, s: PatchShape, block: BlockShape): { w: Float32Array; bias: Float32Array; y: Float32Array } {
-  const [xs, ws, bs] = [upload(ref, x), upload(ref, w), upload(ref, bias)];
-  const cols = ref.alloc(block.B * s.C * s.KH * s.KW, 'f32'), y = ref.alloc(block.B * block.G * block.O, 'f32');
+/** The reference's blockLinear and blockLinearWeightGrad over its im2col of x, for the given weight, bias and dy (returned with y and dW). */
+function refPatchGemms(ref: JsBackend, x: Float32Array, w: Float32Array, bias: Float32Array, dy: Float32Array, s: PatchShape, block: BlockShape) {
+  const [xs, ws, bs, dys] = [upload(ref, x), upload(ref, w), upload(ref, bias), upload(ref, dy)];
+  const cols = ref.alloc(block.B * s.C * s.KH * s.KW, 'f32'), y = ref.alloc(block.B * block.G * block.O, 'f32'), dw = ref.alloc(w.length, 'f32');
   ref.im2col(xs, cols, s);
   ref.blockLinear(cols, ws, bs, y, block, 'none');
-  const out = ref.downloadSync(y) as Float32Array;
-  [xs, ws, bs, cols, y].forEach((t) => ref.free(t));
-  return { w, bias, y: out };
+  ref.blockLinearWeightGrad(dys, cols, dw, block);
+  const out = { w, bias, dy, y: ref.downloadSync(y) as Float32Array, dw: ref.downloadSync(dw) as Float32Array };
+  [xs, ws, bs, dys, cols, y, dw].forEach((t) => ref.free(t));
+  return out;
 }
 
 /** The reference's argmax of x for walk s (what the adjoint consumes). */

@@ -9,7 +9,7 @@ export interface Kernels {
   heapBase(): number;
   runTasks(ctrl: number, thread: number): void;
   blockGemm(a: number, ars: number, acs: number, b: number, brs: number, bcs: number, c: number, crs: number,
-    bias: number, act: number, zoff: number, K: number, m0: number, m1: number, n0: number, n1: number, KC: number, MC: number, patches: number, scratch: number): void;
+    bias: number, act: number, zoff: number, K: number, m0: number, m1: number, n0: number, n1: number, KC: number, MC: number, patches: number, patchesAreB: boolean, scratch: number): void;
   fill(out: number, value: number, start: number, end: number): void;
   unary(op: number, x: number, out: number, start: number, end: number): void;
   scalar(op: number, x: number, s: number, out: number, start: number, end: number): void;

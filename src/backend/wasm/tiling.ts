@@ -12,8 +12,9 @@ export interface Gemm {
   bias: number; biasG: number;
   /** Activation code of the epilogue (0 none, 1 ReLU, 2 GELU (erf), 3 GELU (tanh)) and the byte offset from c to where the pre-activation goes (0: nowhere). */
   act: number; zoff: number;
-  /** Byte address of a window walk when A is the patch matrix of the image at a (ars, acs unused), else 0. */
+  /** Byte address of a window walk when A (or B, patchesAreB) is the patch matrix of the image at a (b); its strides unused. Else 0. */
   patches: number;
+  patchesAreB?: boolean;
 }
 
 /** Tasks of MT × NT, each computed in k steps of KC and row chunks of MC (see blockGemm in assembly/gemm.ts). */
@@ -78,6 +79,17 @@ export function patchForward(x: number, w: number, bias: number, rows: number, w
     b: w, bG: O * I, brs: 1, bcs: I,
     c: rows, cG: O, crs: G * O,
     bias, biasG: O, act: 0, zoff: 0, patches: walk,
+  };
+}
+
+/** dW = dyᵀ·patches(x) per block, the patches read straight from x through the walk at `walk` (as weightGrad, B = the patches of block g). */
+export function patchWeightGrad(dy: number, x: number, dw: number, walk: number, { C, H, W }: PatchShape, { B, G, I, O }: BlockShape): Gemm {
+  return {
+    G, M: O, N: I, K: B,
+    a: dy, aG: O, ars: 1, acs: G * O,
+    b: x, bG: (C / G) * H * W, brs: 0, bcs: 0,
+    c: dw, cG: O * I, crs: I,
+    bias: 0, biasG: 0, act: 0, zoff: 0, patches: walk, patchesAreB: true,
   };
 }
 

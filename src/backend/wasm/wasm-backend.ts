@@ -10,7 +10,7 @@ import { DESC_WORD, MAX_TASKS, VIEW_WORD, WALK_WORD } from './control.ts';
 import { jobWords } from './job.ts';
 import type { Kernels } from './module.ts';
 import type { Pool } from './pool.ts';
-import { forward, inputGrad, patchForward, scratchBytes, tile, weightGrad, type Gemm } from './tiling.ts';
+import { forward, inputGrad, patchForward, patchWeightGrad, scratchBytes, tile, weightGrad, type Gemm } from './tiling.ts';
 import { viewWords } from './view.ts';
 import { adamConstants, sgdConstants } from '../optimizer-constants.ts';
 import { sizeOf } from '../../shapes.ts';
@@ -139,9 +139,15 @@ export class WasmBackend implements Backend {
   }
 
   patchLinear(x: Storage, w: Storage, bias: Storage | null, out: Storage, shape: PatchShape, block: BlockShape): void {
-    const walk = windowWalk(shape);
-    this.i32().set(Object.values(walk), (this.ctrl >> 2) + WALK_WORD);
-    this.gemm(patchForward(at(x), at(w), bias ? at(bias) : 0, at(out), this.ctrl + WALK_WORD * 4, shape, block));
+    this.gemm(patchForward(at(x), at(w), bias ? at(bias) : 0, at(out), this.writeWalk(shape), shape, block));
+  }
+  patchLinearWeightGrad(dy: Storage, x: Storage, dw: Storage, shape: PatchShape, block: BlockShape): void {
+    this.gemm(patchWeightGrad(at(dy), at(x), at(dw), this.writeWalk(shape), shape, block));
+  }
+  /** Writes the walk of a GEMM over patches into the control area; returns its address. */
+  private writeWalk(shape: PatchShape): number {
+    this.i32().set(Object.values(windowWalk(shape)), (this.ctrl >> 2) + WALK_WORD);
+    return this.ctrl + WALK_WORD * 4;
   }
   im2col(x: Storage, cols: Storage, shape: PatchShape): void {
     const rows = shape.N * shape.OH * shape.OW;
@@ -240,7 +246,7 @@ export class WasmBackend implements Backend {
         tilesM: t.tilesM, tilesN: t.tilesN, MT: t.MT, NT: t.NT, KC: t.KC, MC: t.MC, M: g.M, N: g.N, K: g.K,
         a: g.a + 4 * g0 * g.aG, aG: g.aG * 4, ars: g.ars, acs: g.acs, b: g.b + 4 * g0 * g.bG, bG: g.bG * 4, brs: g.brs, bcs: g.bcs,
         c: g.c + 4 * g0 * g.cG, cG: g.cG * 4, crs: g.crs, bias: g.bias && g.bias + 4 * g0 * g.biasG, biasG: g.biasG * 4, act: g.act,
-        scratch: this.scratch.ptr, panel, zoff: g.zoff, patches: g.patches,
+        scratch: this.scratch.ptr, panel, zoff: g.zoff, patches: g.patches, patchesAreB: g.patchesAreB ? 1 : 0,
       }));
       this.pool.run(blocks * perBlock, parallel);
     }
