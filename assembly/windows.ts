@@ -1,8 +1,8 @@
 // Window kernels over NCHW: patch extraction (im2col) and its adjoint, max and average pooling and their
 // adjoints. The walk is 16 i32 words at `s`: the op table's WindowWalk (src/backend/op-table.ts), in its order
 // N C H W KH KW OH OW strideH strideW padH padW dilationH dilationW adaptive countIncludePad.
-// Every kernel covers items [start, end) of its output, so tasks split it over the threads; the adjoints
-// gather (each thread writes only its own items), so none needs atomics.
+// Every kernel covers items [start, end) of its output (col2im: whole samples), so tasks split it over the
+// threads, each writing only its own items: none needs atomics.
 
 @inline function w(s: usize, k: i32): i32 { return load<i32>(s + (<usize>k << 2)); }
 @inline function ld(p: usize, i: i32): f32 { return load<f32>(p + (<usize>i << 2)); }
@@ -70,24 +70,49 @@ export function im2col(x: usize, cols: usize, s: usize, start: i32, end: i32): v
   return t < 0 || t % stride != 0 || t / stride >= outSize ? -1 : t / stride;
 }
 
-/** dx elements [start, end): the sum of the cols entries that read each (gathered over its windows). */
+/**
+ * dx of samples [start, end): the sum of the cols entries that read each element. Each sample's cols rows are
+ * added in order into its own (zeroed) dx, so tasks own whole samples and read cols front to back.
+ */
 export function col2im(cols: usize, dx: usize, s: usize, start: i32, end: i32): void {
   const C = w(s, 1), H = w(s, 2), W = w(s, 3), KH = w(s, 4), KW = w(s, 5), OH = w(s, 6), OW = w(s, 7);
   const sH = w(s, 8), sW = w(s, 9), pH = w(s, 10), pW = w(s, 11), dH = w(s, 12), dW = w(s, 13);
-  const width = C * KH * KW;
-  for (let i = start; i < end; i++) {
-    const x = i % W, y = (i / W) % H, c = (i / (W * H)) % C, n = i / (W * H * C);
-    let acc: f32 = 0;
-    for (let ky = 0; ky < KH; ky++) {
-      const oh = windowOf(y, ky, pH, dH, sH, OH);
-      if (oh < 0) continue;
-      const rowBase = (n * OH + oh) * OW;
-      for (let kx = 0; kx < KW; kx++) {
-        const ow = windowOf(x, kx, pW, dW, sW, OW);
-        if (ow >= 0) acc += ld(cols, (rowBase + ow) * width + (c * KH + ky) * KW + kx);
+  const planeBytes = <usize>(H * W) << 2, sampleBytes = <usize>C * planeBytes, tapStep = <usize>dW << 2, rowStep = <usize>(dH * W) << 2;
+  for (let n = start; n < end; n++) {
+    const sample = dx + <usize>n * sampleBytes;
+    memory.fill(sample, 0, sampleBytes);
+    let src = cols + (<usize>(n * OH * OW) * <usize>(C * KH * KW) << 2);
+    for (let oh = 0; oh < OH; oh++) {
+      const h0 = oh * sH - pH, rowsInside = h0 >= 0 && h0 + (KH - 1) * dH < H;
+      for (let ow = 0; ow < OW; ow++) {
+        const w0 = ow * sW - pW;
+        if (rowsInside && w0 >= 0 && w0 + (KW - 1) * dW < W) {
+          // every tap inside the input (most pixels): no bounds checks
+          let plane = sample + (<usize>(h0 * W + w0) << 2);
+          for (let c = 0; c < C; c++, plane += planeBytes) {
+            let line = plane;
+            for (let ky = 0; ky < KH; ky++, line += rowStep) {
+              let to = line;
+              for (let kx = 0; kx < KW; kx++, to += tapStep, src += 4) store<f32>(to, load<f32>(to) + load<f32>(src));
+            }
+          }
+          continue;
+        }
+        for (let c = 0; c < C; c++) {
+          const plane = sample + <usize>c * planeBytes;
+          for (let ky = 0; ky < KH; ky++) {
+            const ih = h0 + ky * dH;
+            for (let kx = 0; kx < KW; kx++, src += 4) {
+              const iw = w0 + kx * dW;
+              if (ih >= 0 && ih < H && iw >= 0 && iw < W) {
+                const to = plane + (<usize>(ih * W + iw) << 2);
+                store<f32>(to, load<f32>(to) + load<f32>(src));
+              }
+            }
+          }
+        }
       }
     }
-    st(dx, i, acc);
   }
 }
 

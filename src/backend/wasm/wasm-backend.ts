@@ -154,7 +154,8 @@ export class WasmBackend implements Backend {
     this.window('im2col', rows, cols.size, { x: at(x), cols: at(cols) }, shape, (w, s, e) => this.k.im2col(at(x), at(cols), w, s, e));
   }
   col2im(cols: Storage, dx: Storage, shape: PatchShape): void {
-    this.window('col2im', dx.size, cols.size, { cols: at(cols), dx: at(dx) }, shape, (w, s, e) => this.k.col2im(at(cols), at(dx), w, s, e));
+    // tasks own whole samples (the kernel adds each sample's patches into its dx in order)
+    this.window('col2im', shape.N, cols.size, { cols: at(cols), dx: at(dx) }, shape, (w, s, e) => this.k.col2im(at(cols), at(dx), w, s, e));
   }
   maxPool2d(x: Storage, out: Storage, argmax: Storage, shape: PoolShape): void {
     const args = { x: at(x), out: at(out), argmax: at(argmax) };
