@@ -12,40 +12,13 @@
 export function im2col(x: usize, cols: usize, s: usize, start: i32, end: i32): void {
   const C = w(s, 1), H = w(s, 2), W = w(s, 3), KH = w(s, 4), KW = w(s, 5), OH = w(s, 6), OW = w(s, 7);
   const sH = w(s, 8), sW = w(s, 9), pH = w(s, 10), pW = w(s, 11), dH = w(s, 12), dW = w(s, 13);
-  const width = C * KH * KW, planeBytes = <usize>(H * W) << 2, tapStep = <usize>dW << 2, span = (KW + 3) & ~3;
+  const width = C * KH * KW;
   for (let row = start; row < end; row++) {
     const ow = row % OW, oh = (row / OW) % OH, n = row / (OW * OH);
     const h0 = oh * sH - pH, w0 = ow * sW - pW;
     let out = cols + (<usize>row * <usize>width << 2);
-    const first = x + (<usize>(n * C * H) * <usize>W << 2);
-    if (dW == 1 && h0 >= 0 && h0 + (KH - 1) * dH < H && w0 >= 0 && w0 + span <= W) {
-      // every tap inside the input and each kernel row KW contiguous values: copied 4 at a time, each copy's
-      // spill past KW overwritten by the next one; the last row goes by values, so nothing past the patch is written
-      const lines = C * KH - 1, lineBytes = <usize>KW << 2, rowStep = <usize>(dH * W) << 2;
-      let k = 0;
-      for (let c = 0; c < C; c++) {
-        let src = x + (<usize>(n * C + c) * <usize>(H * W) + <usize>(h0 * W + w0) << 2);
-        for (let ky = 0; ky < KH && k < lines; ky++, k++, src += rowStep, out += lineBytes) {
-          for (let kx: usize = 0; kx < lineBytes; kx += 16) v128.store(out + kx, v128.load(src + kx));
-        }
-      }
-      const src = x + (<usize>(n * C + C - 1) * <usize>(H * W) + <usize>((h0 + (KH - 1) * dH) * W + w0) << 2);
-      for (let kx: usize = 0; kx < lineBytes; kx += 4) store<f32>(out + kx, load<f32>(src + kx));
-      continue;
-    }
-    if (h0 >= 0 && h0 + (KH - 1) * dH < H && w0 >= 0 && w0 + (KW - 1) * dW < W) {
-      // every tap inside the input: plain copies, no bounds checks
-      for (let c = 0; c < C; c++) {
-        const plane = first + <usize>c * planeBytes;
-        for (let ky = 0; ky < KH; ky++) {
-          let src = plane + (<usize>((h0 + ky * dH) * W + w0) << 2);
-          for (let kx = 0; kx < KW; kx++, src += tapStep, out += 4) store<f32>(out, load<f32>(src));
-        }
-      }
-      continue;
-    }
     for (let c = 0; c < C; c++) {
-      const plane = first + <usize>c * planeBytes;
+      const plane = x + (<usize>((n * C + c) * H) * <usize>W << 2);
       for (let ky = 0; ky < KH; ky++) {
         const ih = h0 + ky * dH;
         if (ih < 0 || ih >= H) {
