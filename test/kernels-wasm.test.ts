@@ -62,15 +62,19 @@ describe('wasm backend, kernels large enough to be split over threads', () => {
       b.reduce('sum', dy, db, 1, B, G * O);
     });
   });
+  // blockGemm runs K over 4096 in steps of 256, each after the first adding to C, and rows in chunks of 256:
+  // each GEMM with its K past 4096 and its rows past 256 (one shape each, or the reference takes minutes)
+  const blocked = [
+    { B: 300, G: 2, I: 4100, O: 5 }, // forward: K = I, rows = B
+    { B: 300, G: 2, I: 5, O: 4100 }, // input grad: K = O, rows = B
+    { B: 4100, G: 2, I: 5, O: 300 }, // weight grad: K = B, rows = O
+  ];
   for (const threads of [1, 3]) {
-    it(`the three block GEMMs cache-blocked (${threads} thread${threads > 1 ? 's' : ''}): k past one step and rows past one chunk, bias and GELU at the last step`, () => {
-      const shape = { B: 601, G: 2, I: 300, O: 261 }; // every GEMM has K > 256 (blockGemm's k step) and M or N > 256 (its row chunk)
-      const { B, G, I, O } = shape;
-      return compare([data(B * G * I), data(G * O * I), data(G * O), data(B * G * O), new Float32Array(B * G * O), new Float32Array(B * G * O), new Float32Array(B * G * I), new Float32Array(G * O * I)], (b, [xs, w, bias, dy, y, z, dx, dw]) => {
-        b.blockLinear(xs, w, bias, y, shape, 'gelu', z);
-        b.blockLinearInputGrad(dy, w, dx, shape);
-        b.blockLinearWeightGrad(dy, xs, dw, shape);
-      }, threads);
+    it(`the three block GEMMs in k steps and row chunks (${threads} thread${threads > 1 ? 's' : ''}), bias and GELU at the last step`, async () => {
+      const [f, i, w] = blocked;
+      await compare([data(f.B * f.G * f.I), data(f.G * f.O * f.I), data(f.G * f.O), new Float32Array(f.B * f.G * f.O), new Float32Array(f.B * f.G * f.O)], (b, [xs, ws, bias, y, z]) => b.blockLinear(xs, ws, bias, y, f, 'gelu', z), threads);
+      await compare([data(i.B * i.G * i.O), data(i.G * i.O * i.I), new Float32Array(i.B * i.G * i.I)], (b, [dy, ws, dx]) => b.blockLinearInputGrad(dy, ws, dx, i), threads);
+      await compare([data(w.B * w.G * w.O), data(w.B * w.G * w.I), new Float32Array(w.G * w.O * w.I)], (b, [dy, xs, dw]) => b.blockLinearWeightGrad(dy, xs, dw, w), threads);
     });
   }
   it('the three block GEMMs at f16, operands large enough for their rounding to binary16 to be split too', () => {

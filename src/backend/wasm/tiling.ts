@@ -22,14 +22,20 @@ export interface Tiles {
   tilesM: number; tilesN: number; MT: number; NT: number; KC: number; MC: number;
 }
 
-/** k per step: a packed group of 4 rows of A (16·KC bytes) and the [KC, 8] B panel (32·KC) stay in a 32 KiB L1. */
+/** k per step where K is long: a packed group of 4 rows of A (16·KC bytes) and the [KC, 8] B panel (32·KC) stay in a 32 KiB L1. */
 const KC = 256;
-/** Rows per chunk: their packed A (MC·KC·4 bytes = 256 KiB) stays in L2 while every B panel passes over it. */
+/**
+ * K up to this runs in one step: steps cost C's reloads and shorter streams, and measured slower up to here
+ * ((2, 4096) forward+backward at B = 128); the weight gradients of convolutions (K = pixels, 8192 and up) gain.
+ */
+const ONE_STEP_K = 4096;
+const kStep = (K: number): number => (K > ONE_STEP_K ? KC : Math.max(K, 1));
+/** Rows per chunk: every B panel passes over their packed A (256 KiB in steps of KC, so in L2), not over all of a task's rows. */
 const MC = 256;
 
 /** Scratch bytes per thread for blockGemm: the [KC, 8] B panel, a row chunk of A packed in groups of 4, a 4 × 4 tile of C. */
 export function scratchBytes({ K }: Gemm, { MT }: Tiles): number {
-  const depth = Math.min(K, KC);
+  const depth = kStep(K);
   return 32 * depth + 4 * Math.min(MT, MC) * depth + 64;
 }
 
@@ -40,7 +46,7 @@ const up = (v: number, m: number): number => Math.ceil(v / m) * m;
  * start of a worker leaves a whole task of imbalance: (8, 512) scaled 1.5x on 2 threads instead of 1.9x),
  * halving the longer side: a task packs its own A rows (MT·K) and B panels (NT·K), so square-ish tiles pack least.
  */
-export function tile({ G, M, N }: Gemm, threads: number): Tiles {
+export function tile({ G, M, N, K }: Gemm, threads: number): Tiles {
   let MT = up(M, 4), NT = up(N, 8);
   const count = (): number => G * Math.ceil(M / MT) * Math.ceil(N / NT);
   while (threads > 1 && count() < 8 * threads) {
@@ -52,7 +58,7 @@ export function tile({ G, M, N }: Gemm, threads: number): Tiles {
     MT *= 2;
     NT *= 2;
   }
-  return { tilesM: Math.ceil(M / MT), tilesN: Math.ceil(N / NT), MT, NT, KC, MC };
+  return { tilesM: Math.ceil(M / MT), tilesN: Math.ceil(N / NT), MT, NT, KC: kStep(K), MC };
 }
 
 const activationCodes: Record<Activation, number> = { none: 0, relu: 1, gelu: 2, gelu_tanh: 3 };
