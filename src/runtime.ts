@@ -32,8 +32,8 @@ let fallback: { backend: Backend; because: string } | null = null;
  * `init({ backend: 'wasm', threads: 2 })`), it returns the backend already running and nothing changes.
  * With other options (another backend, another thread count) it starts that backend and makes it current;
  * tensors made before stay on the first one and keep working there, but an op given tensors of both throws
- * an error saying that a second init() started a new backend (move them with `tensor.moveTo()` or
- * `model.to()`).
+ * an error naming both backends (for two of one kind, that a second init() started the new one) and how to
+ * move them: `tensor.moveTo()` or `model.to()`.
  * @throws Error for options that are not an object, threads that are not a whole number >= 1, an unknown
  *   backend name, or when the backend asked for cannot start here (no WebGPU adapter, no WebAssembly SIMD, or
  *   options it cannot take), naming what is missing; 'auto' never throws for those.

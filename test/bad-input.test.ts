@@ -135,7 +135,7 @@ describe.each(backends)('bad input on %s', (name) => {
     const other = await bg.getBackend(name === 'js' ? 'wasm' : 'js');
     const foreign = bg.ones([2, 3]);
     await foreign.moveTo(other);
-    await refused(() => bg.add(bg.ones([2, 3]), foreign), new RegExp(`add: inputs live on different backends \\(${name} and ${other.name}\\): create inputs on the model's backend \\(init\\(\\{ backend \\}\\)\\) or move the model with model.to\\(\\)`));
+    await refused(() => bg.add(bg.ones([2, 3]), foreign), new RegExp(`add: inputs live on different backends \\(${name} and ${other.name}\\): create them after one init\\(\\{ backend \\}\\), or move them with await tensor.moveTo\\(backend\\) or model.to\\(\\)`));
     await refused(() => bg.blockLinear(foreign, bg.ones([1, 4, 3])), /blockLinear: inputs live on different backends/);
     foreign.dispose();
   });

@@ -13,7 +13,7 @@ export function backendOf(op: string, ...inputs: Tensor[]): Backend {
       if (b.name === backend.name) {
         throw new Error(`${op}: inputs live on two different ${b.name} backends (${describe(backend)} and ${describe(b)}): a second init() with other options started a new backend, and tensors made before it stay on the first; move them with await tensor.moveTo(backend) or model.to(), or call init() with the first options`);
       }
-      throw new Error(`${op}: inputs live on different backends (${backend.name} and ${b.name}): create inputs on the model's backend (init({ backend })) or move the model with model.to()`);
+      throw new Error(`${op}: inputs live on different backends (${backend.name} and ${b.name}): create them after one init({ backend }), or move them with await tensor.moveTo(backend) or model.to()`);
     }
   }
   return backend;
