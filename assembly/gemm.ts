@@ -161,11 +161,12 @@ function packA(a: usize, ars: usize, acs: usize, K: i32, rows: i32, dst: usize):
 }
 
 /**
- * C over rows [m0, m1) and columns [n0, n1), cache-blocked: rows in chunks of MC (their packed A stays in L2)
- * and k in steps of KC (a packed group of A and the B panel stay in L1), each step after the first adding to
- * C; the bias and activation apply at the last step. With a walk (patches ≠ 0), A (or B, when patchesAreB)
- * is the patch matrix of the image at a (or b), packed straight from it (see patches.ts). `scratch` holds the [KC, 8] B panel (32·KC bytes), a row
- * chunk of A packed in groups of 4 rows (16·KC bytes per group), then a 4 × 4 tile of C.
+ * C over rows [m0, m1) and columns [n0, n1), cache-blocked: rows in chunks of MC (every B panel passes over
+ * one chunk's packed A) and k in steps of KC (both chosen in src/backend/wasm/tiling.ts), each step after the
+ * first adding to C; the bias and activation apply at the last step. With a walk (patches ≠ 0), A (or B, when
+ * patchesAreB) is the patch matrix of the image at a (or b), packed straight from it (see patches.ts).
+ * `scratch` holds the [KC, 8] B panel (32·KC bytes), a row chunk of A packed in groups of 4 rows (16·KC bytes
+ * per group), then a 4 × 4 tile of C.
  */
 export function blockGemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, c: usize, crs: i32,
   bias: usize, act: i32, zoff: usize, K: i32, m0: i32, m1: i32, n0: i32, n1: i32, KC: i32, MC: i32, patches: usize, patchesAreB: bool, scratch: usize): void {

@@ -72,8 +72,8 @@ function rowsToNCHW(g: ConvGemm, rows: Storage, y: Storage, n0: number, n: numbe
 
 /** y [N, C_out, OH, OW] = the grouped convolution of x with the packed weight (and bias). */
 export function convForward(g: ConvGemm, x: Storage, weight: Storage, bias: Storage | null, y: Storage): void {
-  const { backend, shape, outChannels, groups } = g;
-  const { N, C, H, W, OH, OW } = shape;
+  const { backend, shape, outChannels } = g;
+  const { N, C, H, W } = shape;
   if (backend.patchLinear) {
     // the backend reads the patches in place: no chunks, no patch storage
     const block = wholeBatch(g);
@@ -97,7 +97,7 @@ export function convForward(g: ConvGemm, x: Storage, weight: Storage, bias: Stor
 /** The GEMM gradients of convForward: dx and dW (each or null) from dy [N, C_out, OH, OW], overwritten; db is Σ dy (the op's). */
 export function convBackward(g: ConvGemm, dy: Storage, x: Storage, weight: Storage, dx: Storage | null, dw: Storage | null): void {
   const { backend, shape, outChannels } = g;
-  const { N, C, H, W, OH, OW, KH, KW } = shape;
+  const { N, C, H, W, KH, KW } = shape;
   if (dw && backend.patchLinearWeightGrad) {
     // the backend reads the patches in place: dW over the whole batch, no patch storage
     const block = wholeBatch(g);
