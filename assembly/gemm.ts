@@ -11,7 +11,7 @@
 // from C to that buffer, 0 for none) and applies the activation (act: 0 none, 1 ReLU, 2 GELU (erf), 3 GELU (tanh)).
 import { gelu4, geluTanh4 } from './gelu';
 import { packPatchPanel, packPatches } from './patches';
-import { madd } from './simd';
+import { madd, storeTransposed } from './simd';
 
 const ZERO = f32x4.splat(0);
 
@@ -136,14 +136,7 @@ function packA(a: usize, ars: usize, acs: usize, K: i32, rows: i32, dst: usize):
       // rows contiguous in k: 4×4 transposes
       for (; k + 4 <= K; k += 4) {
         const o = <usize>k << 2;
-        const x0 = v128.load(r0 + o), x1 = v128.load(r1 + o), x2 = v128.load(r2 + o), x3 = v128.load(r3 + o);
-        const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
-        const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
-        const d = dst + (<usize>k << 4);
-        v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
-        v128.store(d, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 16);
-        v128.store(d, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 32);
-        v128.store(d, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 48);
+        storeTransposed(v128.load(r0 + o), v128.load(r1 + o), v128.load(r2 + o), v128.load(r3 + o), dst + (<usize>k << 4), 16);
       }
     } else if (ars == 4 && m + 4 <= rows) {
       // the 4 rows' k-th values are already side by side

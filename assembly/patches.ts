@@ -4,7 +4,14 @@
 // (c·KH + ky)·KW + kx of one group's Cg = K / (KH·KW) channels. The walk is the op table's WindowWalk,
 // as for im2col in windows.ts (its C is every channel of x, for the sample stride).
 
+import { storeTransposed } from './simd';
+
 @inline function w(s: usize, k: i32): i32 { return load<i32>(s + (<usize>k << 2)); }
+
+/** Output pixel p's sample in x (its address), first input row and first input column of its window. */
+@inline function sampleOf(x: usize, s: usize, p: i32): usize { return x + <usize>(p / (w(s, 7) * w(s, 6))) * (<usize>(w(s, 1) * w(s, 2) * w(s, 3)) << 2); }
+@inline function rowOf(s: usize, p: i32): i32 { return ((p / w(s, 7)) % w(s, 6)) * w(s, 8) - w(s, 10); }
+@inline function colOf(s: usize, p: i32): i32 { return (p % w(s, 7)) * w(s, 9) - w(s, 11); }
 
 /** x[n, c, ih, iw] of the group (sample: the address of its first channel in sample n), or 0 outside the input. */
 @inline function tap(sample: usize, c: i32, H: i32, W: i32, ih: i32, iw: i32): f32 {
@@ -33,15 +40,13 @@
  * per k: one 4-wide load, its lanes outside the input zeroed (most groups); others gather value by value.
  */
 export function packPatches(x: usize, s: usize, m0: i32, rows: i32, k0: i32, kc: i32, dst: usize): void {
-  const C = w(s, 1), H = w(s, 2), W = w(s, 3), KH = w(s, 4), KW = w(s, 5), OH = w(s, 6), OW = w(s, 7);
-  const sH = w(s, 8), sW = w(s, 9), pH = w(s, 10), pW = w(s, 11), dH = w(s, 12), dW = w(s, 13);
-  const taps = KH * KW, sampleBytes = <usize>(C * H * W) << 2, memoryEnd = <usize>memory.size() << 16;
+  const H = w(s, 2), W = w(s, 3), KH = w(s, 4), KW = w(s, 5), OW = w(s, 7), sW = w(s, 9), dH = w(s, 12), dW = w(s, 13);
+  const taps = KH * KW, memoryEnd = <usize>memory.size() << 16;
   for (let m = 0; m < rows; m += 4) {
     const p0 = m0 + m, last = m0 + rows - 1;
-    const ow = p0 % OW, oh = (p0 / OW) % OH, n = p0 / (OW * OH);
-    const h0 = oh * sH - pH, w0 = ow * sW - pW, sample = x + <usize>n * sampleBytes;
+    const h0 = rowOf(s, p0), w0 = colOf(s, p0), sample = sampleOf(x, s, p0);
     let c = k0 / taps, ky = (k0 % taps) / KW, kx = k0 % KW;
-    if (m + 4 <= rows && ow + 3 < OW && sW == 1) {
+    if (m + 4 <= rows && p0 % OW + 3 < OW && sW == 1) {
       for (let k = 0; k < kc; k++) {
         v128.store(dst + (<usize>k << 4), lineTaps(x, sample, c, H, W, h0 + ky * dH, w0 + kx * dW, memoryEnd));
         if (++kx == KW) { kx = 0; if (++ky == KH) { ky = 0; c++; } }
@@ -49,9 +54,8 @@ export function packPatches(x: usize, s: usize, m0: i32, rows: i32, k0: i32, kc:
     } else {
       // each of the 4 rows' own pixel (the last row repeated past the end)
       const q1 = min(p0 + 1, last), q2 = min(p0 + 2, last), q3 = min(p0 + 3, last);
-      const s1 = x + <usize>(q1 / (OW * OH)) * sampleBytes, s2 = x + <usize>(q2 / (OW * OH)) * sampleBytes, s3 = x + <usize>(q3 / (OW * OH)) * sampleBytes;
-      const h1 = ((q1 / OW) % OH) * sH - pH, h2 = ((q2 / OW) % OH) * sH - pH, h3 = ((q3 / OW) % OH) * sH - pH;
-      const w1 = (q1 % OW) * sW - pW, w2 = (q2 % OW) * sW - pW, w3 = (q3 % OW) * sW - pW;
+      const s1 = sampleOf(x, s, q1), s2 = sampleOf(x, s, q2), s3 = sampleOf(x, s, q3);
+      const h1 = rowOf(s, q1), h2 = rowOf(s, q2), h3 = rowOf(s, q3), w1 = colOf(s, q1), w2 = colOf(s, q2), w3 = colOf(s, q3);
       for (let k = 0; k < kc; k++) {
         const d = dst + (<usize>k << 4), dy = ky * dH, dx = kx * dW;
         store<f32>(d, tap(sample, c, H, W, h0 + dy, w0 + dx));
@@ -71,9 +75,8 @@ export function packPatches(x: usize, s: usize, m0: i32, rows: i32, k0: i32, kc:
  * matrix. Per 4 columns: each column's values for 4 pixels of a line (as lineTaps reads them), transposed 4 × 4.
  */
 export function packPatchPanel(x: usize, s: usize, k0: i32, kc: i32, n0: i32, cols: i32, width: i32, dst: usize): void {
-  const C = w(s, 1), H = w(s, 2), W = w(s, 3), KH = w(s, 4), KW = w(s, 5), OH = w(s, 6), OW = w(s, 7);
-  const sH = w(s, 8), sW = w(s, 9), pH = w(s, 10), pW = w(s, 11), dH = w(s, 12), dW = w(s, 13);
-  const taps = KH * KW, sampleBytes = <usize>(C * H * W) << 2, memoryEnd = <usize>memory.size() << 16, rowBytes = <usize>width << 2;
+  const H = w(s, 2), W = w(s, 3), KH = w(s, 4), KW = w(s, 5), OW = w(s, 7), sW = w(s, 9), dH = w(s, 12), dW = w(s, 13);
+  const taps = KH * KW, memoryEnd = <usize>memory.size() << 16, rowBytes = <usize>width << 2;
   const zero = f32x4.splat(0);
   for (let j0 = 0; j0 < width; j0 += 4) {
     // the 4 columns' channel and tap offsets (a column past cols reads nothing: its channel is -1)
@@ -82,25 +85,18 @@ export function packPatchPanel(x: usize, s: usize, k0: i32, kc: i32, n0: i32, co
     const y0 = ((i0 % taps) / KW) * dH, y1 = (((i0 + 1) % taps) / KW) * dH, y2 = (((i0 + 2) % taps) / KW) * dH, y3 = (((i0 + 3) % taps) / KW) * dH;
     const x0 = (i0 % KW) * dW, x1 = ((i0 + 1) % KW) * dW, x2 = ((i0 + 2) % KW) * dW, x3 = ((i0 + 3) % KW) * dW;
     for (let kk = 0; kk < kc; kk += 4) {
-      const p0 = k0 + kk, ow = p0 % OW, oh = (p0 / OW) % OH, n = p0 / (OW * OH);
-      const h0 = oh * sH - pH, w0 = ow * sW - pW, sample = x + <usize>n * sampleBytes;
+      const p0 = k0 + kk, h0 = rowOf(s, p0), w0 = colOf(s, p0), sample = sampleOf(x, s, p0);
       const d = dst + <usize>kk * rowBytes + (<usize>j0 << 2);
-      if (kk + 4 <= kc && ow + 3 < OW && sW == 1) {
+      if (kk + 4 <= kc && p0 % OW + 3 < OW && sW == 1) {
         const v0 = c0 < 0 ? zero : lineTaps(x, sample, c0, H, W, h0 + y0, w0 + x0, memoryEnd);
         const v1 = c1 < 0 ? zero : lineTaps(x, sample, c1, H, W, h0 + y1, w0 + x1, memoryEnd);
         const v2 = c2 < 0 ? zero : lineTaps(x, sample, c2, H, W, h0 + y2, w0 + x2, memoryEnd);
         const v3 = c3 < 0 ? zero : lineTaps(x, sample, c3, H, W, h0 + y3, w0 + x3, memoryEnd);
-        const t0 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5);
-        const t2 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
-        v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
-        v128.store(d + rowBytes, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
-        v128.store(d + 2 * rowBytes, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
-        v128.store(d + 3 * rowBytes, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+        storeTransposed(v0, v1, v2, v3, d, rowBytes);
         continue;
       }
       for (let q = 0; q < min(4, kc - kk); q++) {
-        const p = p0 + q, qs = x + <usize>(p / (OW * OH)) * sampleBytes;
-        const qh = ((p / OW) % OH) * sH - pH, qw = (p % OW) * sW - pW, at = d + <usize>q * rowBytes;
+        const p = p0 + q, qs = sampleOf(x, s, p), qh = rowOf(s, p), qw = colOf(s, p), at = d + <usize>q * rowBytes;
         store<f32>(at, c0 < 0 ? 0 : tap(qs, c0, H, W, qh + y0, qw + x0));
         store<f32>(at, c1 < 0 ? 0 : tap(qs, c1, H, W, qh + y1, qw + x1), 4);
         store<f32>(at, c2 < 0 ? 0 : tap(qs, c2, H, W, qh + y2, qw + x2), 8);

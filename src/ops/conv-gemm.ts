@@ -22,15 +22,21 @@ interface Chunk {
   block: BlockShape;
 }
 
+/** The GEMM shape of n samples' patches. */
+function blockOf({ shape, groups, outChannels }: ConvGemm, n: number): BlockShape {
+  return { B: n * shape.OH * shape.OW, G: groups, I: (shape.C / groups) * shape.KH * shape.KW, O: outChannels / groups };
+}
+
 /** Samples per chunk, and the chunks in order. */
-function chunks({ shape, groups, outChannels, budget = PATCH_BUDGET }: ConvGemm): Chunk[] {
+function chunks(g: ConvGemm): Chunk[] {
+  const { shape, budget = PATCH_BUDGET } = g;
   const { N, C, KH, KW, OH, OW } = shape;
   const perSample = OH * OW * C * KH * KW;
   const size = Math.max(1, Math.min(N, Math.floor(budget / perSample)));
   const out: Chunk[] = [];
   for (let n0 = 0; n0 < N; n0 += size) {
     const n = Math.min(size, N - n0);
-    out.push({ n0, walk: { ...shape, N: n }, block: { B: n * OH * OW, G: groups, I: (C / groups) * KH * KW, O: outChannels / groups } });
+    out.push({ n0, walk: { ...shape, N: n }, block: blockOf(g, n) });
   }
   return out;
 }
@@ -53,10 +59,6 @@ function samples(backend: Backend, src: Storage, perSample: number, c: Chunk, to
   return into;
 }
 
-/** The GEMM shape of the whole batch. */
-function wholeBatch({ shape, groups, outChannels }: ConvGemm): BlockShape {
-  return { B: shape.N * shape.OH * shape.OW, G: groups, I: (shape.C / groups) * shape.KH * shape.KW, O: outChannels / groups };
-}
 
 /** dy[n0 + …, C_out, OH·OW] -> rows [n·OH·OW, C_out] (NHWC). */
 function nchwToRows(g: ConvGemm, dy: Storage, rows: Storage, n0: number, n: number): void {
@@ -76,7 +78,7 @@ export function convForward(g: ConvGemm, x: Storage, weight: Storage, bias: Stor
   const { N, C, H, W } = shape;
   if (backend.patchLinear) {
     // the backend reads the patches in place: no chunks, no patch storage
-    const block = wholeBatch(g);
+    const block = blockOf(g, N);
     withTemps(backend, [block.B * outChannels], ([rows]) => {
       backend.patchLinear!(x, weight, bias, rows!, shape, block);
       rowsToNCHW(g, rows!, y, 0, N);
@@ -100,7 +102,7 @@ export function convBackward(g: ConvGemm, dy: Storage, x: Storage, weight: Stora
   const { N, C, H, W, KH, KW } = shape;
   if (dw && backend.patchLinearWeightGrad) {
     // the backend reads the patches in place: dW over the whole batch, no patch storage
-    const block = wholeBatch(g);
+    const block = blockOf(g, N);
     withTemps(backend, [block.B * outChannels], ([rows]) => {
       nchwToRows(g, dy, rows!, 0, N);
       backend.patchLinearWeightGrad!(rows!, x, dw, shape, block);

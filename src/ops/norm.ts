@@ -39,9 +39,14 @@ function overwrite(target: Tensor, value: Tensor): void {
   target.backend.copyStrided(value.storageOf('batchNorm'), target.storageOf('batchNorm'), [value.size], strides, 0, strides, 0);
 }
 
+/** (var + eps)^−½ (inside a tidy). */
+function inverseStd(v: Tensor, eps: number): Tensor {
+  return pow(add(v, eps), -0.5);
+}
+
 /** (x − mean)·(var + eps)^−½ (inside a tidy). */
 function standardise(centred: Tensor, v: Tensor, eps: number): Tensor {
-  return mul(centred, pow(add(v, eps), -0.5));
+  return mul(centred, inverseStd(v, eps));
 }
 
 /**
@@ -49,10 +54,8 @@ function standardise(centred: Tensor, v: Tensor, eps: number): Tensor {
  * product instead of two, forward and backward (inside a tidy). batchNorm's statistics are per channel; groupNorm's are not.
  */
 function normaliseChannels(centred: Tensor, v: Tensor, eps: number, weight: Tensor | null, bias: Tensor | null, shape: number[]): Tensor {
-  let scale = pow(add(v, eps), -0.5);
-  if (weight) scale = mul(scale, reshape(weight, shape));
-  const out = mul(centred, scale);
-  return bias ? add(out, reshape(bias, shape)) : out;
+  const scale = weight ? mul(inverseStd(v, eps), reshape(weight, shape)) : inverseStd(v, eps);
+  return affine(centred, scale, bias, shape);
 }
 
 /** y·γ + β per channel (inside a tidy). */

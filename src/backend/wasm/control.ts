@@ -1,6 +1,7 @@
 // Layout of the control area in shared memory. The AssemblyScript side gets these offsets generated
 // (scripts/op-table-codegen.ts); the job kinds and descriptor slots are the op table's `wasmJobs`.
 import { WASM_DESC_SLOTS } from '../op-table.ts';
+import { VIEW_WORDS } from './view.ts';
 
 /** i32 word indices, relative to the start of the control area. */
 export const SIGNAL = 0; // bumped to wake the workers for a new job
@@ -15,8 +16,8 @@ export const CRASH = 6; // test hook: thread index of a worker told to die holdi
 export const DESC_WORD = 16;
 /** A rank-6 strided view (shape, two stride sets) used by the binary and copy kernels. */
 export const VIEW_WORD = DESC_WORD + WASM_DESC_SLOTS;
-/** The window walk of a GEMM over patches (blockGemm's `patches`), past the view (3 × 6 words). */
-export const WALK_WORD = VIEW_WORD + 18;
+/** The window walk of a GEMM over patches (blockGemm's `patches`), past the view. */
+export const WALK_WORD = VIEW_WORD + VIEW_WORDS;
 export const CONTROL_BYTES = 512;
 /** Task indices live in 16 bits. */
 export const MAX_TASKS = 0xffff;
