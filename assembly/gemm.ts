@@ -98,7 +98,8 @@ function tailTile(ap: usize, b: usize, K: i32, cols: i32, tmp: usize, c: usize, 
 
 /**
  * Copies `cols` (1..8) columns of B, starting at b, into a contiguous [K, width] panel (width 4 or 8);
- * columns cols..width-1 of the panel are zeros.
+ * columns cols..width-1 of the panel are zeros. Rows contiguous (bcs = 4 bytes) copy 4 or 8 lanes per k;
+ * columns contiguous (brs = 4 bytes, the forward's Wᵀ) go through 4 × 4 transposes, 4 columns at a time.
  */
 function packB(b: usize, brs: usize, bcs: usize, K: i32, cols: i32, width: i32, dst: usize): void {
   const step = <usize>width << 2;
@@ -110,7 +111,26 @@ function packB(b: usize, brs: usize, bcs: usize, K: i32, cols: i32, width: i32, 
     }
     return;
   }
-  for (let j = 0; j < width; j++) {
+  let j = 0;
+  if (brs == 4) {
+    // one 4 × 4 transpose per 4 columns and 4 k; a scalar copy of the k tail
+    const whole = K & ~3;
+    for (; j + 4 <= cols; j += 4) {
+      const c0 = b + <usize>j * bcs, c1 = c0 + bcs, c2 = c1 + bcs, c3 = c2 + bcs, d = dst + (<usize>j << 2);
+      for (let k = 0; k < whole; k += 4) {
+        const o = <usize>k << 2;
+        storeTransposed(v128.load(c0 + o), v128.load(c1 + o), v128.load(c2 + o), v128.load(c3 + o), d + <usize>k * step, step);
+      }
+      for (let k = whole; k < K; k++) {
+        const o = <usize>k << 2, at = d + <usize>k * step;
+        store<f32>(at, load<f32>(c0 + o));
+        store<f32>(at, load<f32>(c1 + o), 4);
+        store<f32>(at, load<f32>(c2 + o), 8);
+        store<f32>(at, load<f32>(c3 + o), 12);
+      }
+    }
+  }
+  for (; j < width; j++) {
     let src = b + <usize>j * bcs, d = dst + (<usize>j << 2);
     if (j < cols) {
       for (let k = 0; k < K; k++) {
