@@ -97,6 +97,28 @@ function tailTile(ap: usize, b: usize, K: i32, cols: i32, tmp: usize, c: usize, 
 }
 
 /**
+ * Writes K values of each of 4 streams (the k-th at r + k·kBytes) side by side: the 4 k-th values at
+ * dst + k·dstStride. Streams contiguous in k (kBytes = 4) go 4 k at a time through 4 × 4 transposes.
+ */
+@inline
+function interleave4(r0: usize, r1: usize, r2: usize, r3: usize, kBytes: usize, K: i32, dst: usize, dstStride: usize): void {
+  let k = 0;
+  if (kBytes == 4) {
+    for (; k + 4 <= K; k += 4) {
+      const o = <usize>k << 2;
+      storeTransposed(v128.load(r0 + o), v128.load(r1 + o), v128.load(r2 + o), v128.load(r3 + o), dst + <usize>k * dstStride, dstStride);
+    }
+  }
+  for (; k < K; k++) {
+    const o = <usize>k * kBytes, d = dst + <usize>k * dstStride;
+    store<f32>(d, load<f32>(r0 + o));
+    store<f32>(d, load<f32>(r1 + o), 4);
+    store<f32>(d, load<f32>(r2 + o), 8);
+    store<f32>(d, load<f32>(r3 + o), 12);
+  }
+}
+
+/**
  * Copies `cols` (1..8) columns of B, starting at b, into a contiguous [K, width] panel (width 4 or 8);
  * columns cols..width-1 of the panel are zeros. Rows contiguous (bcs = 4 bytes) copy 4 or 8 lanes per k;
  * columns contiguous (brs = 4 bytes, the forward's Wᵀ) go through 4 × 4 transposes, 4 columns at a time.
@@ -113,21 +135,9 @@ function packB(b: usize, brs: usize, bcs: usize, K: i32, cols: i32, width: i32, 
   }
   let j = 0;
   if (brs == 4) {
-    // one 4 × 4 transpose per 4 columns and 4 k; a scalar copy of the k tail
-    const whole = K & ~3;
     for (; j + 4 <= cols; j += 4) {
-      const c0 = b + <usize>j * bcs, c1 = c0 + bcs, c2 = c1 + bcs, c3 = c2 + bcs, d = dst + (<usize>j << 2);
-      for (let k = 0; k < whole; k += 4) {
-        const o = <usize>k << 2;
-        storeTransposed(v128.load(c0 + o), v128.load(c1 + o), v128.load(c2 + o), v128.load(c3 + o), d + <usize>k * step, step);
-      }
-      for (let k = whole; k < K; k++) {
-        const o = <usize>k << 2, at = d + <usize>k * step;
-        store<f32>(at, load<f32>(c0 + o));
-        store<f32>(at, load<f32>(c1 + o), 4);
-        store<f32>(at, load<f32>(c2 + o), 8);
-        store<f32>(at, load<f32>(c3 + o), 12);
-      }
+      const c0 = b + <usize>j * bcs;
+      interleave4(c0, c0 + bcs, c0 + 2 * bcs, c0 + 3 * bcs, 4, K, dst + (<usize>j << 2), step);
     }
   }
   for (; j < width; j++) {
@@ -151,23 +161,11 @@ function packA(a: usize, ars: usize, acs: usize, K: i32, rows: i32, dst: usize):
   for (let m = 0; m < rows; m += 4) {
     const r0 = a + <usize>m * ars, r1 = a + <usize>min(m + 1, rows - 1) * ars;
     const r2 = a + <usize>min(m + 2, rows - 1) * ars, r3 = a + <usize>min(m + 3, rows - 1) * ars;
-    let k = 0;
-    if (acs == 4) {
-      // rows contiguous in k: 4×4 transposes
-      for (; k + 4 <= K; k += 4) {
-        const o = <usize>k << 2;
-        storeTransposed(v128.load(r0 + o), v128.load(r1 + o), v128.load(r2 + o), v128.load(r3 + o), dst + (<usize>k << 4), 16);
-      }
-    } else if (ars == 4 && m + 4 <= rows) {
+    if (acs != 4 && ars == 4 && m + 4 <= rows) {
       // the 4 rows' k-th values are already side by side
-      for (; k < K; k++) v128.store(dst + (<usize>k << 4), v128.load(r0 + <usize>k * acs));
-    }
-    for (; k < K; k++) {
-      const o = <usize>k * acs, d = dst + (<usize>k << 4);
-      store<f32>(d, load<f32>(r0 + o));
-      store<f32>(d, load<f32>(r1 + o), 4);
-      store<f32>(d, load<f32>(r2 + o), 8);
-      store<f32>(d, load<f32>(r3 + o), 12);
+      for (let k = 0; k < K; k++) v128.store(dst + (<usize>k << 4), v128.load(r0 + <usize>k * acs));
+    } else {
+      interleave4(r0, r1, r2, r3, acs, K, dst, 16);
     }
     dst += <usize>K << 4;
   }
