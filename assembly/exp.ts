@@ -8,6 +8,7 @@ const LN2_LO = f32x4.splat(-2.12194440e-4);
 const ONE = f32x4.splat(1);
 const HALF = f32x4.splat(0.5);
 const BIAS = i32x4.splat(127);
+const ONE_I = i32x4.splat(1);
 const EXP_MIN = f32x4.splat(-104); // e^-104 rounds to 0 in f32, as does everything below it
 const EXP_MAX = f32x4.splat(89); // e^89 overflows to +Inf in f32, as does everything above it
 
@@ -24,17 +25,26 @@ function expReduced(x: v128, n: v128): v128 {
   return f32x4.add(f32x4.mul(p, r), ONE);
 }
 
-/** 2^n for whole n in [-126, 127]. */
+/** 2^k for i32 lanes k in [-126, 127]. */
 @inline
-function pow2(n: v128): v128 {
-  return i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), BIAS), 23);
+function pow2(k: v128): v128 {
+  return i32x4.shl(i32x4.add(k, BIAS), 23);
 }
+
+/**
+ * y + 1.5·2²³ for |y| < 2²²: y rounded to the nearest whole number (ties to even, as f32x4.nearest), held in
+ * the low mantissa bits; `whole` reads it back as f32, `wholeBits` as i32 (no float-to-int conversion, which
+ * V8 emits as a saturating sequence).
+ */
+const ROUNDER = f32x4.splat(12582912);
+@inline function whole(shifted: v128): v128 { return f32x4.sub(shifted, ROUNDER); }
+@inline function wholeBits(shifted: v128): v128 { return i32x4.sub(shifted, ROUNDER); }
 
 /** e^x for x in [0, 88] (NaN stays NaN). */
 @inline
 export function expSmall(x: v128): v128 {
-  const n = f32x4.nearest(f32x4.mul(x, LOG2E));
-  return f32x4.mul(expReduced(x, n), pow2(n));
+  const shifted = f32x4.add(f32x4.mul(x, LOG2E), ROUNDER);
+  return f32x4.mul(expReduced(x, whole(shifted)), pow2(wholeBits(shifted)));
 }
 
 /**
@@ -43,8 +53,10 @@ export function expSmall(x: v128): v128 {
  */
 @inline
 export function exp4(x: v128): v128 {
-  x = f32x4.min(f32x4.max(x, EXP_MIN), EXP_MAX); // min and max keep NaN
-  const n = f32x4.nearest(f32x4.mul(x, LOG2E));
-  const half = f32x4.ceil(f32x4.mul(n, HALF));
-  return f32x4.mul(f32x4.mul(expReduced(x, n), pow2(half)), pow2(f32x4.sub(n, half)));
+  // pmax/pmin return their first operand unless the second compares greater/less, so NaN stays; each is one
+  // instruction where max/min need a NaN-and-zero fix-up sequence
+  x = f32x4.pmin(f32x4.pmax(x, EXP_MIN), EXP_MAX);
+  const shifted = f32x4.add(f32x4.mul(x, LOG2E), ROUNDER), k = wholeBits(shifted);
+  const half = i32x4.shr_s(i32x4.add(k, ONE_I), 1); // ⌈k / 2⌉
+  return f32x4.mul(f32x4.mul(expReduced(x, whole(shifted)), pow2(half)), pow2(i32x4.sub(k, half)));
 }
