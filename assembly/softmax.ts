@@ -1,8 +1,11 @@
 // Row-wise softmax and log-softmax, four columns at a time.
 import { exp4 } from './exp';
 
-/** Softmax (or log-softmax) of rows [r0, r1) of x viewed as [rows, cols]; the sum of exponentials in f64. */
-export function softmax(x: usize, out: usize, cols: i32, log: bool, r0: i32, r1: i32): void {
+/**
+ * Softmax (or log-softmax) of rows [r0, r1) of x viewed as [rows, cols]; the sum of exponentials in f64.
+ * logOut (0: none), with log false: the log-softmax there too, as a call with log true would write it.
+ */
+export function softmax(x: usize, out: usize, cols: i32, log: bool, logOut: usize, r0: i32, r1: i32): void {
   const whole = cols & ~3;
   for (let r = r0; r < r1; r++) {
     const a = x + <usize>r * <usize>cols * 4, o = out + <usize>r * <usize>cols * 4;
@@ -26,18 +29,23 @@ export function softmax(x: usize, out: usize, cols: i32, log: bool, r0: i32, r1:
       hi = f64x2.add(hi, f64x2.promote_low_f32x4(v128.shuffle<f32>(e, e, 2, 3, 2, 3)));
     }
     const sum = f64x2.extract_lane(lo, 0) + f64x2.extract_lane(lo, 1) + f64x2.extract_lane(hi, 0) + f64x2.extract_lane(hi, 1);
-    if (log) {
-      const logSum = <f32>Math.log(sum), s4 = f32x4.splat(logSum);
-      let c = 0;
-      for (; c < whole; c += 4) v128.store(o + (<usize>c << 2), f32x4.sub(f32x4.sub(v128.load(a + (<usize>c << 2)), m4), s4));
-      for (; c < cols; c++) store<f32>(o + (<usize>c << 2), load<f32>(a + (<usize>c << 2)) - mx - logSum);
-    } else {
+    if (log || logOut) logSoftmaxRow(a, log ? o : logOut + <usize>r * <usize>cols * 4, cols, m4, <f32>Math.log(sum));
+    if (!log) {
       const inv = <f32>(1 / sum), i4 = f32x4.splat(inv); // the log of the sum is a row's cost of its own: softmax skips it
       let c = 0;
       for (; c < whole; c += 4) v128.store(o + (<usize>c << 2), f32x4.mul(v128.load(o + (<usize>c << 2)), i4));
       for (; c < cols; c++) store<f32>(o + (<usize>c << 2), load<f32>(o + (<usize>c << 2)) * inv);
     }
   }
+}
+
+/** A row's log-softmax x − max − log Σ into o, from its max (splat in m4) and logSum. */
+@inline
+function logSoftmaxRow(a: usize, o: usize, cols: i32, m4: v128, logSum: f32): void {
+  const s4 = f32x4.splat(logSum), mx = f32x4.extract_lane(m4, 0);
+  let c = 0;
+  for (; c + 4 <= cols; c += 4) v128.store(o + (<usize>c << 2), f32x4.sub(f32x4.sub(v128.load(a + (<usize>c << 2)), m4), s4));
+  for (; c < cols; c++) store<f32>(o + (<usize>c << 2), load<f32>(a + (<usize>c << 2)) - mx - logSum);
 }
 
 /** The first n (1..3) floats at p in a vector's low lanes, zeros above. */

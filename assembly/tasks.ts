@@ -69,7 +69,7 @@ function rangeTask(kind: i32, d: usize, t: i32, view: usize): void {
       );
       break;
     case Kind.half: roundHalf(u(d, HalfSlot.src), u(d, HalfSlot.dst), s, e); break;
-    case Kind.softmax: softmax(u(d, SoftmaxSlot.x), u(d, SoftmaxSlot.out), i(d, SoftmaxSlot.cols), i(d, SoftmaxSlot.log) != 0, s, e); break;
+    case Kind.softmax: softmax(u(d, SoftmaxSlot.x), u(d, SoftmaxSlot.out), i(d, SoftmaxSlot.cols), i(d, SoftmaxSlot.log) != 0, u(d, SoftmaxSlot.logOut), s, e); break;
     case Kind.im2col: im2col(u(d, Im2colSlot.x), u(d, Im2colSlot.cols), at(d, Im2colSlot.N), s, e); break;
     case Kind.col2im: col2im(u(d, Col2imSlot.cols), u(d, Col2imSlot.dx), at(d, Col2imSlot.N), s, e); break;
     case Kind.maxPool2d: maxPool2d(u(d, MaxPool2dSlot.x), u(d, MaxPool2dSlot.out), u(d, MaxPool2dSlot.argmax), at(d, MaxPool2dSlot.N), s, e); break;

@@ -1,8 +1,10 @@
-// Row-wise softmax / log-softmax of x viewed as [rows, cols]: one workgroup of 64 per row.
+// Row-wise softmax / log-softmax of x viewed as [rows, cols]: one workgroup of 64 per row. With params.logOut,
+// the softmax goes to out and the log-softmax to logOut, from the same max and sum.
 
 @group(0) @binding(0) var<uniform> params: SoftmaxParams;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@group(0) @binding(3) var<storage, read_write> logOut: array<f32>;
 
 var<workgroup> lanes: array<f32, 64>;
 
@@ -47,5 +49,6 @@ fn softmax(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: 
   for (var c = lid; c < params.cols; c += 64u) {
     let z = x[base + c] - m;
     out[base + c] = select(expNan(z) / s, z - logSum, params.log != 0u);
+    if (params.logOut != 0u) { logOut[base + c] = z - logSum; }
   }
 }

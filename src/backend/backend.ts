@@ -137,8 +137,11 @@ export interface Backend {
   reduce(op: ReduceOp, x: Storage, out: Storage, outer: number, n: number, inner: number): void;
   /** dst[dstOffset + Σ idx·dstStrides] = src[srcOffset + Σ idx·srcStrides] for every index of shape. */
   copyStrided(src: Storage, dst: Storage, shape: number[], srcStrides: number[], srcOffset: number, dstStrides: number[], dstOffset: number): void;
-  /** Row-wise softmax (or log-softmax) of x viewed as [rows, cols]. */
-  softmax(x: Storage, out: Storage, rows: number, cols: number, log: boolean): void;
+  /**
+   * Row-wise softmax (or log-softmax) of x viewed as [rows, cols]; with `logOut` (and log false), the
+   * log-softmax into it too, from the same row maxima and sums: the bits of a second call with log true.
+   */
+  softmax(x: Storage, out: Storage, rows: number, cols: number, log: boolean, logOut?: Storage | null): void;
   /** out [n, classes] f32 = one-hot of i32 labels [n]. */
   oneHot(labels: Storage, out: Storage, n: number, classes: number): void;
 

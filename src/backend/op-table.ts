@@ -83,7 +83,7 @@ export const wasmJobs = {
     units: 'i32', chunk: 'i32', param: 'i32', grad: 'i32', m: 'i32', v: 'i32', beta1: 'f32', oneMinusBeta1: 'f32', beta2: 'f32',
     oneMinusBeta2: 'f32', eps: 'f32', l2: 'f32', decay: 'f32', stepSize: 'f32', biasCorrection2Sqrt: 'f32',
   },
-  softmax: { units: 'i32', chunk: 'i32', x: 'i32', out: 'i32', cols: 'i32', log: 'i32' },
+  softmax: { units: 'i32', chunk: 'i32', x: 'i32', out: 'i32', cols: 'i32', log: 'i32', logOut: 'i32' },
   half: { units: 'i32', chunk: 'i32', src: 'i32', dst: 'i32' },
   // the window kernels take the address of their walk's first slot (N)
   im2col: { units: 'i32', chunk: 'i32', x: 'i32', cols: 'i32', ...windowWalk },
@@ -111,7 +111,7 @@ export const gpuUniforms = {
   ElementwiseParams: { n: 'u32', s: 'f32', bits: 'u32', walk: 'Walk' },
   CopyParams: { n: 'u32', walk: 'Walk' },
   ReduceParams: { outer: 'u32', n: 'u32', inner: 'u32' },
-  SoftmaxParams: { rows: 'u32', cols: 'u32', log: 'u32' },
+  SoftmaxParams: { rows: 'u32', cols: 'u32', log: 'u32', logOut: 'u32' },
   OneHotParams: { total: 'u32', classes: 'u32' },
   HalfParams: { n: 'u32' },
   GemmShape: { B: 'u32', G: 'u32', I: 'u32', O: 'u32' },

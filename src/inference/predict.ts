@@ -2,7 +2,8 @@
 import { engine } from '../engine.ts';
 import { tensor } from '../ops/create.ts';
 import type { Tensor } from '../tensor.ts';
-import { reshape, softmax } from '../ops/index.ts';
+import { reshape } from '../ops/index.ts';
+import { softmaxAndLogSoftmax } from '../ops/softmax.ts';
 import { PackedMLP } from '../nn/packed.ts';
 import { PackedLeNet } from '../nn/packed-lenet.ts';
 import { batchShape, type ServedModel } from './model.ts';
@@ -28,10 +29,12 @@ export interface Prediction {
 /**
  * The model's prediction on x: for a PackedMLP n rows of its inFeatures (`shape` = n or [n, inFeatures]), for a
  * PackedLeNet or PackedResNet n images (`shape` = [n, inChannels, height, width]). Runs under noGrad.
- * The softmax runs on the packed logits viewed as [n·M, C] (each row one estimator's logits of one input,
- * no rearranging copy); one host pass then writes the estimator-major probabilities, their mean and the
- * two uncertainties with the operations of `ensembleMean`, `entropy` and `mutualInformation` in their
- * order, so the values are theirs bit for bit.
+ * One kernel pass writes the softmax and log-softmax of the packed logits viewed as [n·M, C] (each row one
+ * estimator's logits of one input, no rearranging copy); one host pass then writes the estimator-major
+ * probabilities, their mean and the two uncertainties. The probabilities, their mean and its entropy are
+ * those of `ensembleMean` and `entropy` bit for bit (the same operations in the same order); the mutual
+ * information takes each estimator's entropy as −Σ p·log_softmax, the backend's f32 log-probabilities, where a
+ * host logarithm per probability was most of the pass: it agrees with `mutualInformation` to f32 rounding.
  * @throws when x does not fit the shape or the shape not the model, or for a PackedLeNet built asWritten
  * (no per-estimator logits).
  */
@@ -40,28 +43,29 @@ export async function predictBatch(model: ServedModel, x: Float32Array, shape: n
   const full = batchShape(architecture, model.config, x.length, shape);
   const M = model.numEstimators, C = model.numClasses, n = full[0];
   const logits = (t: Tensor): Tensor => (model instanceof PackedLeNet && model.asWritten ? model.estimatorLogits(t) : reshape(model.forward(t), [n * M, C]));
-  const probs = engine.noGrad(() => engine.tidy(() => softmax(logits(tensor(x, full)))));
-  const packed = (await probs.data()) as Float32Array;
-  probs.dispose();
-  return fromPackedProbs(packed, n, M, C);
+  const outputs = engine.noGrad(() => engine.tidy(() => softmaxAndLogSoftmax(logits(tensor(x, full)))));
+  try {
+    const [probs, logProbs] = outputs;
+    return fromPackedProbs((await probs.data()) as Float32Array, (await logProbs.data()) as Float32Array, n, M, C);
+  } finally {
+    for (const t of outputs) t.dispose();
+  }
 }
 
-/** The prediction from packed probabilities [n, M·C] (input-major, as the model's logits). */
-function fromPackedProbs(packed: Float32Array, n: number, M: number, C: number): Prediction {
+/** The prediction from packed probabilities and log-probabilities [n, M·C] (input-major, as the model's logits). */
+function fromPackedProbs(packed: Float32Array, logPacked: Float32Array, n: number, M: number, C: number): Prediction {
   const perEstimator = new Float32Array(M * n * C), mean = new Float32Array(n * C);
   const entropyOut = new Float32Array(n), mi = new Float32Array(n);
-  const rowEntropy = new Float64Array(M);
   for (let i = 0; i < n; i++) {
+    let estimators = 0; // Σ_m of estimator m's entropy
     for (let m = 0; m < M; m++) {
       const from = (i * M + m) * C, to = (m * n + i) * C;
-      let h = 0;
       for (let c = 0; c < C; c++) {
         const v = packed[from + c];
         perEstimator[to + c] = v;
         mean[i * C + c] += v / M;
-        if (v > 0) h -= v * Math.log(v);
+        if (v > 0) estimators -= v * logPacked[from + c];
       }
-      rowEntropy[m] = h;
     }
     let total = 0;
     for (let c = 0; c < C; c++) {
@@ -69,8 +73,7 @@ function fromPackedProbs(packed: Float32Array, n: number, M: number, C: number):
       if (v > 0) total -= v * Math.log(v);
     }
     entropyOut[i] = total;
-    for (let m = 0; m < M; m++) total -= rowEntropy[m] / M;
-    mi[i] = total;
+    mi[i] = total - estimators / M;
   }
   return { n, classes: C, estimators: M, probs: mean, perEstimator, entropy: entropyOut, mutualInformation: mi };
 }

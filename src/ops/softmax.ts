@@ -1,6 +1,7 @@
-// Softmax and log-softmax over the last axis (one fused kernel each).
+// Softmax and log-softmax over the last axis (one fused kernel each, or one for both).
 import type { Tensor } from '../tensor.ts';
-import { compute, expectDType, record } from './core.ts';
+import { engine } from '../engine.ts';
+import { backendOf, compute, empty, expectDType, record } from './core.ts';
 import { mul, sub } from './elementwise.ts';
 import { exp as expOp } from './unary.ts';
 import { sum } from './reduce.ts';
@@ -32,4 +33,19 @@ export function logSoftmax(x: Tensor): Tensor {
   const [rows, cols] = rowsCols(x);
   const y = compute('logSoftmax', x.shape, [x], (b, out, [xs]) => b.softmax(xs, out, rows, cols, true));
   return record(y, 'logSoftmax', [x], (dy) => [sub(dy, mul(expOp(y), sum(dy, -1, true)))]); // dy - softmax·Σ dy
+}
+
+/**
+ * softmax(x) and logSoftmax(x) from one kernel pass (one max and one sum per row), the same bits as the two
+ * calls; for inference: neither output records a gradient (use the two ops to train through them).
+ * @throws Error when x is not f32 or was disposed, or when grad is on and x requires it.
+ */
+export function softmaxAndLogSoftmax(x: Tensor): [Tensor, Tensor] {
+  const op = 'softmaxAndLogSoftmax';
+  expectDType(op, x, 'f32');
+  if (engine.gradEnabled && x.requiresGrad) throw new Error(`${op}: records no gradient; call it under noGrad, or use softmax and logSoftmax`);
+  const [rows, cols] = rowsCols(x);
+  const logProbs = empty(x.shape, 'f32', backendOf(op, x));
+  const probs = compute(op, x.shape, [x], (b, out, [xs]) => b.softmax(xs, out, rows, cols, false, logProbs.storageOf(op)));
+  return [probs, logProbs];
 }

@@ -225,6 +225,25 @@ export function kernelSuite(label: string, make: () => Promise<Backend>, tol = 2
       }
     });
 
+    it.each([
+      [1, 1],
+      [5, 10],
+      [33, 7],
+      [64, 130],
+    ])('softmax and log-softmax in one pass [%i, %i]: the bits of the two calls', async (rows, cols) => {
+      const x = randomData(rng, rows * cols).map((v) => v * 10);
+      x[3 % x.length] = -Infinity; // a zero probability: its log-softmax is -Infinity in both
+      const n = rows * cols;
+      const [, apart] = await both(dut, dut, [x], [n, n], (b, [a], [p, l]) => {
+        b.softmax(a, p, rows, cols, false);
+        b.softmax(a, l, rows, cols, true);
+      });
+      const [want, got] = await both(ref, dut, [x], [n, n], (b, [a], [p, l]) => b.softmax(a, p, rows, cols, false, l));
+      expect(got[1]).toEqual(apart[1]);
+      expect(got[2]).toEqual(apart[2]);
+      expectClose(got[2], want[2], tol * 10, 'log-softmax beside softmax');
+    });
+
     it('oneHot', async () => {
       const labels = Int32Array.from([0, 3, 2, 9, 9, 1, 0]);
       const [want, got] = await both(ref, dut, [labels], [70], (b, [l], [o]) => b.oneHot(l, o, 7, 10));

@@ -147,8 +147,8 @@ export class JsBackend implements Backend {
     });
   }
 
-  softmax(x: Storage, out: Storage, rows: number, cols: number, log: boolean): void {
-    const a = f32(x), o = f32(out);
+  softmax(x: Storage, out: Storage, rows: number, cols: number, log: boolean, logOut: Storage | null = null): void {
+    const a = f32(x), o = f32(out), lo = logOut ? f32(logOut) : null;
     for (let r = 0; r < rows; r++) {
       const base = r * cols;
       let max = -Infinity;
@@ -158,6 +158,7 @@ export class JsBackend implements Backend {
       const logSum = Math.log(sum);
       for (let c = 0; c < cols; c++) {
         o[base + c] = log ? a[base + c] - max - logSum : Math.exp(a[base + c] - max) / sum;
+        if (lo) lo[base + c] = a[base + c] - max - logSum;
       }
     }
   }

@@ -16,7 +16,7 @@ export interface Kernels {
   binary(op: number, a: number, b: number, out: number, view: number, start: number, end: number): void;
   copyStrided(src: number, dst: number, view: number, start: number, end: number): void;
   reduce(op: number, x: number, out: number, outer: number, n: number, inner: number): void;
-  softmax(x: number, out: number, cols: number, log: number, r0: number, r1: number): void;
+  softmax(x: number, out: number, cols: number, log: number, logOut: number, r0: number, r1: number): void;
   oneHot(labels: number, out: number, n: number, classes: number): void;
   sgdStep(p: number, g: number, m: number, lr: number, momentum: number, oneMinusDampening: number, nesterov: number,
     weightDecay: number, firstStep: number, start: number, end: number): void;

@@ -119,9 +119,9 @@ export class WasmBackend implements Backend {
     const s0 = at(src) + srcOffset * 4, d0 = at(dst) + dstOffset * 4, view = this.ctrl + VIEW_WORD * 4;
     this.elementwise('copy', n, { src: s0, dst: d0 }, (s, e) => this.k.copyStrided(s0, d0, view, s, e));
   }
-  softmax(x: Storage, out: Storage, rows: number, cols: number, log: boolean): void {
-    const l = log ? 1 : 0;
-    this.split('softmax', rows, rows * cols, { x: at(x), out: at(out), cols, log: l }, (s, e) => this.k.softmax(at(x), at(out), cols, l, s, e));
+  softmax(x: Storage, out: Storage, rows: number, cols: number, log: boolean, logOut: Storage | null = null): void {
+    const l = log ? 1 : 0, lo = logOut ? at(logOut) : 0;
+    this.split('softmax', rows, rows * cols, { x: at(x), out: at(out), cols, log: l, logOut: lo }, (s, e) => this.k.softmax(at(x), at(out), cols, l, lo, s, e));
   }
   oneHot(labels: Storage, out: Storage, n: number, classes: number): void {
     this.k.oneHot(at(labels), at(out), n, classes);

@@ -20,7 +20,7 @@ export const kernels = {
   binary: ['elementwise', 'rrw', 'ElementwiseParams'],
   copyStrided: ['copyStrided', 'rw', 'CopyParams'],
   reduce: ['reduce', 'rw', 'ReduceParams'],
-  softmax: ['softmax', 'rw', 'SoftmaxParams'],
+  softmax: ['softmax', 'rww', 'SoftmaxParams'],
   oneHot: ['oneHot', 'rw', 'OneHotParams'],
   blockLinear: ['blockLinear', 'rrwrw', 'GemmShape'],
   blockLinearInputGrad: ['blockLinear', 'rrw', 'GemmShape'],

@@ -206,9 +206,9 @@ export class WebGPUBackend implements Backend {
     this.run('copyStrided', [src, dst], this.grid(n), {}, { n, walk: [w, srcOffset, dstOffset] });
   }
 
-  softmax(x: Storage, out: Storage, rows: number, cols: number, log: boolean): void {
+  softmax(x: Storage, out: Storage, rows: number, cols: number, log: boolean, logOut: Storage | null = null): void {
     if (rows * cols === 0) return;
-    this.run('softmax', [x, out], this.grid(rows, 1), {}, { rows, cols, log: log ? 1 : 0 });
+    this.run('softmax', [x, out, logOut ?? this.prePlaceholder], this.grid(rows, 1), {}, { rows, cols, log: log ? 1 : 0, logOut: logOut ? 1 : 0 });
   }
 
   oneHot(labels: Storage, out: Storage, n: number, classes: number): void {
