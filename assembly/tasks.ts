@@ -2,8 +2,8 @@
 // The job (kind + argument slots) sits at ctrl + DESC; kinds and slots come from the op table
 // (src/backend/op-table.ts, `wasmJobs`) through table.generated.ts.
 import {
-  AdamSlot, AvgPool2dGradSlot, AvgPool2dSlot, BinarySlot, CLAIM, Col2imSlot, CopySlot, DESC, DESC_BYTES, DONE, FillSlot, GemmSlot, HalfSlot, Im2colSlot,
-  JOB, Kind, MaxPool2dGradSlot, MaxPool2dSlot, ScalarSlot, SgdSlot, SoftmaxSlot, UnarySlot,
+  AdamSlot, AvgPool2dGradSlot, AvgPool2dSlot, BinarySlot, CLAIM, Col2imSlot, CopySlot, DESC, DONE, FillSlot, GemmSlot, HalfSlot, Im2colSlot,
+  JOB, Kind, MaxPool2dGradSlot, MaxPool2dSlot, ScalarSlot, SECOND_DESC, SgdSlot, SoftmaxSlot, SPLIT, UnarySlot, VIEW,
 } from './table.generated';
 import { blockGemm } from './gemm';
 import { binary, fill, scalar, unary } from './elementwise';
@@ -81,12 +81,18 @@ function rangeTask(kind: i32, d: usize, t: i32, view: usize): void {
   }
 }
 
-/** Runs tasks of the current job until none is left; `thread` picks this thread's scratch. */
+/**
+ * Runs tasks of the current job until none is left; `thread` picks this thread's scratch. Tasks from SPLIT on
+ * belong to the second descriptor (a job of two GEMMs side by side), numbered from 0 there.
+ */
 export function runTasks(ctrl: usize, thread: i32): void {
-  const d = ctrl + DESC, view = d + DESC_BYTES;
+  const view = ctrl + VIEW;
   for (;;) {
-    const t = claim(ctrl);
+    let t = claim(ctrl);
     if (t < 0) return;
+    const split = atomic.load<i32>(ctrl + SPLIT), second = t >= split;
+    const d = second ? ctrl + SECOND_DESC : ctrl + DESC;
+    if (second) t -= split;
     const kind = i(d, 0);
     if (kind == Kind.gemm) gemmTask(d, t, thread);
     else rangeTask(kind, d, t, view);

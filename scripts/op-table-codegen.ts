@@ -2,7 +2,7 @@
 // (op codes, job kinds, descriptor slots, control-area offsets) and the WGSL prelude (op-code constants, the
 // uniform structs). Used by scripts/build-wasm.ts and scripts/build-shaders.ts.
 import { binaryOps, gpuUniforms, opConstant, reduceOps, unaryOps, WASM_DESC_SLOTS, wasmJobs } from '../src/backend/op-table.ts';
-import { CLAIM, DESC_WORD, DONE, JOB } from '../src/backend/wasm/control.ts';
+import { CLAIM, DESC_WORD, DONE, JOB, SECOND_DESC_WORD, SPLIT, VIEW_WORD } from '../src/backend/wasm/control.ts';
 
 const header = '// Generated from src/backend/op-table.ts by scripts/op-table-codegen.ts. Do not edit.';
 const capitalised = (s: string): string => s[0].toUpperCase() + s.slice(1);
@@ -28,9 +28,10 @@ export function assemblyScriptTable(): string {
     `export const CLAIM: usize = ${CLAIM * 4};`,
     `export const JOB: usize = ${JOB * 4};`,
     `export const DONE: usize = ${DONE * 4};`,
+    `export const SPLIT: usize = ${SPLIT * 4};`,
     `export const DESC: usize = ${DESC_WORD * 4};`,
-    `/** Bytes of the job descriptor: the strided view follows it. */`,
-    `export const DESC_BYTES: usize = ${WASM_DESC_SLOTS * 4};`,
+    `export const SECOND_DESC: usize = ${SECOND_DESC_WORD * 4};`,
+    `export const VIEW: usize = ${VIEW_WORD * 4};`,
     '',
   );
   return lines.join('\n');

@@ -154,6 +154,11 @@ export interface Backend {
   blockLinearInputGrad(dy: Storage, w: Storage, dx: Storage, shape: BlockShape): void;
   /** dW = dyᵀ·x per block (overwrites dw). The bias gradient Σ_b dy is the `reduce` kernel's, called by ops/blocklinear.ts. */
   blockLinearWeightGrad(dy: Storage, x: Storage, dw: Storage, shape: BlockShape): void;
+  /**
+   * Both of the above from one dy (either output null: not computed), the same values; the wasm backend runs
+   * the two GEMMs as one job, side by side on its threads.
+   */
+  blockLinearGrads(dy: Storage, x: Storage, w: Storage, dx: Storage | null, dw: Storage | null, shape: BlockShape): void;
 
   /**
    * Patch extraction: cols [N·OH·OW, C·KH·KW] with cols[(n·OH + oh)·OW + ow, (c·KH + ky)·KW + kx] = x[n, c, ih, iw]
@@ -182,4 +187,10 @@ export interface Backend {
   sgdStep(param: Storage, grad: Storage, momentum: Storage | null, attrs: SgdAttrs): void;
   /** In-place Adam/AdamW update of param and its moments m, v. */
   adamStep(param: Storage, grad: Storage, m: Storage, v: Storage, attrs: AdamAttrs): void;
+}
+
+/** blockLinearGrads as its two GEMMs one after the other: for backends with nothing to gain from one job. */
+export function blockLinearGradsInTurn(b: Backend, dy: Storage, x: Storage, w: Storage, dx: Storage | null, dw: Storage | null, shape: BlockShape): void {
+  if (dx) b.blockLinearInputGrad(dy, w, dx, shape);
+  if (dw) b.blockLinearWeightGrad(dy, x, dw, shape);
 }

@@ -53,15 +53,9 @@ export function blockLinear(x: Tensor, weight: Tensor, bias: Tensor | null = nul
 
   /** dx and dW (the two backward GEMMs) and db = Σ_b dy, from dy, the gradient at the pre-activation. */
   function gemmGrads(dy: Tensor): (Tensor | null)[] {
-    let dx: Tensor | null = null, dw: Tensor | null = null;
-    if (x.requiresGrad) {
-      dx = empty(x.shape, 'f32', backend);
-      backend.blockLinearInputGrad(dy.storageOf(op), weight.storageOf(op), dx.storageOf(op), shape);
-    }
-    if (weight.requiresGrad) {
-      dw = empty(weight.shape, 'f32', backend);
-      backend.blockLinearWeightGrad(dy.storageOf(op), x.storageOf(op), dw.storageOf(op), shape);
-    }
+    const dx = x.requiresGrad ? empty(x.shape, 'f32', backend) : null;
+    const dw = weight.requiresGrad ? empty(weight.shape, 'f32', backend) : null;
+    backend.blockLinearGrads(dy.storageOf(op), x.storageOf(op), weight.storageOf(op), dx?.storageOf(op) ?? null, dw?.storageOf(op) ?? null, shape);
     return [dx, dw, bias?.requiresGrad ? sum(dy, 0) : null]; // no GEMM: f32 at any precision
   }
 }

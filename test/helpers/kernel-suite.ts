@@ -121,6 +121,25 @@ export function kernelSuite(label: string, make: () => Promise<Backend>, tol = 2
       expectClose(got[2], want[2], tol * Math.sqrt(B), 'dW');
     });
 
+    it.each(blockShapes.flatMap((shape) => [shape, { ...shape, precision: 'f16' as const }]))('blockLinearGrads %o: the bits of blockLinearInputGrad and blockLinearWeightGrad', async (shape) => {
+      const { B, G, I, O } = shape;
+      const ins = [randomData(rng, B * G * O), randomData(rng, B * G * I), randomData(rng, G * O * I)];
+      const outs = [B * G * I, G * O * I];
+      const [, apart] = await both(dut, dut, ins, outs, (b, [dy, x, w], [dx, dw]) => {
+        b.blockLinearInputGrad(dy, w, dx, shape);
+        b.blockLinearWeightGrad(dy, x, dw, shape);
+      });
+      const [want, got] = await both(ref, dut, ins, outs, (b, [dy, x, w], [dx, dw]) => b.blockLinearGrads(dy, x, w, dx, dw, shape));
+      expect(got[3]).toEqual(apart[3]);
+      expect(got[4]).toEqual(apart[4]);
+      expectClose(got[3], want[3], (shape.precision ? 1e-2 : tol) * Math.sqrt(O), 'dx');
+      expectClose(got[4], want[4], (shape.precision ? 1e-2 : tol) * Math.sqrt(B), 'dW');
+      const [, onlyDx] = await both(dut, dut, ins, [outs[0]], (b, [dy, x, w], [dx]) => b.blockLinearGrads(dy, x, w, dx, null, shape));
+      const [, onlyDw] = await both(dut, dut, ins, [outs[1]], (b, [dy, x, w], [dw]) => b.blockLinearGrads(dy, x, w, null, dw, shape));
+      expect(onlyDx[3]).toEqual(apart[3]);
+      expect(onlyDw[3]).toEqual(apart[4]);
+    });
+
     // Precision 'f16': every backend rounds the GEMMs' inputs to binary16 as the reference does, so
     // the results agree as closely as at f32 (an unrounded input would be off by ~1e-3). Native f16
     // arithmetic (WebGPU with shader-f16) also rounds products and partial sums: a looser bound there.

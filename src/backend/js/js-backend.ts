@@ -2,7 +2,7 @@
 import type {
   Activation, AdamAttrs, Backend, BackendInfo, BinaryOp, BlockShape, DType, PatchShape, PoolShape, Precision, ReduceOp, SgdAttrs, Storage, UnaryOp,
 } from '../backend.ts';
-import { GELU_CUBIC, GELU_SCALE } from '../backend.ts';
+import { blockLinearGradsInTurn, GELU_CUBIC, GELU_SCALE } from '../backend.ts';
 import { adamConstants, sgdConstants } from '../optimizer-constants.ts';
 import { roundToHalf } from '../../io/half.ts';
 import { erf } from './erf.ts';
@@ -210,6 +210,10 @@ export class JsBackend implements Backend {
         }
       }
     }
+  }
+
+  blockLinearGrads(dy: Storage, x: Storage, w: Storage, dx: Storage | null, dw: Storage | null, shape: BlockShape): void {
+    blockLinearGradsInTurn(this, dy, x, w, dx, dw, shape);
   }
 
   im2col(x: Storage, cols: Storage, shape: PatchShape): void {

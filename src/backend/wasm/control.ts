@@ -11,11 +11,14 @@ export const JOB = 3; // (generation << 16) | task count
 export const DONE = 4; // tasks finished in this generation
 export const LOST = 5; // tasks abandoned by workers that died holding them (bumped by the dying worker)
 export const CRASH = 6; // test hook: thread index of a worker told to die holding its next task (0 = none)
+export const SPLIT = 7; // tasks of the first descriptor; the job's later tasks run the second (two GEMMs side by side)
 
 /** The job descriptor: slot 0 is the kind, then the job's slots (src/backend/op-table.ts, `wasmJobs`). */
 export const DESC_WORD = 16;
+/** The second descriptor of a job that runs two GEMMs side by side (its tasks from SPLIT on). */
+export const SECOND_DESC_WORD = DESC_WORD + WASM_DESC_SLOTS;
 /** A rank-6 strided view (shape, two stride sets) used by the binary and copy kernels. */
-export const VIEW_WORD = DESC_WORD + WASM_DESC_SLOTS;
+export const VIEW_WORD = SECOND_DESC_WORD + WASM_DESC_SLOTS;
 /** The window walk of a GEMM over patches (blockGemm's `patches`), past the view. */
 export const WALK_WORD = VIEW_WORD + VIEW_WORDS;
 export const CONTROL_BYTES = 512;

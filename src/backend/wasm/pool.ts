@@ -4,7 +4,7 @@
 // (kernels write only their outputs, so a second run gives the same bits), except in-place optimizer
 // updates, which cannot be redone and fail with an error instead. ARCHITECTURE.md, section 8.
 import { wasmJobKinds } from '../op-table.ts';
-import { CLAIM, CRASH, DESC_WORD, DONE, JOB, LOST, QUIT, SIGNAL } from './control.ts';
+import { CLAIM, CRASH, DESC_WORD, DONE, JOB, LOST, QUIT, SIGNAL, SPLIT } from './control.ts';
 import { canBlock, startWorker, type WorkerHandle } from './environment.ts';
 import { kernelWorkerSource } from './generated.ts';
 
@@ -65,10 +65,13 @@ export class Pool {
     return this.start.ctrl >> 2;
   }
 
-  /** Runs `tasks` tasks of the job already written in the descriptor (on this thread alone unless `parallel`); returns when all are done. */
-  run(tasks: number, parallel = true): void {
+  /**
+   * Runs `tasks` tasks of the job already written in the descriptor (on this thread alone unless `parallel`);
+   * returns when all are done. Tasks from `split` on run the second descriptor (two GEMMs side by side).
+   */
+  run(tasks: number, parallel = true, split = tasks): void {
     if (tasks <= 0) return;
-    while (!this.runOnce(tasks, parallel)) {
+    while (!this.runOnce(tasks, parallel, split)) {
       const kind = wasmJobKinds[this.words()[this.base + DESC_WORD]];
       if (kind === 'sgd' || kind === 'adam') {
         throw new Error('wasm backend: a kernel worker died during an in-place optimizer update, which cannot be redone; restore the parameters from a snapshot');
@@ -77,7 +80,7 @@ export class Pool {
   }
 
   /** One run of the job; false when a dying worker abandoned a task (every other task has then finished). */
-  private runOnce(tasks: number, parallel: boolean): boolean {
+  private runOnce(tasks: number, parallel: boolean, split: number): boolean {
     const w = this.words(), b = this.base;
     this.generation = (this.generation + 1) & 0xffff;
     const tag = this.generation << 16;
@@ -88,6 +91,7 @@ export class Pool {
     if (doomed) this.doomed = 0; // a job on fewer threads leaves the crash for the next one
     Atomics.store(w, b + CRASH, doomed);
     Atomics.store(w, b + DONE, 0);
+    Atomics.store(w, b + SPLIT, split);
     Atomics.store(w, b + JOB, tag | tasks);
     Atomics.store(w, b + CLAIM, tag | (doomed ? 1 : 0));
     if (helpers > 0) {

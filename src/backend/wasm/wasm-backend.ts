@@ -3,14 +3,15 @@
 import type {
   Activation, AdamAttrs, Backend, BackendInfo, BinaryOp, BlockShape, DType, PatchShape, PoolShape, Precision, ReduceOp, SgdAttrs, Storage, UnaryOp,
 } from '../backend.ts';
+import { blockLinearGradsInTurn } from '../backend.ts';
 import { binaryCode, reduceCode, unaryCode, type WasmJob, type WasmJobArgs, wasmJobs, type WindowWalk } from '../op-table.ts';
 import { windowWalk } from '../window-walk.ts';
 import type { Allocator } from './allocator.ts';
-import { DESC_WORD, MAX_TASKS, VIEW_WORD, WALK_WORD } from './control.ts';
+import { DESC_WORD, MAX_TASKS, SECOND_DESC_WORD, VIEW_WORD, WALK_WORD } from './control.ts';
 import { jobWords } from './job.ts';
 import type { Kernels } from './module.ts';
 import type { Pool } from './pool.ts';
-import { forward, inputGrad, patchForward, patchWeightGrad, scratchBytes, tile, weightGrad, type Gemm } from './tiling.ts';
+import { forward, inputGrad, patchForward, patchWeightGrad, scratchBytes, tile, weightGrad, type Gemm, type Tiles } from './tiling.ts';
 import { viewWords } from './view.ts';
 import { adamConstants, sgdConstants } from '../optimizer-constants.ts';
 import { sizeOf } from '../../shapes.ts';
@@ -19,6 +20,10 @@ import { sizeOf } from '../../shapes.ts';
 const PARALLEL_MIN = 1 << 16;
 /** Multiply-adds below which a GEMM stays on the calling thread: waking the workers costs more than it saves. */
 const GEMM_PARALLEL_MIN = 1 << 21;
+/** The same for two GEMMs side by side, counting both: each thread then runs whole blocks, no split to pay for. */
+const PAIR_PARALLEL_MIN = 1 << 19;
+/** Multiply-adds of a GEMM. */
+const work = (g: Gemm): number => g.G * g.M * g.N * g.K;
 
 class WasmStorage implements Storage {
   constructor(readonly backend: WasmBackend, readonly ptr: number, readonly size: number, readonly dtype: DType) {}
@@ -137,6 +142,10 @@ export class WasmBackend implements Backend {
   blockLinearWeightGrad(dy: Storage, x: Storage, dw: Storage, shape: BlockShape): void {
     this.atPrecision(shape.precision, [dy, x], ([dyp, xp]) => this.gemm(weightGrad(dyp, xp, at(dw), shape)));
   }
+  blockLinearGrads(dy: Storage, x: Storage, w: Storage, dx: Storage | null, dw: Storage | null, shape: BlockShape): void {
+    if (!dx || !dw) return blockLinearGradsInTurn(this, dy, x, w, dx, dw, shape);
+    this.atPrecision(shape.precision, [dy, w, x], ([dyp, wp, xp]) => this.gemmPair(inputGrad(dyp, wp, at(dx), shape), weightGrad(dyp, xp, at(dw), shape)));
+  }
 
   patchLinear(x: Storage, w: Storage, bias: Storage | null, out: Storage, shape: PatchShape, block: BlockShape): void {
     this.gemm(patchForward(at(x), at(w), bias ? at(bias) : 0, at(out), this.writeWalk(shape), shape, block));
@@ -227,30 +236,66 @@ export class WasmBackend implements Backend {
 
   private gemm(g: Gemm): void {
     if (g.M === 0 || g.N === 0) return;
-    const parallel = g.G * g.M * g.N * g.K >= GEMM_PARALLEL_MIN;
-    const threads = parallel ? this.pool.threads : 1;
-    const t = tile(g, threads);
-    const panel = scratchBytes(g, t);
-    // Every thread gets a scratch slot even for a job meant for this thread alone: a worker still polling
-    // after the previous job may claim its tasks, and would otherwise write past the scratch.
-    const bytes = panel * this.pool.threads;
-    if (bytes > this.scratch.bytes) {
-      if (this.scratch.bytes) this.heap.free(this.scratch.ptr);
-      this.scratch = { ptr: this.heap.alloc(bytes), bytes };
-    }
+    const parallel = work(g) >= GEMM_PARALLEL_MIN;
+    const t = tile(g, parallel ? this.pool.threads : 1);
+    const panel = this.scratchFor(scratchBytes(g, t));
     const perBlock = t.tilesM * t.tilesN;
     // Task indices have 16 bits: very many blocks go in batches.
     const batch = Math.floor(MAX_TASKS / perBlock);
     for (let g0 = 0; g0 < g.G; g0 += batch) {
       const blocks = Math.min(batch, g.G - g0);
-      this.describe(jobWords('gemm', {
-        tilesM: t.tilesM, tilesN: t.tilesN, MT: t.MT, NT: t.NT, KC: t.KC, MC: t.MC, M: g.M, N: g.N, K: g.K,
-        a: g.a + 4 * g0 * g.aG, aG: g.aG * 4, ars: g.ars, acs: g.acs, b: g.b + 4 * g0 * g.bG, bG: g.bG * 4, brs: g.brs, bcs: g.bcs,
-        c: g.c + 4 * g0 * g.cG, cG: g.cG * 4, crs: g.crs, bias: g.bias && g.bias + 4 * g0 * g.biasG, biasG: g.biasG * 4, act: g.act,
-        scratch: this.scratch.ptr, panel, zoff: g.zoff, patches: g.patches, patchesAreB: g.patchesAreB ? 1 : 0,
-      }));
+      this.describe(this.gemmWords(g, t, g0, panel));
       this.pool.run(blocks * perBlock, parallel);
     }
+  }
+
+  /**
+   * Two GEMMs with no data between them (a layer's dx and dW) as one job: the threads take tasks of either,
+   * so neither waits for the other's last tile and the workers are woken once. Each is tiled for half the
+   * threads, since the other fills the rest.
+   */
+  private gemmPair(first: Gemm, second: Gemm): void {
+    const threads = this.pool.threads;
+    if (threads === 1 || work(first) + work(second) < PAIR_PARALLEL_MIN) {
+      this.gemm(first);
+      this.gemm(second);
+      return;
+    }
+    const tiles = [first, second].map((g) => tile(g, Math.max(1, threads >> 1)));
+    const tasks = tiles.map((t, k) => t.tilesM * t.tilesN * [first, second][k].G);
+    if (tasks[0] + tasks[1] > MAX_TASKS) {
+      this.gemm(first);
+      this.gemm(second);
+      return;
+    }
+    const panel = this.scratchFor(Math.max(scratchBytes(first, tiles[0]), scratchBytes(second, tiles[1])));
+    this.describe(this.gemmWords(first, tiles[0], 0, panel));
+    this.i32().set(this.gemmWords(second, tiles[1], 0, panel), (this.ctrl >> 2) + SECOND_DESC_WORD);
+    this.pool.run(tasks[0] + tasks[1], true, tasks[0]);
+  }
+
+  /**
+   * The per-thread GEMM scratch, grown to `panel` bytes a thread if smaller; returns `panel`. Every thread gets
+   * a slot even for a job meant for this thread alone: a worker still polling after the previous job may claim
+   * its tasks, and would otherwise write past the scratch.
+   */
+  private scratchFor(panel: number): number {
+    const bytes = panel * this.pool.threads;
+    if (bytes > this.scratch.bytes) {
+      if (this.scratch.bytes) this.heap.free(this.scratch.ptr);
+      this.scratch = { ptr: this.heap.alloc(bytes), bytes };
+    }
+    return panel;
+  }
+
+  /** The descriptor of a GEMM job over blocks g0 onwards, tiled as `t`. */
+  private gemmWords(g: Gemm, t: Tiles, g0: number, panel: number): number[] {
+    return jobWords('gemm', {
+      tilesM: t.tilesM, tilesN: t.tilesN, MT: t.MT, NT: t.NT, KC: t.KC, MC: t.MC, M: g.M, N: g.N, K: g.K,
+      a: g.a + 4 * g0 * g.aG, aG: g.aG * 4, ars: g.ars, acs: g.acs, b: g.b + 4 * g0 * g.bG, bG: g.bG * 4, brs: g.brs, bcs: g.bcs,
+      c: g.c + 4 * g0 * g.cG, cG: g.cG * 4, crs: g.crs, bias: g.bias && g.bias + 4 * g0 * g.biasG, biasG: g.biasG * 4, act: g.act,
+      scratch: this.scratch.ptr, panel, zoff: g.zoff, patches: g.patches, patchesAreB: g.patchesAreB ? 1 : 0,
+    });
   }
 
   /**

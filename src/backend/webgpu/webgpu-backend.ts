@@ -3,6 +3,7 @@
 import type {
   Activation, AdamAttrs, Backend, BackendInfo, BinaryOp, BlockShape, DType, PatchShape, PoolShape, ReduceOp, SgdAttrs, Storage, UnaryOp,
 } from '../backend.ts';
+import { blockLinearGradsInTurn } from '../backend.ts';
 import { binaryCode, reduceCode, unaryCode } from '../op-table.ts';
 import { windowWalk } from '../window-walk.ts';
 import { CommandBatch } from './batch.ts';
@@ -228,6 +229,10 @@ export class WebGPUBackend implements Backend {
 
   blockLinearWeightGrad(dy: Storage, x: Storage, dw: Storage, shape: BlockShape): void {
     this.gemm('blockLinearWeightGrad', [dy, x, dw], shape, [shape.O, shape.I, shape.B], {});
+  }
+
+  blockLinearGrads(dy: Storage, x: Storage, w: Storage, dx: Storage | null, dw: Storage | null, shape: BlockShape): void {
+    blockLinearGradsInTurn(this, dy, x, w, dx, dw, shape); // dispatches queue back to back already
   }
 
   im2col(x: Storage, cols: Storage, shape: PatchShape): void {
