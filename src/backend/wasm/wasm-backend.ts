@@ -251,8 +251,8 @@ export class WasmBackend implements Backend {
 
   /**
    * Two GEMMs with no data between them (a layer's dx and dW) as one job: the threads take tasks of either,
-   * so neither waits for the other's last tile and the workers are woken once. Each is tiled for half the
-   * threads, since the other fills the rest.
+   * so neither waits for the other's last tile and the workers are woken once. Each is tiled as if alone:
+   * that finer grain measured faster than tiles for half the threads each (digits step, 2 threads: 1.07–1.09×).
    */
   private gemmPair(first: Gemm, second: Gemm): void {
     const threads = this.pool.threads;
@@ -261,7 +261,7 @@ export class WasmBackend implements Backend {
       this.gemm(second);
       return;
     }
-    const tiles = [first, second].map((g) => tile(g, Math.max(1, threads >> 1)));
+    const tiles = [first, second].map((g) => tile(g, threads));
     const tasks = tiles.map((t, k) => t.tilesM * t.tilesN * [first, second][k].G);
     if (tasks[0] + tasks[1] > MAX_TASKS) {
       this.gemm(first);
