@@ -34,21 +34,32 @@ export class Ledger {
 /** The Backend interface's calls a training step makes (kernels, allocation, transfers). */
 const backendCalls = [
   'alloc', 'free', 'upload', 'download', 'fill', 'unary', 'scalar', 'binary', 'reduce', 'copyStrided', 'softmax', 'oneHot',
-  'blockLinear', 'blockLinearInputGrad', 'blockLinearWeightGrad', 'sgdStep', 'adamStep', 'softmaxCrossEntropy', 'adamStepMany',
+  'blockLinear', 'blockLinearInputGrad', 'blockLinearWeightGrad', 'blockLinearGrads', 'sgdStep', 'adamStep',
 ] as const;
 
-/** Wraps the backend's calls of the backend instance so the ledger counts its calls and time. */
+/**
+ * Wraps the backend's calls of the backend instance so the ledger counts its calls and time; a call made by
+ * another (blockLinearGrads running blockLinearWeightGrad) counts as part of it, not again.
+ */
 function instrument(backend: Backend, ledger: Ledger): () => void {
   const target = backend as unknown as Record<string, unknown>;
+  let depth = 0;
   for (const name of backendCalls.filter((n) => typeof target[n] === 'function')) {
     const original = target[name] as (...args: unknown[]) => unknown;
     target[name] = (...args: unknown[]): unknown => {
+      if (depth > 0) return original.apply(backend, args);
       if (name === 'alloc') {
         ledger.allocs++;
         ledger.allocBytes += (args[0] as number) * 4;
       }
       const t0 = performance.now();
-      const out = original.apply(backend, args);
+      depth++;
+      let out: unknown;
+      try {
+        out = original.apply(backend, args);
+      } finally {
+        depth--;
+      }
       const ms = performance.now() - t0;
       const key = name === 'unary' || name === 'scalar' || name === 'binary' || name === 'reduce' ? `${name} ${args[0] as string}` : name;
       ledger.add(ledger.kernelMs, key, ms);
