@@ -2,7 +2,7 @@
 // Each exported kernel switches on the op once and calls an @inline loop with the op as a literal, so
 // that after inlining Binaryen folds the per-element switch away: one specialised loop per op.
 import { Binary, Unary } from './table.generated';
-import { rowOffset } from './strided';
+import { rowOffset, size4, step4 } from './strided';
 import { erf4 } from './erf';
 import { tanh4 } from './tanh';
 
@@ -155,15 +155,24 @@ export function scalar(op: i32, x: usize, s: f32, out: usize, start: i32, end: i
 
 /** Broadcasting binary over a rank-6 view described at `view` (see strided.ts); out is contiguous. */
 export function binary(op: i32, a: usize, b: usize, out: usize, view: usize, start: i32, end: i32): void {
+  if (start >= end) return; // an empty view may hold a zero size: nothing to divide by
   const n = load<i32>(view, 20), sa = <usize>load<i32>(view, 44) << 2, sb = <usize>load<i32>(view, 68) << 2;
+  const d4 = size4(view), aStep = step4(view, 24), bStep = step4(view, 48); // rows walked as copyStrided's
+  let row = start / n, col = start - row * n, at4 = row % d4;
+  let ao = rowOffset(view, row, 24), bo = rowOffset(view, row, 48);
   let i = start;
   while (i < end) {
-    const row = i / n;
-    const col = i - row * n;
-    const pa = a + (<usize>rowOffset(view, row, 24) << 2) + <usize>col * sa;
-    const pb = b + (<usize>rowOffset(view, row, 48) << 2) + <usize>col * sb;
+    const pa = a + (<usize>ao << 2) + <usize>col * sa;
+    const pb = b + (<usize>bo << 2) + <usize>col * sb;
     const stop = min(end - i, n - col);
     binaryRunOf(op, pa, sa, pb, sb, out + (<usize>i << 2), stop, 0, false);
     i += stop;
+    col = 0;
+    row++;
+    if (++at4 < d4) {
+      ao += aStep; bo += bStep;
+    } else {
+      at4 = 0; ao = rowOffset(view, row, 24); bo = rowOffset(view, row, 48);
+    }
   }
 }

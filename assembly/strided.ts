@@ -14,20 +14,36 @@ export function rowOffset(view: usize, row: i32, strideAt: usize): i32 {
   return off;
 }
 
-/** dst[Σ idx·dstStrides] = src[Σ idx·srcStrides] over the view (stride set 1: src, 2: dst), 32-bit elements. */
+/** Axis 4 of a view (the rows' innermost axis): its size, and its stride in each set. */
+@inline export function size4(view: usize): i32 { return load<i32>(view, 16); }
+@inline export function step4(view: usize, strideAt: usize): i32 { return load<i32>(view + strideAt, 16); }
+
+/**
+ * dst[Σ idx·dstStrides] = src[Σ idx·srcStrides] over the view (stride set 1: src, 2: dst), 32-bit elements.
+ * Row offsets: rowOffset's divisions only where axis 4 wraps, else one add per set (rows of a few elements
+ * spent most of their time in those divisions); binary in elementwise.ts walks its rows the same way.
+ */
 export function copyStrided(src: usize, dst: usize, view: usize, start: i32, end: i32): void {
+  if (start >= end) return; // an empty view may hold a zero size: nothing to divide by
   const n = load<i32>(view, 20), ss = <usize>load<i32>(view, 44) << 2, ds = <usize>load<i32>(view, 68) << 2;
+  const d4 = size4(view), sStep = step4(view, 24), dStep = step4(view, 48);
+  let row = start / n, col = start - row * n, at4 = row % d4;
+  let so = rowOffset(view, row, 24), dO = rowOffset(view, row, 48);
   let i = start;
   while (i < end) {
-    const row = i / n;
-    const col = i - row * n;
-    let ps = src + (<usize>rowOffset(view, row, 24) << 2) + <usize>col * ss;
-    let pd = dst + (<usize>rowOffset(view, row, 48) << 2) + <usize>col * ds;
+    let ps = src + (<usize>so << 2) + <usize>col * ss, pd = dst + (<usize>dO << 2) + <usize>col * ds;
     const stop = min(end - i, n - col);
     for (let j = 0; j < stop; j++) {
       store<i32>(pd, load<i32>(ps));
       ps += ss; pd += ds;
     }
     i += stop;
+    col = 0;
+    row++;
+    if (++at4 < d4) {
+      so += sStep; dO += dStep;
+    } else {
+      at4 = 0; so = rowOffset(view, row, 24); dO = rowOffset(view, row, 48);
+    }
   }
 }
