@@ -255,15 +255,10 @@ export class WasmBackend implements Backend {
    * that finer grain measured faster than tiles for half the threads each (digits step, 2 threads: 1.07–1.09×).
    */
   private gemmPair(first: Gemm, second: Gemm): void {
-    const threads = this.pool.threads;
-    if (threads === 1 || work(first) + work(second) < PAIR_PARALLEL_MIN) {
-      this.gemm(first);
-      this.gemm(second);
-      return;
-    }
-    const tiles = [first, second].map((g) => tile(g, threads));
-    const tasks = tiles.map((t, k) => t.tilesM * t.tilesN * [first, second][k].G);
-    if (tasks[0] + tasks[1] > MAX_TASKS) {
+    const threads = this.pool.threads, pair = [first, second];
+    const tiles = pair.map((g) => tile(g, threads));
+    const tasks = pair.map((g, k) => g.G * tiles[k].tilesM * tiles[k].tilesN);
+    if (threads === 1 || work(first) + work(second) < PAIR_PARALLEL_MIN || tasks[0] + tasks[1] > MAX_TASKS) {
       this.gemm(first);
       this.gemm(second);
       return;

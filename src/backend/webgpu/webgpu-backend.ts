@@ -37,7 +37,7 @@ export class WebGPUBackend implements Backend {
   private readonly pipelines: Pipelines;
   /** Bound where a kernel's optional buffer (bias, momentum) is absent. */
   private readonly placeholder: PooledBuffer;
-  /** Bound where the pre-activation goes when it is not asked for (a writable binding may not share the read-only placeholder). */
+  /** Bound where an optional output (the pre-activation, softmax's log-softmax) goes when not asked for (a writable binding may not share the read-only placeholder). */
   private readonly prePlaceholder: PooledBuffer;
   private readonly maxBinding: number;
   private readonly maxGroups: number;
