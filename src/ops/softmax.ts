@@ -36,8 +36,9 @@ export function logSoftmax(x: Tensor): Tensor {
 }
 
 /**
- * softmax(x) and logSoftmax(x) from one kernel pass (one max and one sum per row), the same bits as the two
- * calls; for inference: neither output records a gradient (use the two ops to train through them).
+ * [softmax(x), logSoftmax(x)] over the last axis from one kernel pass (one max and one sum per row), the bits
+ * of the two calls (torch.softmax and torch.log_softmax over −1, PyTorch 1.13): f32 x of any shape, both
+ * outputs of its shape. For inference: neither output records a gradient (train through the two ops).
  * @throws Error when x is not f32 or was disposed, or when grad is on and x requires it.
  */
 export function softmaxAndLogSoftmax(x: Tensor): [Tensor, Tensor] {
