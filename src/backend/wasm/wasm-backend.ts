@@ -255,14 +255,15 @@ export class WasmBackend implements Backend {
    * that finer grain measured faster than tiles for half the threads each (digits step, 2 threads: 1.07–1.09×).
    */
   private gemmPair(first: Gemm, second: Gemm): void {
-    const threads = this.pool.threads, pair = [first, second];
-    const tiles = pair.map((g) => tile(g, threads));
-    const tasks = pair.map((g, k) => g.G * tiles[k].tilesM * tiles[k].tilesN);
-    if (threads === 1 || work(first) + work(second) < PAIR_PARALLEL_MIN || tasks[0] + tasks[1] > MAX_TASKS) {
+    const inTurn = (): void => {
       this.gemm(first);
       this.gemm(second);
-      return;
-    }
+    };
+    const threads = this.pool.threads, pair = [first, second];
+    if (threads === 1 || work(first) + work(second) < PAIR_PARALLEL_MIN) return inTurn(); // before tiling: gemm tiles its own
+    const tiles = pair.map((g) => tile(g, threads));
+    const tasks = pair.map((g, k) => g.G * tiles[k].tilesM * tiles[k].tilesN);
+    if (tasks[0] + tasks[1] > MAX_TASKS) return inTurn();
     const panel = this.scratchFor(Math.max(scratchBytes(first, tiles[0]), scratchBytes(second, tiles[1])));
     this.describe(this.gemmWords(first, tiles[0], 0, panel));
     this.i32().set(this.gemmWords(second, tiles[1], 0, panel), (this.ctrl >> 2) + SECOND_DESC_WORD);
