@@ -13,6 +13,15 @@ export interface SpawnedWorker {
   terminate(): void;
 }
 
+/**
+ * The worker's API over comlink, each method's proxy made once: comlink makes (and registers for finalization)
+ * a new proxy on every property read, which a one-row call would otherwise pay each time.
+ */
+function remoteApi(endpoint: Parameters<typeof wrap>[0]): InferenceWorkerApi {
+  const remote = wrap<InferenceWorkerApi>(endpoint) as unknown as InferenceWorkerApi;
+  return { load: remote.load, predict: remote.predict };
+}
+
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
 export async function spawnInferenceWorker(): Promise<SpawnedWorker> {
@@ -49,7 +58,7 @@ async function spawnNode(source: string): Promise<SpawnedWorker> {
   const worker = new threads.Worker(source, { eval: true, workerData, env: threads.SHARE_ENV });
   worker.unref();
   return {
-    api: wrap<InferenceWorkerApi>(nodeEndpoint(worker)) as unknown as InferenceWorkerApi,
+    api: remoteApi(nodeEndpoint(worker)),
     onExit: (fn) => {
       const exit = once(fn);
       worker.on('error', (e) => exit(e instanceof Error ? e : new Error(String(e))));
@@ -65,7 +74,7 @@ function spawnBrowser(source: string): SpawnedWorker {
   const worker = new Worker(url);
   URL.revokeObjectURL(url);
   return {
-    api: wrap<InferenceWorkerApi>(worker) as unknown as InferenceWorkerApi,
+    api: remoteApi(worker),
     onExit: (fn) => {
       const exit = once(fn);
       worker.addEventListener('error', (e) => exit(new Error(`the inference worker failed: ${e.message || 'uncaught error'}`)));
