@@ -4,7 +4,7 @@ import os from 'node:os';
 import { writeSection } from './lib/markdown.ts';
 import { writeJson, type Output } from './lib/output.ts';
 import { progressBar } from './lib/progress.ts';
-import { BATCHES, runServingBenchmark, type ServingResult } from './lib/serving-benchmark.ts';
+import { BATCHES, ECHO, runServingBenchmark, type ServingResult } from './lib/serving-benchmark.ts';
 import { absentRunners, markdownTables, printTables, type Table } from './lib/table.ts';
 
 const rate = (v: number | undefined): string => (v === undefined ? '—' : Math.round(v).toLocaleString('en-US'));
@@ -26,7 +26,7 @@ export function servingTable(r: ServingResult): Table {
 
 export function latencyTable(r: ServingResult): Table {
   return {
-    title: 'One-row round trips through the worker: latency in ms (target: blockgrad p99 < 1 ms)',
+    title: `One-row round trips through the worker: latency in ms (target: blockgrad p99 < 1 ms; "${ECHO}": a worker that answers at once, this machine's floor)`,
     headers: ['runner', 'threads', 'calls', 'p50 ms', 'p99 ms', 'p99 < 1 ms'],
     rows: r.latency.map((l) => [l.runner, `${l.threads}`, `${l.calls}`, l.p50Ms.toFixed(3), l.p99Ms.toFixed(3), l.runner === 'blockgrad' ? (l.p99Ms < 1 ? 'met' : 'MISSED') : '—']),
   };

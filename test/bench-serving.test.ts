@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { latencyTable, servingTable } from '../bench/serving.ts';
 import { enableRelaxedSimd } from '../bench/lib/relaxed-simd.ts';
-import { BATCHES, runners, runServingBenchmark } from '../bench/lib/serving-benchmark.ts';
+import { BATCHES, ECHO, runners, runServingBenchmark } from '../bench/lib/serving-benchmark.ts';
 import { renderMarkdown } from '../bench/lib/table.ts';
 
 describe('serving benchmark (quick)', () => {
@@ -20,6 +20,8 @@ describe('serving benchmark (quick)', () => {
       const l = r.latency.find((x) => x.runner === runner);
       expect(l && l.p50Ms > 0 && l.p99Ms >= l.p50Ms, runner).toBe(true);
     }
+    const echo = r.latency.find((x) => x.runner === ECHO);
+    expect(echo && echo.p50Ms > 0 && echo.p99Ms >= echo.p50Ms, ECHO).toBe(true);
     for (const table of [servingTable(r), latencyTable(r)]) {
       for (const row of table.rows) expect(row.length).toBe(table.headers.length);
       expect(renderMarkdown(table)).toContain(`| ${table.headers.join(' | ')} |`);

@@ -14,6 +14,23 @@ describe('tensors', () => {
     expect(await bg.tensor([7]).item()).toBe(7);
   });
 
+  for (const backend of ['js', 'wasm'] as const) {
+    it(`${backend}: a tensor made from a typed array holds a copy: changing the array afterwards changes nothing`, async () => {
+      await bg.init({ backend, threads: 1 });
+      const values = Float32Array.from([1, 2, 3]), labels = Int32Array.from([4, 5]);
+      const t = bg.tensor(values, [3]), l = bg.tensor(labels), converted = bg.tensor(labels, [2], { dtype: 'f32' });
+      values.fill(-1);
+      labels.fill(-1);
+      expect([...(await t.data())]).toEqual([1, 2, 3]);
+      expect([...(await l.data())]).toEqual([4, 5]);
+      expect(l.intRange).toEqual([4, 5]);
+      expect(converted.dtype).toBe('f32');
+      expect([...(await converted.data())]).toEqual([4, 5]);
+      for (const x of [t, l, converted]) x.dispose();
+      await bg.init({ backend: 'js' });
+    });
+  }
+
   it('records the range of a large i32 tensor (labels) without overflowing the stack', () => {
     const labels = Int32Array.from({ length: 300_000 }, (_, i) => i % 7);
     const t = bg.tensor(labels);

@@ -1,7 +1,8 @@
 // Serving the training benchmark's digits-sized Packed-Ensembles MLP: this engine's createInferenceWorker
 // (wasm backend inside the worker) against onnxruntime-web running the model's ONNX export in a worker
 // thread of its own (ort-serving-worker.mjs), each at the same kernel thread count. Every call is awaited
-// before the next: one-row latency (p50, p99 over the calls) and rows/s at fixed batch sizes.
+// before the next: one-row latency (p50, p99 over the calls) and rows/s at fixed batch sizes. Beside the two,
+// the latency of a worker that answers at once (no model): the floor this machine puts under any one-row round trip.
 import { Worker } from 'node:worker_threads';
 import * as bg from '../../src/index.ts';
 import type { OnProgress } from './progress.ts';
@@ -21,8 +22,11 @@ export interface ServingRow {
   rowsPerSecond: number;
 }
 
+/** The latency floor's runner: a worker thread that echoes each message (no model, no library). */
+export const ECHO = 'postMessage echo (no model)';
+
 export interface LatencyRow {
-  runner: Runner;
+  runner: Runner | typeof ECHO;
   threads: number;
   calls: number;
   p50Ms: number;
@@ -76,6 +80,22 @@ async function ortServer(onnx: Uint8Array, threads: number): Promise<Server & { 
     predict(x, n) {
       const answer = next();
       const copy = x.slice(); // as createInferenceWorker does: the caller's buffer is not detached
+      worker.postMessage({ x: copy, n }, [copy.buffer]);
+      return answer;
+    },
+    close: () => void worker.terminate(),
+  };
+}
+
+/** A worker thread answering each { x, n } with n·10 floats at once, transferred: a round trip with no work in it. */
+function echoServer(): Server {
+  const source = `const { parentPort } = require('node:worker_threads');
+parentPort.on('message', ({ x, n }) => { const out = new Float32Array(n * 10); out[0] = x[0]; parentPort.postMessage(out, [out.buffer]); });`;
+  const worker = new Worker(source, { eval: true });
+  return {
+    predict(x, n) {
+      const answer = new Promise((resolve) => worker.once('message', resolve));
+      const copy = x.slice();
       worker.postMessage({ x: copy, n }, [copy.buffer]);
       return answer;
     },
@@ -144,6 +164,10 @@ export async function runServingBenchmark(options: { quick: boolean; threads: nu
     for (const s of servers.values()) for (const n of BATCHES) await throughput(s, inputs.get(n)!, n, minMs / 4); // warm-up
     options.onProgress?.(done++, total, `serving ${threads}T: one-row latency`);
     for (const [runner, s] of servers) result.latency.push({ runner, threads, calls: latencyCalls, ...(await latency(s, inputs.get(1)!, latencyCalls)) });
+    const echo = echoServer();
+    await throughput(echo, inputs.get(1)!, 1, minMs / 4); // warm-up
+    result.latency.push({ runner: ECHO, threads, calls: latencyCalls, ...(await latency(echo, inputs.get(1)!, latencyCalls)) });
+    echo.close();
     const perRound = new Map<string, number[]>();
     for (let r = 0; r < rounds; r++) {
       for (const n of BATCHES) {

@@ -116,6 +116,7 @@ export interface Backend {
   free(s: Storage): void;
   /** Bytes currently allocated by live storages. */
   allocatedBytes(): number;
+  /** Copies data's first s.size values into s: the caller may change or reuse data afterwards. */
   upload(s: Storage, data: Float32Array | Int32Array): void;
   download(s: Storage): Promise<Float32Array | Int32Array>;
   /** Synchronous read, where the backend can do one (not WebGPU). */

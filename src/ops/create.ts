@@ -52,7 +52,9 @@ export function tensor(values: Float32Array | Int32Array | ArrayLike<number> | N
     throw new Error(`tensor: ${flat.length} values do not fill shape ${formatShape(finalShape)} (${sizeOf(finalShape)} elements)`);
   }
   const dtype = options.dtype ?? (values instanceof Int32Array ? 'i32' : 'f32');
-  const data = dtype === 'i32' ? Int32Array.from(flat) : Float32Array.from(flat);
+  // A typed array of the dtype goes to the backend as it is (every backend's upload copies it): `from` would
+  // walk it element by element, most of the cost of a large batch's tensor.
+  const data = dtype === 'i32' ? (flat instanceof Int32Array ? flat : Int32Array.from(flat)) : flat instanceof Float32Array ? flat : Float32Array.from(flat);
   const t = empty(finalShape, dtype);
   upload('tensor', t, data);
   t.requiresGrad = options.requiresGrad ?? false;
