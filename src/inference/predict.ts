@@ -8,7 +8,10 @@ import { PackedMLP } from '../nn/packed.ts';
 import { PackedLeNet } from '../nn/packed-lenet.ts';
 import { batchShape, type ServedModel } from './model.ts';
 
-/** What `predictBatch` and `InferenceWorker.predict` return: the ensemble's probabilities and its uncertainty, per row. */
+/**
+ * What `predictBatch` and `InferenceWorker.predict` return: the ensemble's probabilities and its uncertainty, per
+ * row. The four arrays may be views of one buffer: read them as arrays, not through their `.buffer`.
+ */
 export interface Prediction {
   /** Rows (images) of the batch. */
   n: number;
