@@ -90,6 +90,7 @@ function binaryOne(op: i32, a: f32, b: f32): f32 {
     case Binary.gt: return a > b ? 1 : 0;
     case Binary.eq: return a == b ? 1 : 0;
     case Binary.mask: return b != 0 ? a : 0;
+    case Binary.thresholdBackward: return b <= 0 ? 0 : a;
     default: return NaN; // unreachable: the host sends only the op table's codes
   }
 }
@@ -106,7 +107,8 @@ function binaryVec(op: i32, a: v128, b: v128): v128 {
     case Binary.min: return f32x4.min(a, b);
     case Binary.gt: return v128.and(f32x4.gt(a, b), ONE); // all-ones lanes -> 1.0
     case Binary.eq: return v128.and(f32x4.eq(a, b), ONE);
-    default: return v128.and(a, f32x4.ne(b, ZERO)); // mask: a's bits where b != 0, else +0
+    case Binary.mask: return v128.and(a, f32x4.ne(b, ZERO)); // a's bits where b != 0, else +0
+    default: return v128.andnot(a, f32x4.le(b, ZERO)); // thresholdBackward: +0 where b <= 0, else a's bits (NaN b too)
   }
 }
 
@@ -144,6 +146,7 @@ function binaryRunOf(op: i32, a: usize, sa: usize, b: usize, sb: usize, out: usi
     case Binary.gt: binaryRun(Binary.gt, a, sa, b, sb, out, count, s, sIsB); break;
     case Binary.eq: binaryRun(Binary.eq, a, sa, b, sb, out, count, s, sIsB); break;
     case Binary.mask: binaryRun(Binary.mask, a, sa, b, sb, out, count, s, sIsB); break;
+    case Binary.thresholdBackward: binaryRun(Binary.thresholdBackward, a, sa, b, sb, out, count, s, sIsB); break;
   }
 }
 

@@ -11,7 +11,7 @@ Sections:
               torch.optim.SGD / Adam / AdamW (CPU, single-tensor path) with the options given per case.
   losses      F.cross_entropy, F.nll_loss-style picks and F.mse_loss on logits holding -inf, +inf and values
               near the float32 limits, computed in float32 on the CPU: the loss and the logits' gradient.
-  masks       relu, maximum and minimum with an infinite upstream gradient: output and input gradients.
+  masks       relu (also at ±0 and NaN), maximum and minimum with an infinite upstream gradient: output and input gradients.
 Every float is the exact value of a float32 (JSON keeps it exactly); NaN and +-inf are written as the
 strings "NaN", "Infinity" and "-Infinity".
 """
@@ -101,6 +101,8 @@ def masks():
 
     return {
         "relu": case(F.relu, [[-1.0, 2.0, -3.0, 0.5]], [inf, 1.0, -inf, inf]),
+        # threshold_backward selects by `input <= 0`: ±0 give 0, a NaN input passes its gradient
+        "reluAtZeroAndNaN": case(F.relu, [[0.0, -0.0, math.nan, 1.0, -2.0]], [inf, -inf, 3.0, 2.0, inf]),
         "maximum": case(torch.maximum, [[1.0, 5.0, 2.0], [3.0, 2.0, 2.0]], [inf, -inf, inf]),
         "minimum": case(torch.minimum, [[1.0, 5.0, 2.0], [3.0, 2.0, 2.0]], [inf, -inf, inf]),
     }

@@ -62,6 +62,12 @@ fn binaryOp(a: f32, b: f32) -> f32 {
     case OP_EQ: { return select(0.0, 1.0, a == b); }
     // mask: a where b is not ±0 (NaN included, by its bits: SwiftShader's NaN comparisons are unreliable), never 0 * a
     case OP_MASK: { return select(0.0, a, (bitcast<u32>(b) & 0x7fffffffu) != 0u); }
+    // thresholdBackward: 0 where b <= 0, else a (NaN b too), by b's bits for the same reason
+    case OP_THRESHOLD_BACKWARD: {
+      let u = bitcast<u32>(b);
+      let positive = u != 0u && u < 0x80000000u;
+      return select(0.0, a, positive || (u & 0x7fffffffu) > 0x7f800000u);
+    }
     default: { return fromBits(0x7fc00000u); } // unreachable: the host sends only the table's codes
   }
 }

@@ -9,7 +9,7 @@ import type { BackendName } from '../src/backend/backend.ts';
 import { expectTorchValues, torchReference } from './helpers/torch-reference.ts';
 
 const { losses, masks } = torchReference;
-const ops: Record<string, (...t: bg.Tensor[]) => bg.Tensor> = { relu: bg.relu, maximum: bg.maximum, minimum: bg.minimum };
+const ops: Record<string, (...t: bg.Tensor[]) => bg.Tensor> = { relu: bg.relu, reluAtZeroAndNaN: bg.relu, maximum: bg.maximum, minimum: bg.minimum };
 
 describe.each<BackendName>(['js', 'wasm', 'webgpu'])('masked and extreme values on %s', (backend) => {
   beforeAll(async () => {

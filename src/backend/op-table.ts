@@ -25,8 +25,10 @@ export const unaryTable = {
 /**
  * Elementwise binary ops, in code order; comparisons (`gt`, `eq`) yield 1 or 0. `mask` is a where b ≠ 0,
  * else 0: a selection that never multiplies, so an infinite a outside the mask gives 0, not 0·∞ = NaN.
+ * `thresholdBackward` is 0 where b ≤ 0, else a (so a NaN b passes a): ReLU's gradient as PyTorch's
+ * threshold_backward with threshold 0 computes it, in one pass, never multiplying.
  */
-export const binaryOps = ['add', 'sub', 'mul', 'div', 'max', 'min', 'pow', 'gt', 'eq', 'mask'] as const;
+export const binaryOps = ['add', 'sub', 'mul', 'div', 'max', 'min', 'pow', 'gt', 'eq', 'mask', 'thresholdBackward'] as const;
 /** Reductions along one axis, in code order. */
 export const reduceOps = ['sum', 'max'] as const;
 

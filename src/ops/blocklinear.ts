@@ -5,7 +5,7 @@ import { type Tensor } from '../tensor.ts';
 import { formatShape } from '../shapes.ts';
 import { backendOf, empty, expectDType, record } from './core.ts';
 import { geluGrad } from './activations.ts';
-import { greater, masked } from './elementwise.ts';
+import { thresholdBackward } from './elementwise.ts';
 import { sum } from './reduce.ts';
 import { reshape } from './shape.ts';
 
@@ -49,7 +49,7 @@ export function blockLinear(x: Tensor, weight: Tensor, bias: Tensor | null = nul
     z.dispose(); // the graph keeps it while y's node may still need it
     return y;
   }
-  return record(y, op, inputs, (dy) => gemmGrads(activation === 'relu' ? masked(dy, greater(y, 0)) : dy));
+  return record(y, op, inputs, (dy) => gemmGrads(activation === 'relu' ? thresholdBackward(dy, y) : dy));
 
   /** dx and dW (the two backward GEMMs) and db = Σ_b dy, from dy, the gradient at the pre-activation. */
   function gemmGrads(dy: Tensor): (Tensor | null)[] {

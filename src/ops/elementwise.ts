@@ -124,3 +124,13 @@ export function equal(a: Tensor, b: Tensor | number): Tensor {
 export function masked(a: Tensor, mask: Tensor): Tensor {
   return tensorOp('mask', a, mask);
 }
+
+/**
+ * 0 where x ≤ 0, else dy (a NaN x passes dy), f32, broadcasting together: ReLU's gradient in one kernel, as
+ * torch.ops.aten.threshold_backward(dy, x, 0) computes it (PyTorch 1.13); a selection, so an infinite dy where
+ * x ≤ 0 gives 0, not NaN. No gradient.
+ * @throws Error when an input is not f32, the shapes cannot be broadcast together, the inputs live on different backends, or one was disposed.
+ */
+export function thresholdBackward(dy: Tensor, x: Tensor): Tensor {
+  return tensorOp('thresholdBackward', dy, x);
+}

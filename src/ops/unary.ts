@@ -3,7 +3,7 @@
 import type { UnaryOp } from '../backend/backend.ts';
 import { type Tensor } from '../tensor.ts';
 import { compute, expectDType, record } from './core.ts';
-import { add, div, greater, masked, mul, sub } from './elementwise.ts';
+import { add, div, greater, mul, sub, thresholdBackward } from './elementwise.ts';
 
 function unaryOp(op: UnaryOp, x: Tensor, grad: (dy: Tensor, y: Tensor) => Tensor): Tensor {
   expectDType(op, x, 'f32');
@@ -48,10 +48,10 @@ export const tanh = (x: Tensor): Tensor => unaryOp('tanh', x, (dy, y) => mul(dy,
 export const sigmoid = (x: Tensor): Tensor => unaryOp('sigmoid', x, (dy, y) => mul(dy, sub(y, mul(y, y))));
 /**
  * max(x, 0), elementwise, as torch.relu (PyTorch 1.13). An f32 tensor of any shape in, one of the same shape out.
- * Gradient dy where x > 0, else 0 (0 at x = 0, as PyTorch).
+ * Gradient 0 where the output is ≤ 0, else dy (0 at x = 0; a NaN x passes dy), as PyTorch's threshold_backward.
  * @throws Error when `x` is not f32 or was disposed.
  */
-export const relu = (x: Tensor): Tensor => unaryOp('relu', x, (dy) => masked(dy, greater(x, 0)));
+export const relu = (x: Tensor): Tensor => unaryOp('relu', x, (dy, y) => thresholdBackward(dy, y));
 /**
  * |x|, elementwise, as torch.abs (PyTorch 1.13). An f32 tensor of any shape in, one of the same shape out.
  * Gradient dy·sign(x) (0 at x = 0, as PyTorch).

@@ -144,6 +144,7 @@ export function kernelProperties(label: string, make: () => Promise<Backend>, { 
       const ins = [values(size(aShape), a, op === 'pow'), values(size(bShape), b, false)];
       if (op === 'eq') ins[1].set(ins[0].subarray(0, Math.min(ins[0].length, ins[1].length))); // equal pairs
       if (op === 'mask') ins[1].forEach((_, i) => { if (i % 2 === 0) ins[1][i] = 0; }); // a 0/1-like mask: half of it 0, a's infinities there give 0
+      if (op === 'thresholdBackward') ins[1].forEach((_, i) => { if (i % 3 === 0) ins[1][i] = i % 2 ? -0 : 0; }); // ReLU's zeros, both signs
       const f = (k: Backend) => ([as, bs]: Storage[], [o]: Storage[]) => k.binary(op, as, bs, o, shape, broadcastStrides(aShape, shape), broadcastStrides(bShape, shape));
       expectMatch((await run(dut, ins, [size(shape)], f(dut)))[2], (await run(ref, ins, [size(shape)], f(ref)))[2], null, tol, `binary ${op}`);
     });

@@ -193,6 +193,11 @@ export function kernelSuite(label: string, make: () => Promise<Backend>, tol = 2
       bb[3] = a[3]; // an equal pair for eq
       if (op === 'mask') for (let i = 0; i < bb.length; i += 3) bb[i] = 0;
       if (op === 'mask') a[1] = -Infinity; // outside the mask where bb[0] = 0: 0, not NaN
+      if (op === 'thresholdBackward') {
+        // b ≤ 0 (±0, negative, -∞) selects 0, even under an infinite a; b > 0, +∞ and NaN pass a
+        [bb[0], bb[1], bb[2], bb[5], bb[6], bb[7]] = [0, -0, -Infinity, NaN, Infinity, -2];
+        [a[0], a[1], a[2]] = [Infinity, -Infinity, NaN];
+      }
       const [want, got] = await both(ref, dut, [a, bb], [60], (b, [x, y], [o]) =>
         b.binary(op, x, y, o, [3, 4, 5], [5, 0, 1], [0, 5, 1]),
       );

@@ -47,6 +47,7 @@ const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {
   gt: (a, b) => (a > b ? 1 : 0),
   eq: (a, b) => (a === b ? 1 : 0),
   mask: (a, b) => (b !== 0 ? a : 0),
+  thresholdBackward: (a, b) => (b <= 0 ? 0 : a),
 };
 
 /** The function of an op from one of the tables above, or a clear error for a name not in the op table. */
