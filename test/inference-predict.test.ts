@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import * as bg from '../src/index.ts';
 import { ensembleMean, entropy, mutualInformation } from '../src/metrics.ts';
 import { softmaxAndLogSoftmax } from '../src/ops/softmax.ts';
-import { predictionBuffers } from '../src/inference/predict.ts';
+import { predictPacked, unpackPrediction } from '../src/inference/predict.ts';
 
 describe('predictBatch', () => {
   for (const backend of ['js', 'wasm'] as const) {
@@ -27,9 +27,11 @@ describe('predictBatch', () => {
       got.mutualInformation.forEach((v, i) => expect(Math.abs(v - mi[i]), `row ${i}`).toBeLessThan(1e-6 * (1 + Math.abs(mi[i])) + 1e-6));
       expect(mi.some((v) => v > 1e-3)).toBe(true); // the estimators disagree: a difference of entropies, not 0 - 0
       expect([got.n, got.classes, got.estimators]).toEqual([n, 5, 3]);
-      // one buffer for the four arrays: the worker's answer transfers one
-      expect(predictionBuffers(got)).toEqual([got.probs.buffer]);
-      expect(got.probs.buffer.byteLength).toBe(4 * (3 * n * 5 + n * 5 + 2 * n));
+      // each array in a buffer of its own (a user may transfer one); the worker's answer is the same values in one buffer
+      for (const a of [got.probs, got.perEstimator, got.entropy, got.mutualInformation]) expect(a.buffer.byteLength).toBe(a.byteLength);
+      const packed = await predictPacked(model, x, n);
+      expect(packed.values).toEqual(Float32Array.from([...got.perEstimator, ...got.probs, ...got.entropy, ...got.mutualInformation]));
+      expect(unpackPrediction(packed)).toEqual(got);
       for (const p of model.parameters()) p.dispose();
     });
 

@@ -5,7 +5,7 @@ import { expose, transfer, type Endpoint } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { init, backendInfo, flush } from '../src/runtime.ts';
 import { loadModel, type ServedModel } from '../src/inference/model.ts';
-import { predictBatch, predictionBuffers } from '../src/inference/predict.ts';
+import { predictPacked } from '../src/inference/predict.ts';
 import type { InferenceWorkerApi, InferenceWorkerData } from '../src/inference/protocol.ts';
 import { useDawnModule } from '../src/backend/webgpu/gpu.ts';
 import { holdWarnings, takeWarnings } from '../src/backend/warnings.ts';
@@ -29,8 +29,8 @@ const api: InferenceWorkerApi = {
   },
   async predict(x, shape) {
     if (!model) throw new Error('inference worker: predict before load');
-    const p = await predictBatch(model, x, shape);
-    return transfer(p, predictionBuffers(p));
+    const p = await predictPacked(model, x, shape);
+    return transfer(p, [p.values.buffer as ArrayBuffer]);
   },
 };
 

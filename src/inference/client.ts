@@ -7,7 +7,7 @@ import { warnOnce } from '../backend/warnings.ts';
 import type { BackendChoice } from '../runtime.ts';
 import { concatRows, sliceRows, type Rows } from './batch.ts';
 import { batchShape, type Architecture, type ModelConfig } from './model.ts';
-import type { Prediction } from './predict.ts';
+import { unpackPrediction, type Prediction } from './predict.ts';
 import type { LoadRequest } from './protocol.ts';
 import { modelBytes, type ModelSource } from './source.ts';
 import { spawnInferenceWorker, type SpawnedWorker } from './spawn.ts';
@@ -166,7 +166,7 @@ export class InferenceClient implements InferenceWorker {
       try {
         const live = await this.connect();
         const rows = concatRows(batch);
-        const p = await this.call(live, () => live.worker.api.predict(transfer(rows.x, [rows.x.buffer]), [rows.n, ...batch[0].sample]));
+        const p = unpackPrediction(await this.call(live, () => live.worker.api.predict(transfer(rows.x, [rows.x.buffer]), [rows.n, ...batch[0].sample])));
         let start = 0;
         for (const r of batch) {
           r.resolve(sliceRows(p, start, r.n));

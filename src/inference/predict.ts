@@ -10,7 +10,7 @@ import { batchShape, type ServedModel } from './model.ts';
 
 /**
  * What `predictBatch` and `InferenceWorker.predict` return: the ensemble's probabilities and its uncertainty, per
- * row. The four arrays may be views of one buffer: read them as arrays, not through their `.buffer`.
+ * row. Each array has a buffer of its own (one can be transferred without detaching the others).
  */
 export interface Prediction {
   /** Rows (images) of the batch. */
@@ -42,6 +42,23 @@ export interface Prediction {
  * (no per-estimator logits).
  */
 export async function predictBatch(model: ServedModel, x: Float32Array, shape: number | readonly number[]): Promise<Prediction> {
+  return unpackPrediction(await predictPacked(model, x, shape));
+}
+
+/**
+ * A prediction as the inference worker sends it: one buffer, so that its answer transfers one buffer, not four
+ * (each transferred buffer costs a message several microseconds, most of a one-row answer's). `values` holds
+ * perEstimator [M·n, C], then probs [n, C], then entropy [n], then mutualInformation [n].
+ */
+export interface PackedPrediction {
+  n: number;
+  classes: number;
+  estimators: number;
+  values: Float32Array;
+}
+
+/** predictBatch's result in one buffer (see PackedPrediction). @throws as predictBatch. */
+export async function predictPacked(model: ServedModel, x: Float32Array, shape: number | readonly number[]): Promise<PackedPrediction> {
   const architecture = model instanceof PackedMLP ? 'PackedMLP' : model instanceof PackedLeNet ? 'PackedLeNet' : 'PackedResNet';
   const full = batchShape(architecture, model.config, x.length, shape);
   const M = model.numEstimators, C = model.numClasses, n = full[0];
@@ -55,15 +72,23 @@ export async function predictBatch(model: ServedModel, x: Float32Array, shape: n
   }
 }
 
-/**
- * The prediction from packed probabilities and log-probabilities [n, M·C] (input-major, as the model's logits).
- * Its four arrays are views of one buffer: a worker's answer then transfers one buffer, not four (each
- * transferred buffer costs the message a few microseconds, most of a one-row answer's).
- */
-function fromPackedProbs(packed: Float32Array, logPacked: Float32Array, n: number, M: number, C: number): Prediction {
-  const all = new Float32Array(M * n * C + n * C + 2 * n);
-  const perEstimator = all.subarray(0, M * n * C), mean = all.subarray(M * n * C, (M + 1) * n * C);
-  const entropyOut = all.subarray((M + 1) * n * C, (M + 1) * n * C + n), mi = all.subarray((M + 1) * n * C + n);
+/** The four arrays' places in a PackedPrediction's values. */
+function layout(n: number, M: number, C: number): Record<'perEstimator' | 'probs' | 'entropy' | 'mutualInformation', [number, number]> {
+  const rows = M * n * C, mean = rows + n * C;
+  return { perEstimator: [0, rows], probs: [rows, mean], entropy: [mean, mean + n], mutualInformation: [mean + n, mean + 2 * n] };
+}
+
+/** A PackedPrediction's arrays, each copied into a buffer of its own. */
+export function unpackPrediction({ n, classes, estimators, values }: PackedPrediction): Prediction {
+  const at = layout(n, estimators, classes);
+  const part = (name: keyof typeof at): Float32Array => values.slice(...at[name]);
+  return { n, classes, estimators, probs: part('probs'), perEstimator: part('perEstimator'), entropy: part('entropy'), mutualInformation: part('mutualInformation') };
+}
+
+/** The packed prediction from packed probabilities and log-probabilities [n, M·C] (input-major, as the model's logits). */
+function fromPackedProbs(packed: Float32Array, logPacked: Float32Array, n: number, M: number, C: number): PackedPrediction {
+  const at = layout(n, M, C), values = new Float32Array(at.mutualInformation[1]);
+  const [perEstimator, mean, entropyOut, mi] = (['perEstimator', 'probs', 'entropy', 'mutualInformation'] as const).map((k) => values.subarray(...at[k]));
   for (let i = 0; i < n; i++) {
     let estimators = 0; // Σ_m of estimator m's entropy
     for (let m = 0; m < M; m++) {
@@ -83,10 +108,5 @@ function fromPackedProbs(packed: Float32Array, logPacked: Float32Array, n: numbe
     entropyOut[i] = total;
     mi[i] = total - estimators / M;
   }
-  return { n, classes: C, estimators: M, probs: mean, perEstimator, entropy: entropyOut, mutualInformation: mi };
-}
-
-/** The buffers of a prediction, each once (one for `predictBatch`'s), for a transfer list. */
-export function predictionBuffers(p: Prediction): ArrayBuffer[] {
-  return [...new Set([p.probs, p.perEstimator, p.entropy, p.mutualInformation].map((a) => a.buffer as ArrayBuffer))];
+  return { n, classes: C, estimators: M, values };
 }

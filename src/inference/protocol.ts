@@ -2,7 +2,7 @@
 import type { BackendInfo } from '../backend/backend.ts';
 import type { BackendChoice } from '../runtime.ts';
 import type { Architecture, ModelConfig } from './model.ts';
-import type { Prediction } from './predict.ts';
+import type { PackedPrediction } from './predict.ts';
 
 export interface LoadRequest {
   bytes: Uint8Array;
@@ -28,6 +28,6 @@ export interface InferenceWorkerData {
 
 export interface InferenceWorkerApi {
   load(request: LoadRequest): Promise<Loaded>;
-  /** One forward pass over a batch of the given full shape; the result's buffers are transferred back. */
-  predict(x: Float32Array, shape: number[]): Promise<Prediction>;
+  /** One forward pass over a batch of the given full shape; the result's one buffer is transferred back. */
+  predict(x: Float32Array, shape: number[]): Promise<PackedPrediction>;
 }
