@@ -1,5 +1,5 @@
-// Concurrent predict calls merged into one forward pass: their rows concatenated, the result cut back apart.
-import type { Prediction } from './predict.ts';
+// Concurrent predict calls merged into one forward pass: their rows concatenated (the result is cut back
+// apart by unpackPrediction).
 
 export interface Rows {
   x: Float32Array;
@@ -16,21 +16,4 @@ export function concatRows(requests: Rows[]): Rows {
     at += r.x.length;
   }
   return { x, n };
-}
-
-/** Rows [start, start + n) of a prediction (one request's share of a merged batch). */
-export function sliceRows(p: Prediction, start: number, n: number): Prediction {
-  if (start === 0 && n === p.n) return p;
-  const C = p.classes, M = p.estimators;
-  const perEstimator = new Float32Array(M * n * C);
-  for (let m = 0; m < M; m++) perEstimator.set(p.perEstimator.subarray((m * p.n + start) * C, (m * p.n + start + n) * C), m * n * C);
-  return {
-    n,
-    classes: C,
-    estimators: M,
-    probs: p.probs.slice(start * C, (start + n) * C),
-    perEstimator,
-    entropy: p.entropy.slice(start, start + n),
-    mutualInformation: p.mutualInformation.slice(start, start + n),
-  };
 }

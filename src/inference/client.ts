@@ -5,7 +5,7 @@ import { transfer } from 'comlink';
 import type { BackendInfo } from '../backend/backend.ts';
 import { warnOnce } from '../backend/warnings.ts';
 import type { BackendChoice } from '../runtime.ts';
-import { concatRows, sliceRows, type Rows } from './batch.ts';
+import { concatRows, type Rows } from './batch.ts';
 import { batchShape, type Architecture, type ModelConfig } from './model.ts';
 import { unpackPrediction, type Prediction } from './predict.ts';
 import type { LoadRequest } from './protocol.ts';
@@ -166,10 +166,10 @@ export class InferenceClient implements InferenceWorker {
       try {
         const live = await this.connect();
         const rows = concatRows(batch);
-        const p = unpackPrediction(await this.call(live, () => live.worker.api.predict(transfer(rows.x, [rows.x.buffer]), [rows.n, ...batch[0].sample])));
+        const packed = await this.call(live, () => live.worker.api.predict(transfer(rows.x, [rows.x.buffer]), [rows.n, ...batch[0].sample]));
         let start = 0;
         for (const r of batch) {
-          r.resolve(sliceRows(p, start, r.n));
+          r.resolve(unpackPrediction(packed, start, r.n));
           start += r.n;
         }
       } catch (e) {

@@ -42,7 +42,10 @@ export interface Prediction {
  * (no per-estimator logits).
  */
 export async function predictBatch(model: ServedModel, x: Float32Array, shape: number | readonly number[]): Promise<Prediction> {
-  return unpackPrediction(await predictPacked(model, x, shape));
+  return predictInto(model, x, shape, (n, M, C) => {
+    const p = { n, classes: C, estimators: M, perEstimator: new Float32Array(M * n * C), probs: new Float32Array(n * C), entropy: new Float32Array(n), mutualInformation: new Float32Array(n) };
+    return [p, p];
+  });
 }
 
 /**
@@ -59,6 +62,40 @@ export interface PackedPrediction {
 
 /** predictBatch's result in one buffer (see PackedPrediction). @throws as predictBatch. */
 export async function predictPacked(model: ServedModel, x: Float32Array, shape: number | readonly number[]): Promise<PackedPrediction> {
+  return predictInto(model, x, shape, (n, M, C) => {
+    const packed = { n, classes: C, estimators: M, values: new Float32Array((M + 1) * n * C + 2 * n) };
+    return [packed, packedViews(packed)];
+  });
+}
+
+/** A PackedPrediction's arrays as views of its one buffer. */
+function packedViews({ n, classes: C, estimators: M, values }: PackedPrediction): Prediction {
+  const mean = M * n * C, entropy = mean + n * C;
+  const view = (from: number, to: number): Float32Array => values.subarray(from, to);
+  return { n, classes: C, estimators: M, perEstimator: view(0, mean), probs: view(mean, entropy), entropy: view(entropy, entropy + n), mutualInformation: view(entropy + n, entropy + 2 * n) };
+}
+
+/**
+ * Rows [start, start + count) of a PackedPrediction (all of them by default), each array copied into a buffer
+ * of its own: the client's answer to one request of a merged batch.
+ */
+export function unpackPrediction(packed: PackedPrediction, start = 0, count = packed.n): Prediction {
+  const p = packedViews(packed), C = p.classes, M = p.estimators;
+  const perEstimator = new Float32Array(M * count * C);
+  for (let m = 0; m < M; m++) perEstimator.set(p.perEstimator.subarray((m * p.n + start) * C, (m * p.n + start + count) * C), m * count * C);
+  return {
+    n: count,
+    classes: C,
+    estimators: M,
+    probs: p.probs.slice(start * C, (start + count) * C),
+    perEstimator,
+    entropy: p.entropy.slice(start, start + count),
+    mutualInformation: p.mutualInformation.slice(start, start + count),
+  };
+}
+
+/** The forward pass and the host pass of both predict functions, writing into the arrays `make` allocates. */
+async function predictInto<T>(model: ServedModel, x: Float32Array, shape: number | readonly number[], make: (n: number, M: number, C: number) => [T, Prediction]): Promise<T> {
   const architecture = model instanceof PackedMLP ? 'PackedMLP' : model instanceof PackedLeNet ? 'PackedLeNet' : 'PackedResNet';
   const full = batchShape(architecture, model.config, x.length, shape);
   const M = model.numEstimators, C = model.numClasses, n = full[0];
@@ -66,29 +103,17 @@ export async function predictPacked(model: ServedModel, x: Float32Array, shape: 
   const outputs = engine.noGrad(() => engine.tidy(() => softmaxAndLogSoftmax(logits(tensor(x, full)))));
   try {
     const [probs, logProbs] = outputs;
-    return fromPackedProbs((await probs.data()) as Float32Array, (await logProbs.data()) as Float32Array, n, M, C);
+    const [result, into] = make(n, M, C);
+    fromPackedProbs((await probs.data()) as Float32Array, (await logProbs.data()) as Float32Array, into);
+    return result;
   } finally {
     for (const t of outputs) t.dispose();
   }
 }
 
-/** The four arrays' places in a PackedPrediction's values. */
-function layout(n: number, M: number, C: number): Record<'perEstimator' | 'probs' | 'entropy' | 'mutualInformation', [number, number]> {
-  const rows = M * n * C, mean = rows + n * C;
-  return { perEstimator: [0, rows], probs: [rows, mean], entropy: [mean, mean + n], mutualInformation: [mean + n, mean + 2 * n] };
-}
-
-/** A PackedPrediction's arrays, each copied into a buffer of its own. */
-export function unpackPrediction({ n, classes, estimators, values }: PackedPrediction): Prediction {
-  const at = layout(n, estimators, classes);
-  const part = (name: keyof typeof at): Float32Array => values.slice(...at[name]);
-  return { n, classes, estimators, probs: part('probs'), perEstimator: part('perEstimator'), entropy: part('entropy'), mutualInformation: part('mutualInformation') };
-}
-
-/** The packed prediction from packed probabilities and log-probabilities [n, M·C] (input-major, as the model's logits). */
-function fromPackedProbs(packed: Float32Array, logPacked: Float32Array, n: number, M: number, C: number): PackedPrediction {
-  const at = layout(n, M, C), values = new Float32Array(at.mutualInformation[1]);
-  const [perEstimator, mean, entropyOut, mi] = (['perEstimator', 'probs', 'entropy', 'mutualInformation'] as const).map((k) => values.subarray(...at[k]));
+/** Writes the prediction `out` (its arrays zeroed) from packed probabilities and log-probabilities [n, M·C] (input-major, as the model's logits). */
+function fromPackedProbs(packed: Float32Array, logPacked: Float32Array, out: Prediction): void {
+  const { n, classes: C, estimators: M, perEstimator, probs: mean, entropy: entropyOut, mutualInformation: mi } = out;
   for (let i = 0; i < n; i++) {
     let estimators = 0; // Σ_m of estimator m's entropy
     for (let m = 0; m < M; m++) {
@@ -108,5 +133,4 @@ function fromPackedProbs(packed: Float32Array, logPacked: Float32Array, n: numbe
     entropyOut[i] = total;
     mi[i] = total - estimators / M;
   }
-  return { n, classes: C, estimators: M, values };
 }
