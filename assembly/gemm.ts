@@ -171,6 +171,53 @@ function packA(a: usize, ars: usize, acs: usize, K: i32, rows: i32, dst: usize):
   }
 }
 
+/** Lane j of the result: the sum of the 4 lanes of s_j. */
+@inline
+function sums4(s0: v128, s1: v128, s2: v128, s3: v128): v128 {
+  const u0 = f32x4.add(v128.shuffle<f32>(s0, s1, 0, 4, 1, 5), v128.shuffle<f32>(s0, s1, 2, 6, 3, 7));
+  const u1 = f32x4.add(v128.shuffle<f32>(s2, s3, 0, 4, 1, 5), v128.shuffle<f32>(s2, s3, 2, 6, 3, 7));
+  return f32x4.add(v128.shuffle<f32>(u0, u1, 0, 1, 4, 5), v128.shuffle<f32>(u0, u1, 2, 3, 6, 7));
+}
+
+/**
+ * C over rows [m0, m1) (fewer than 4) and columns [n0, n1) where both A's rows and B's columns are contiguous
+ * in k (the forward's x and W rows): each value a dot product read in place, 4 columns at a time, 4 k per step.
+ * Packing would copy all of B to compute a tile of 4 rows, most of a one-row forward's time.
+ */
+function dotRows(a: usize, arsB: usize, b: usize, bcsB: usize, c: usize, crsB: usize, bias: usize, act: i32, zoff: usize, K: i32, m0: i32, m1: i32, n0: i32, n1: i32): void {
+  const K4 = K & ~3;
+  for (let m = m0; m < m1; m++) {
+    const x = a + <usize>m * arsB, row = c + <usize>m * crsB;
+    let n = n0;
+    for (; n + 4 <= n1; n += 4) {
+      const w0 = b + <usize>n * bcsB, w1 = w0 + bcsB, w2 = w1 + bcsB, w3 = w2 + bcsB;
+      let s0 = ZERO, s1 = ZERO, s2 = ZERO, s3 = ZERO;
+      for (let k = 0; k < K4; k += 4) {
+        const o = <usize>k << 2, xv = v128.load(x + o);
+        s0 = madd(xv, v128.load(w0 + o), s0);
+        s1 = madd(xv, v128.load(w1 + o), s1);
+        s2 = madd(xv, v128.load(w2 + o), s2);
+        s3 = madd(xv, v128.load(w3 + o), s3);
+      }
+      let v = sums4(s0, s1, s2, s3);
+      for (let k = K4; k < K; k++) {
+        const o = <usize>k << 2;
+        const wk = f32x4(load<f32>(w0 + o), load<f32>(w1 + o), load<f32>(w2 + o), load<f32>(w3 + o));
+        v = madd(f32x4.splat(load<f32>(x + o)), wk, v);
+      }
+      emit(row, <usize>n << 2, v, false, bias, act, zoff);
+    }
+    for (; n < n1; n++) {
+      const w = b + <usize>n * bcsB, at = row + (<usize>n << 2);
+      let v: f32 = 0;
+      for (let k = 0; k < K; k++) v += load<f32>(x + (<usize>k << 2)) * load<f32>(w + (<usize>k << 2));
+      if (bias) v += load<f32>(bias + (<usize>n << 2));
+      if (zoff) store<f32>(at + zoff, v);
+      store<f32>(at, act == 0 ? v : f32x4.extract_lane(activate(f32x4.splat(v), act), 0));
+    }
+  }
+}
+
 /**
  * C over rows [m0, m1) and columns [n0, n1), cache-blocked: rows in chunks of MC (every B panel passes over
  * one chunk's packed A) and k in steps of KC (both chosen in src/backend/wasm/tiling.ts), each step after the
@@ -182,6 +229,7 @@ function packA(a: usize, ars: usize, acs: usize, K: i32, rows: i32, dst: usize):
 export function blockGemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, c: usize, crs: i32,
   bias: usize, act: i32, zoff: usize, K: i32, m0: i32, m1: i32, n0: i32, n1: i32, KC: i32, MC: i32, patches: usize, patchesAreB: bool, scratch: usize): void {
   if (m0 >= m1) return;
+  if (m1 - m0 < 4 && !patches && acs == 1 && brs == 1) return dotRows(a, <usize>ars << 2, b, <usize>bcs << 2, c, <usize>crs << 2, bias, act, zoff, K, m0, m1, n0, n1);
   const arsB = <usize>ars << 2, acsB = <usize>acs << 2, brsB = <usize>brs << 2, bcsB = <usize>bcs << 2, crsB = <usize>crs << 2;
   const depth = min(K, KC), packed = scratch + (<usize>depth << 5), tmp = packed + <usize>((min(m1 - m0, MC) + 3) >> 2) * (<usize>depth << 4);
   for (let r0 = m0; r0 < m1; r0 += MC) {
