@@ -35,10 +35,13 @@ export function blockLinear(x: Tensor, weight: Tensor, bias: Tensor | null = nul
   const precision = options.precision ?? 'f32';
   if (precision !== 'f32' && precision !== 'f16') throw new Error(`${op}: precision must be 'f32' or 'f16', got '${precision}'`);
   if (!activations.includes(activation)) throw new Error(`${op}: activation must be 'none', 'relu', 'gelu' or 'gelu_tanh', got '${activation}'`);
-  const shape = { ...blockShapeOf(op, x.shape, weight.shape, bias?.shape ?? null), precision };
-  for (const [t, what] of [[x, 'input'], [weight, 'weight'], [bias, 'bias']] as const) if (t) expectDType(op, t, 'f32', what);
-  const backend = backendOf(op, ...(bias ? [x, weight, bias] : [x, weight]));
-  const y = empty([shape.B, shape.G * shape.O], 'f32', backend);
+  const { B, G, I, O } = blockShapeOf(op, x.shape, weight.shape, bias?.shape ?? null);
+  const shape = { B, G, I, O, precision };
+  expectDType(op, x, 'f32', 'input');
+  expectDType(op, weight, 'f32', 'weight');
+  if (bias) expectDType(op, bias, 'f32', 'bias');
+  const backend = bias ? backendOf(op, x, weight, bias) : backendOf(op, x, weight);
+  const y = empty([B, G * O], 'f32', backend);
   // GELU's gradient reads the pre-activation z: the kernel writes it beside y, and z gets the GEMMs' node.
   const z = activation === 'gelu' || activation === 'gelu_tanh' ? empty(y.shape, 'f32', backend) : null;
   backend.blockLinear(x.storageOf(op), weight.storageOf(op), bias?.storageOf(op) ?? null, y.storageOf(op), shape, activation, z?.storageOf(op) ?? null);

@@ -1,22 +1,28 @@
 // A wasm job's descriptor words, written by slot name from the op table (`wasmJobs`).
 import { type WasmJob, type WasmJobArgs, wasmJobKinds, wasmJobs } from '../op-table.ts';
 
-const bits = new DataView(new ArrayBuffer(4));
+const bits = new Float32Array(1), bitsAsI32 = new Int32Array(bits.buffer);
 /** The bit pattern of an f32, for a descriptor slot read as f32 by the kernel. */
 function f32Bits(v: number): number {
-  bits.setFloat32(0, v, true);
-  return bits.getInt32(0, true);
+  bits[0] = v;
+  return bitsAsI32[0];
 }
 
-/** Per job: its slot names in order and which of them are f32. */
-const layouts = new Map(wasmJobKinds.map((kind) => [kind, Object.entries(wasmJobs[kind]).map(([name, type]) => [name, type === 'f32'] as const)]));
+/** Per job: its index, then its slot names in order and which of them are f32 (parallel arrays: this runs per kernel call). */
+const layouts = new Map(wasmJobKinds.map((kind, index) => {
+  const slots = Object.entries(wasmJobs[kind]);
+  return [kind, { index, names: slots.map(([name]) => name), isF32: slots.map(([, type]) => type === 'f32') }];
+}));
 
-/** Slot 0 the job's kind, then every slot of the job in table order; f32 slots as bit patterns. */
-export function jobWords<K extends WasmJob>(kind: K, args: WasmJobArgs<K>): number[] {
-  const words = [wasmJobKinds.indexOf(kind)];
-  for (const [name, isF32] of layouts.get(kind)!) {
-    const v = (args as Record<string, number>)[name];
-    words.push(isF32 ? f32Bits(v) : v);
+/**
+ * Writes a job's descriptor into `words` from index `at`: the job's kind, then every slot of the job in table
+ * order, f32 slots as bit patterns. Written in place: a job per kernel call made an array per call.
+ */
+export function writeJob<K extends WasmJob>(kind: K, args: WasmJobArgs<K>, words: Int32Array, at: number): void {
+  const { index, names, isF32 } = layouts.get(kind)!;
+  words[at] = index;
+  for (let k = 0; k < names.length; k++) {
+    const v = (args as Record<string, number>)[names[k]];
+    words[at + 1 + k] = isF32[k] ? f32Bits(v) : v;
   }
-  return words;
 }

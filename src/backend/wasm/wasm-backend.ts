@@ -8,7 +8,7 @@ import { binaryCode, reduceCode, unaryCode, type WasmJob, type WasmJobArgs, wasm
 import { windowWalk } from '../window-walk.ts';
 import type { Allocator } from './allocator.ts';
 import { DESC_WORD, MAX_TASKS, SECOND_DESC_WORD, VIEW_WORD, WALK_WORD } from './control.ts';
-import { jobWords } from './job.ts';
+import { writeJob } from './job.ts';
 import type { Kernels } from './module.ts';
 import type { Pool } from './pool.ts';
 import { forward, inputGrad, patchForward, patchWeightGrad, scratchBytes, tile, weightGrad, type Gemm, type Tiles } from './tiling.ts';
@@ -230,7 +230,7 @@ export class WasmBackend implements Backend {
       return;
     }
     const chunk = Math.ceil(units / (4 * threads));
-    this.describe(jobWords(kind, { units, chunk, ...args } as WasmJobArgs<K>));
+    this.describe(kind, { units, chunk, ...args } as WasmJobArgs<K>);
     this.pool.run(Math.ceil(units / chunk));
   }
 
@@ -244,7 +244,7 @@ export class WasmBackend implements Backend {
     const batch = Math.floor(MAX_TASKS / perBlock);
     for (let g0 = 0; g0 < g.G; g0 += batch) {
       const blocks = Math.min(batch, g.G - g0);
-      this.describe(this.gemmWords(g, t, g0, panel));
+      this.describe('gemm', this.gemmArgs(g, t, g0, panel));
       this.pool.run(blocks * perBlock, parallel);
     }
   }
@@ -265,8 +265,8 @@ export class WasmBackend implements Backend {
     const tasks = pair.map((g, k) => g.G * tiles[k].tilesM * tiles[k].tilesN);
     if (tasks[0] + tasks[1] > MAX_TASKS) return inTurn();
     const panel = this.scratchFor(Math.max(scratchBytes(first, tiles[0]), scratchBytes(second, tiles[1])));
-    this.describe(this.gemmWords(first, tiles[0], 0, panel));
-    this.i32().set(this.gemmWords(second, tiles[1], 0, panel), (this.ctrl >> 2) + SECOND_DESC_WORD);
+    this.describe('gemm', this.gemmArgs(first, tiles[0], 0, panel));
+    writeJob('gemm', this.gemmArgs(second, tiles[1], 0, panel), this.i32(), (this.ctrl >> 2) + SECOND_DESC_WORD);
     this.pool.run(tasks[0] + tasks[1], true, tasks[0]);
   }
 
@@ -284,14 +284,14 @@ export class WasmBackend implements Backend {
     return panel;
   }
 
-  /** The descriptor of a GEMM job over blocks g0 onwards, tiled as `t`. */
-  private gemmWords(g: Gemm, t: Tiles, g0: number, panel: number): number[] {
-    return jobWords('gemm', {
+  /** The descriptor slots of a GEMM job over blocks g0 onwards, tiled as `t`. */
+  private gemmArgs(g: Gemm, t: Tiles, g0: number, panel: number): WasmJobArgs<'gemm'> {
+    return {
       tilesM: t.tilesM, tilesN: t.tilesN, MT: t.MT, NT: t.NT, KC: t.KC, MC: t.MC, M: g.M, N: g.N, K: g.K,
       a: g.a + 4 * g0 * g.aG, aG: g.aG * 4, ars: g.ars, acs: g.acs, b: g.b + 4 * g0 * g.bG, bG: g.bG * 4, brs: g.brs, bcs: g.bcs,
       c: g.c + 4 * g0 * g.cG, cG: g.cG * 4, crs: g.crs, bias: g.bias && g.bias + 4 * g0 * g.biasG, biasG: g.biasG * 4, act: g.act,
       scratch: this.scratch.ptr, panel, zoff: g.zoff, patches: g.patches, patchesAreB: g.patchesAreB ? 1 : 0,
-    });
+    };
   }
 
   /**
@@ -302,13 +302,13 @@ export class WasmBackend implements Backend {
     kind: K, units: number, work: number, args: Omit<RangeArgs<K>, keyof WindowWalk>, shape: PatchShape | PoolShape, direct: (walk: number, start: number, end: number) => void,
   ): void {
     const full = { ...args, ...windowWalk(shape) } as unknown as RangeArgs<K>;
-    this.describe(jobWords(kind, { units, chunk: units, ...full } as WasmJobArgs<K>));
+    this.describe(kind, { units, chunk: units, ...full } as WasmJobArgs<K>);
     const walkAt = this.ctrl + (DESC_WORD + Object.keys(wasmJobs[kind]).indexOf('N') + 1) * 4;
     this.split(kind, units, work, full, (s, e) => direct(walkAt, s, e));
   }
 
-  /** Writes the job descriptor's words (from jobWords). */
-  private describe(words: number[]): void {
-    this.i32().set(words, (this.ctrl >> 2) + DESC_WORD);
+  /** Writes the descriptor of the job to run into the control area. */
+  private describe<K extends WasmJob>(kind: K, args: WasmJobArgs<K>): void {
+    writeJob(kind, args, this.i32(), (this.ctrl >> 2) + DESC_WORD);
   }
 }
