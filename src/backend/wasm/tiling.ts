@@ -40,6 +40,8 @@ export function scratchBytes({ K }: Gemm, { MT }: Tiles): number {
 }
 
 const up = (v: number, m: number): number => Math.ceil(v / m) * m;
+/** Tasks of G blocks of M × N in tiles of MT × NT. */
+const taskCount = (G: number, M: number, N: number, MT: number, NT: number): number => G * Math.ceil(M / MT) * Math.ceil(N / NT);
 
 /**
  * Splits each block into row and column tiles until there are about 8 tasks per thread (with 4, one late
@@ -48,13 +50,12 @@ const up = (v: number, m: number): number => Math.ceil(v / m) * m;
  */
 export function tile({ G, M, N, K }: Gemm, threads: number): Tiles {
   let MT = up(M, 4), NT = up(N, 8);
-  const count = (): number => G * Math.ceil(M / MT) * Math.ceil(N / NT);
-  while (threads > 1 && count() < 8 * threads) {
+  while (threads > 1 && taskCount(G, M, N, MT, NT) < 8 * threads) {
     if (NT >= 16 && NT >= MT) NT = up(NT / 2, 8);
     else if (MT >= 8) MT = up(MT / 2, 4);
     else break;
   }
-  while (count() > MAX_TASKS && (MT < M || NT < N)) {
+  while (taskCount(G, M, N, MT, NT) > MAX_TASKS && (MT < M || NT < N)) {
     MT *= 2;
     NT *= 2;
   }

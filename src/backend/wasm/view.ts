@@ -4,36 +4,37 @@ export const VIEW_RANK = 6;
 /** i32 words of a view: the shape and two stride sets. */
 export const VIEW_WORDS = 3 * VIEW_RANK;
 
-/** shape and one stride set per operand, with size-1 axes dropped and contiguous neighbours merged. */
-export function coalesce(shape: number[], strides: number[][]): { shape: number[]; strides: number[][] } {
-  const outShape: number[] = [];
-  const outStrides: number[][] = strides.map(() => []);
-  shape.forEach((d, ax) => {
-    if (d === 1) return;
-    const last = outShape.length - 1;
-    if (last >= 0 && strides.every((s, k) => outStrides[k][last] === s[ax] * d)) {
-      outShape[last] *= d;
-      strides.forEach((s, k) => (outStrides[k][last] = s[ax]));
-    } else {
-      outShape.push(d);
-      strides.forEach((s, k) => outStrides[k].push(s[ax]));
-    }
-  });
-  return { shape: outShape, strides: outStrides };
-}
+// The merged view under construction, reused by every call (one view is written at a time, per kernel call).
+const mergedShape: number[] = [], mergedA: number[] = [], mergedB: number[] = [];
 
-/** The i32 words of a view: shape[6], then strides[6] for each of the two operands. */
-export function viewWords(shape: number[], a: number[], b: number[]): Int32Array {
-  const c = coalesce(shape, [a, b]);
-  const rank = c.shape.length;
-  if (rank > VIEW_RANK) throw new Error(`wasm backend: strided kernels support rank ≤ ${VIEW_RANK} after merging axes, got ${rank}`);
-  const words = new Int32Array(VIEW_WORDS);
-  const pad = VIEW_RANK - rank;
-  words.fill(1, 0, VIEW_RANK);
-  for (let ax = 0; ax < rank; ax++) {
-    words[pad + ax] = c.shape[ax];
-    words[VIEW_RANK + pad + ax] = c.strides[0][ax];
-    words[2 * VIEW_RANK + pad + ax] = c.strides[1][ax];
+/**
+ * Writes a view's words into `words` from index `at`: its shape padded to rank 6 with leading 1s, then the
+ * strides of each of the two operands, with size-1 axes dropped and neighbours merged where both operands
+ * are contiguous across them.
+ * @throws Error when more than 6 axes remain after merging.
+ */
+export function writeView(shape: number[], a: number[], b: number[], words: Int32Array, at: number): void {
+  let rank = 0;
+  for (let ax = 0; ax < shape.length; ax++) {
+    const d = shape[ax];
+    if (d === 1) continue;
+    if (rank > 0 && mergedA[rank - 1] === a[ax] * d && mergedB[rank - 1] === b[ax] * d) {
+      mergedShape[rank - 1] *= d;
+      mergedA[rank - 1] = a[ax];
+      mergedB[rank - 1] = b[ax];
+    } else {
+      mergedShape[rank] = d;
+      mergedA[rank] = a[ax];
+      mergedB[rank] = b[ax];
+      rank++;
+    }
   }
-  return words;
+  if (rank > VIEW_RANK) throw new Error(`wasm backend: strided kernels support rank ≤ ${VIEW_RANK} after merging axes, got ${rank}`);
+  const pad = VIEW_RANK - rank;
+  for (let ax = 0; ax < VIEW_RANK; ax++) {
+    const inView = ax >= pad;
+    words[at + ax] = inView ? mergedShape[ax - pad] : 1;
+    words[at + VIEW_RANK + ax] = inView ? mergedA[ax - pad] : 0;
+    words[at + 2 * VIEW_RANK + ax] = inView ? mergedB[ax - pad] : 0;
+  }
 }

@@ -12,7 +12,7 @@ import { writeJob } from './job.ts';
 import type { Kernels } from './module.ts';
 import type { Pool } from './pool.ts';
 import { forward, inputGrad, patchForward, patchWeightGrad, scratchBytes, tile, weightGrad, type Gemm, type Tiles } from './tiling.ts';
-import { viewWords } from './view.ts';
+import { writeView } from './view.ts';
 import { adamConstants, sgdConstants } from '../optimizer-constants.ts';
 import { sizeOf } from '../../shapes.ts';
 
@@ -111,7 +111,7 @@ export class WasmBackend implements Backend {
   }
   binary(op: BinaryOp, a: Storage, b: Storage, out: Storage, outShape: number[], aStrides: number[], bStrides: number[]): void {
     const n = sizeOf(outShape);
-    this.i32().set(viewWords(outShape, aStrides, bStrides), (this.ctrl >> 2) + VIEW_WORD);
+    writeView(outShape, aStrides, bStrides, this.i32(), (this.ctrl >> 2) + VIEW_WORD);
     const code = binaryCode(op), view = this.ctrl + VIEW_WORD * 4;
     this.elementwise('binary', n, { op: code, a: at(a), b: at(b), out: at(out) }, (s, e) => this.k.binary(code, at(a), at(b), at(out), view, s, e));
   }
@@ -120,7 +120,7 @@ export class WasmBackend implements Backend {
   }
   copyStrided(src: Storage, dst: Storage, shape: number[], srcStrides: number[], srcOffset: number, dstStrides: number[], dstOffset: number): void {
     const n = sizeOf(shape);
-    this.i32().set(viewWords(shape, srcStrides, dstStrides), (this.ctrl >> 2) + VIEW_WORD);
+    writeView(shape, srcStrides, dstStrides, this.i32(), (this.ctrl >> 2) + VIEW_WORD);
     const s0 = at(src) + srcOffset * 4, d0 = at(dst) + dstOffset * 4, view = this.ctrl + VIEW_WORD * 4;
     this.elementwise('copy', n, { src: s0, dst: d0 }, (s, e) => this.k.copyStrided(s0, d0, view, s, e));
   }
