@@ -8,7 +8,7 @@ function f32Bits(v: number): number {
   return bitsAsI32[0];
 }
 
-/** Per job: its index, then its slot names in order and which of them are f32 (parallel arrays: this runs per kernel call). */
+/** Per job: its index, its slot names in order and which of them are f32. */
 const layouts = new Map(wasmJobKinds.map((kind, index) => {
   const slots = Object.entries(wasmJobs[kind]);
   return [kind, { index, names: slots.map(([name]) => name), isF32: slots.map(([, type]) => type === 'f32') }];
@@ -16,7 +16,7 @@ const layouts = new Map(wasmJobKinds.map((kind, index) => {
 
 /**
  * Writes a job's descriptor into `words` from index `at`: the job's kind, then every slot of the job in table
- * order, f32 slots as bit patterns. Written in place: a job per kernel call made an array per call.
+ * order, f32 slots as bit patterns. Written in place rather than built as an array: this runs on every kernel call.
  */
 export function writeJob<K extends WasmJob>(kind: K, args: WasmJobArgs<K>, words: Int32Array, at: number): void {
   const { index, names, isF32 } = layouts.get(kind)!;
