@@ -33,6 +33,15 @@ function emit(c: usize, off: usize, v: v128, acc: bool, bias: usize, act: i32, z
   v128.store(c + off, activate(v, act));
 }
 
+/** emit for one value of C at `at` (bias: the address of its bias, or 0). */
+@inline
+function emitOne(at: usize, v: f32, acc: bool, bias: usize, act: i32, zoff: usize): void {
+  if (acc) v += load<f32>(at);
+  if (bias) v += load<f32>(bias);
+  if (zoff) store<f32>(at + zoff, v);
+  store<f32>(at, act == 0 ? v : f32x4.extract_lane(activate(f32x4.splat(v), act), 0));
+}
+
 /**
  * 4 rows × 8 columns of C in 8 f32x4 accumulators. a: a packed [K, 4] group of A (the 4 rows' k-th values
  * side by side: one pointer, constant offsets), b: the [K, 8] B panel, rows: rows of C to store.
@@ -86,12 +95,7 @@ function tailTile(ap: usize, b: usize, K: i32, cols: i32, tmp: usize, c: usize, 
   tile4x4(ap, b, K, tmp, 16, 4, false, 0, 0, 0);
   for (let m = 0; m < min(rows, 4); m++) {
     for (let j = 0; j < cols; j++) {
-      const at = c + <usize>m * crs + (<usize>j << 2);
-      let v = load<f32>(tmp + (<usize>(m * 4 + j) << 2));
-      if (acc) v += load<f32>(at);
-      if (bias) v += load<f32>(bias + (<usize>j << 2));
-      if (zoff) store<f32>(at + zoff, v);
-      store<f32>(at, act == 0 ? v : f32x4.extract_lane(activate(f32x4.splat(v), act), 0));
+      emitOne(c + <usize>m * crs + (<usize>j << 2), load<f32>(tmp + (<usize>(m * 4 + j) << 2)), acc, bias ? bias + (<usize>j << 2) : 0, act, zoff);
     }
   }
 }
@@ -208,12 +212,10 @@ function dotRows(a: usize, arsB: usize, b: usize, bcsB: usize, c: usize, crsB: u
       emit(row, <usize>n << 2, v, false, bias, act, zoff);
     }
     for (; n < n1; n++) {
-      const w = b + <usize>n * bcsB, at = row + (<usize>n << 2);
+      const w = b + <usize>n * bcsB;
       let v: f32 = 0;
       for (let k = 0; k < K; k++) v += load<f32>(x + (<usize>k << 2)) * load<f32>(w + (<usize>k << 2));
-      if (bias) v += load<f32>(bias + (<usize>n << 2));
-      if (zoff) store<f32>(at + zoff, v);
-      store<f32>(at, act == 0 ? v : f32x4.extract_lane(activate(f32x4.splat(v), act), 0));
+      emitOne(row + (<usize>n << 2), v, false, bias ? bias + (<usize>n << 2) : 0, act, zoff);
     }
   }
 }
