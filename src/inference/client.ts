@@ -53,8 +53,10 @@ export interface InferenceWorker {
 
 interface Live {
   worker: SpawnedWorker;
-  /** Rejects when the worker dies. */
-  dead: Promise<never>;
+  /** The rejecters of the calls in flight, which the worker's death rejects. */
+  inFlight: Set<(e: Error) => void>;
+  /** Why the worker died, once it has. */
+  death: Error | null;
 }
 
 interface Pending extends Rows {
@@ -127,14 +129,13 @@ export class InferenceClient implements InferenceWorker {
 
   private async open(onExit: () => void): Promise<Live> {
     const worker = await this.spawn();
-    const dead = new Promise<never>((_, reject) =>
-      worker.onExit((e) => {
-        onExit();
-        reject(new Error(`the inference worker crashed (${e.message}); the next call starts a new one`));
-      }),
-    );
-    dead.catch(() => {}); // seen through the calls racing it
-    const live = { worker, dead };
+    const live: Live = { worker, inFlight: new Set(), death: null };
+    worker.onExit((e) => {
+      onExit();
+      live.death = new Error(`the inference worker crashed (${e.message}); the next call starts a new one`);
+      for (const reject of live.inFlight) reject(live.death);
+      live.inFlight.clear();
+    });
     try {
       const loaded = await this.call(live, () => worker.api.load(this.request));
       this.architecture = loaded.architecture;
@@ -148,13 +149,22 @@ export class InferenceClient implements InferenceWorker {
     return live;
   }
 
-  private async call<T>(live: Live, fn: () => Promise<T>): Promise<T> {
+  /**
+   * fn's answer, or a rejection when the worker dies first. Each call's rejecter is held only while it is in
+   * flight: racing every call against one never-settling "dead" promise would keep a reaction per call forever.
+   */
+  private call<T>(live: Live, fn: () => Promise<T>): Promise<T> {
+    if (live.death) return Promise.reject(live.death);
     live.worker.setBusy(true);
-    try {
-      return await Promise.race([fn(), live.dead]);
-    } finally {
-      live.worker.setBusy(false);
-    }
+    return new Promise<T>((resolve, reject) => {
+      live.inFlight.add(reject);
+      fn()
+        .then(resolve, reject)
+        .finally(() => {
+          live.inFlight.delete(reject);
+          live.worker.setBusy(false);
+        });
+    });
   }
 
   private async drain(): Promise<void> {
