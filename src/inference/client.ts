@@ -158,7 +158,7 @@ export class InferenceClient implements InferenceWorker {
     live.worker.setBusy(true);
     return new Promise<T>((resolve, reject) => {
       live.inFlight.add(reject);
-      fn()
+      (async () => fn())() // a synchronous throw becomes a rejection, so the cleanup below still runs
         .then(resolve, reject)
         .finally(() => {
           live.inFlight.delete(reject);
