@@ -83,14 +83,17 @@ export function ece(p: Probs, labels: ArrayLike<number>, bins = 15): number {
   return e / labels.length;
 }
 
-/** Entropy of each row, in nats. */
+/**
+ * Entropy of each row, in nats: Σ_c entr(p_c) with entr as torch.special.entr (PyTorch 2.x): 0·log 0 counts as 0,
+ * and a NaN probability makes its row's entropy NaN (never a silent zero, which would read as full certainty).
+ */
 export function entropy(p: Probs): Float64Array {
   const out = new Float64Array(rows(p));
   for (let r = 0; r < out.length; r++) {
     let h = 0;
     for (let c = 0; c < p.classes; c++) {
       const v = p.data[r * p.classes + c];
-      if (v > 0) h -= v * Math.log(v);
+      if (v !== 0) h -= v * Math.log(v);
     }
     out[r] = h;
   }
@@ -117,7 +120,7 @@ export function estimatorProbs(perEstimator: Probs, numEstimators: number, m: nu
   return { data: perEstimator.data.subarray(m * n * C, (m + 1) * n * C), classes: C };
 }
 
-/** Mutual information per row: entropy of the mean minus the mean entropy of the estimators. */
+/** Mutual information per row: entropy of the mean minus the mean entropy of the estimators (NaN where a probability is NaN, as entropy). */
 export function mutualInformation(perEstimator: Probs, numEstimators: number): Float64Array {
   const total = entropy(ensembleMean(perEstimator, numEstimators));
   for (let m = 0; m < numEstimators; m++) {

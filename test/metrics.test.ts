@@ -32,6 +32,13 @@ describe('metrics', () => {
     expect(() => metrics.accuracy(p, [0, 1])).toThrow(/2 labels for 4 rows/);
   });
 
+  it('entropy as torch.special.entr: 0·log 0 is 0, a NaN probability makes its row (and the mutual information) NaN', () => {
+    const e = metrics.entropy({ data: Float32Array.from([1, 0, Number.NaN, 0.5]), classes: 2 });
+    expect(e[0]).toBe(0);
+    expect(e[1]).toBeNaN();
+    expect(metrics.mutualInformation({ data: Float32Array.from([Number.NaN, 0.5, 1, 0]), classes: 2 }, 2)[0]).toBeNaN();
+  });
+
   it('AUROC: the Mann-Whitney statistic, ties counting half', () => {
     expect(metrics.auroc([3, 4], [1, 2])).toBe(1);
     expect(metrics.auroc([1, 2], [3, 4])).toBe(0);

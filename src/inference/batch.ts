@@ -6,8 +6,12 @@ export interface Rows {
   n: number;
 }
 
-/** The requests' rows one after the other, in a fresh buffer (so it can be transferred). */
+/**
+ * The requests' rows one after the other, in a buffer that can be transferred: a lone request's own (each holds
+ * the client's copy of its caller's rows), else a fresh one.
+ */
 export function concatRows(requests: Rows[]): Rows {
+  if (requests.length === 1) return requests[0];
   const n = requests.reduce((s, r) => s + r.n, 0);
   const x = new Float32Array(requests.reduce((s, r) => s + r.x.length, 0));
   let at = 0;

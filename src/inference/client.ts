@@ -42,14 +42,18 @@ export interface InferenceWorker {
   /** The backend the worker runs on. */
   readonly backend: BackendInfo;
   /**
-   * Probabilities and uncertainty of a batch (the input is not detached): for a PackedMLP n rows of
-   * `config.inFeatures` values (`shape` = n or [n, inFeatures]); for a PackedLeNet or PackedResNet n images,
-   * `shape` = [n, inChannels, height, width]. Rejects when x does not fit the shape or the shape not the model.
+   * Probabilities and uncertainty of a batch: for a PackedMLP n rows of `config.inFeatures` values (`shape` = n or
+   * [n, inFeatures]); for a PackedLeNet or PackedResNet n images, `shape` = [n, inChannels, height, width]. x is copied
+   * when predict is called (the caller may change it at once; it is never detached). A row holding NaN gets NaN
+   * probabilities and uncertainties. Rejects when x does not fit the shape or the shape not the model, and with
+   * "the inference worker was terminated" after terminate().
    */
   predict(x: Float32Array, shape: number | readonly number[]): Promise<Prediction>;
   /** Stops the worker; pending and later calls reject. */
   terminate(): void;
 }
+
+const terminated = (): Error => new Error('predict: the inference worker was terminated');
 
 interface Live {
   worker: SpawnedWorker;
@@ -90,15 +94,17 @@ export class InferenceClient implements InferenceWorker {
   constructor(private readonly request: LoadRequest, private readonly spawn: () => Promise<SpawnedWorker>) {}
 
   predict(x: Float32Array, shape: number | readonly number[]): Promise<Prediction> {
-    if (this.closed) return Promise.reject(new Error('predict: the inference worker was terminated'));
+    if (this.closed) return Promise.reject(terminated());
     let full: number[];
     try {
       full = batchShape(this.architecture, this.config, x.length, shape);
     } catch (e) {
       return Promise.reject(e);
     }
+    // Copied now: the caller may reuse x before the pass that serves this call starts.
+    const rows = new Float32Array(x);
     return new Promise((resolve, reject) => {
-      this.queue.push({ x, n: full[0], sample: full.slice(1), resolve, reject });
+      this.queue.push({ x: rows, n: full[0], sample: full.slice(1), resolve, reject });
       if (!this.draining) {
         this.draining = true;
         queueMicrotask(() => void this.drain());
@@ -110,7 +116,7 @@ export class InferenceClient implements InferenceWorker {
     this.closed = true;
     void this.live?.then((l) => l.worker.terminate(), () => {});
     this.live = null;
-    for (const r of this.queue.splice(0)) r.reject(new Error('predict: the inference worker was terminated'));
+    for (const r of this.queue.splice(0)) r.reject(terminated());
   }
 
   /** The running worker, started (and the model loaded) if there is none. */
@@ -132,7 +138,7 @@ export class InferenceClient implements InferenceWorker {
     const live: Live = { worker, inFlight: new Set(), death: null };
     worker.onExit((e) => {
       onExit();
-      live.death = new Error(`the inference worker crashed (${e.message}); the next call starts a new one`);
+      live.death = this.closed ? terminated() : new Error(`the inference worker crashed (${e.message}); the next call starts a new one`);
       for (const reject of live.inFlight) reject(live.death);
       live.inFlight.clear();
     });

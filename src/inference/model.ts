@@ -38,13 +38,16 @@ const builders: Record<Architecture, { fromMetadata(m: Record<string, string>): 
  * Rebuilds the model a safetensors file holds. Without `config`, the architecture comes from the file's
  * `__metadata__` (what `io.saveSafetensors` writes for these models); with it, `architecture` (default
  * 'PackedMLP') says which model the config describes.
- * @throws when the file names no architecture and none is given, a config is malformed, or the weights do not fit.
+ * @throws when `architecture` is not one of the three, the file names no architecture and none is given, a config is
+ * malformed, or the weights do not fit.
  */
 export function loadModel(bytes: Uint8Array, choice: { architecture?: Architecture; config?: ModelConfig } = {}): LoadedModel {
   let architecture: Architecture, config: ModelConfig, file: Safetensors | undefined;
+  if (choice.architecture !== undefined && !Object.hasOwn(builders, choice.architecture)) {
+    throw new Error(`loadModel: architecture must be one of ${Object.keys(builders).join(', ')}, got '${choice.architecture}'`);
+  }
   if (choice.config) {
     architecture = choice.architecture ?? 'PackedMLP';
-    if (!builders[architecture]) throw new Error(`loadModel: architecture must be one of ${Object.keys(builders).join(', ')}, got '${architecture}'`);
     config = builders[architecture].check(choice.config);
   } else {
     file = readSafetensors(bytes);
@@ -80,15 +83,17 @@ export function loadPackedMLP(bytes: Uint8Array, config?: PackedMLPConfig): {
 /**
  * The full input shape of a batch: [n, inFeatures] for a PackedMLP (given n or that shape), [n, inChannels, H, W]
  * for the conv models (given that shape; any H and W the network accepts).
- * @throws when the shape does not fit the architecture or does not hold `length` values.
+ * @throws when the shape is neither a row count nor an array, has a dimension that is not a positive integer (a batch
+ * holds at least one row), does not fit the architecture, or does not hold `length` values.
  */
 export function batchShape(architecture: Architecture, config: ModelConfig, length: number, shape: number | readonly number[]): number[] {
+  if (typeof shape !== 'number' && !Array.isArray(shape)) throw new Error(`predict: shape must be a row count or an array of dimensions, got ${String(shape)}`);
   const full = typeof shape === 'number' ? (architecture === 'PackedMLP' ? [shape, (config as PackedMLPConfig).inFeatures] : null) : [...shape];
   if (!full) throw new Error(`predict: a ${architecture} takes images: pass their shape [n, ${(config as PackedLeNetConfig).inChannels}, height, width], not a row count`);
-  const size = sizeOf(full);
-  if (!full.every((d) => Number.isInteger(d) && d >= 1) || size !== length) {
-    throw new Error(`predict: ${length} values are not a batch of shape [${full.join(', ')}]`);
+  if (!full.every((d) => Number.isInteger(d) && d >= 1)) {
+    throw new Error(`predict: the shape's dimensions must be positive integers (a batch holds at least one row), got [${full.join(', ')}]`);
   }
+  if (sizeOf(full) !== length) throw new Error(`predict: ${length} values are not a batch of shape [${full.join(', ')}]`);
   const wanted = architecture === 'PackedMLP' ? [(config as PackedMLPConfig).inFeatures] : [(config as PackedLeNetConfig | PackedResNetConfig).inChannels];
   if (architecture === 'PackedMLP' ? full.length !== 2 || full[1] !== wanted[0] : full.length !== 4 || full[1] !== wanted[0]) {
     const expected = architecture === 'PackedMLP' ? `[n, ${wanted[0]}]` : `[n, ${wanted[0]}, height, width]`;

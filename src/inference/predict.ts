@@ -23,9 +23,9 @@ export interface Prediction {
   probs: Float32Array;
   /** Each estimator's probabilities, estimator-major [estimators * n, classes]. */
   perEstimator: Float32Array;
-  /** Predictive entropy of the mean, per row, in nats (total uncertainty). */
+  /** Predictive entropy of the mean, per row, in nats (total uncertainty); NaN for a row whose probabilities are NaN. */
   entropy: Float32Array;
-  /** Mutual information between prediction and estimator, per row, in nats (disagreement). */
+  /** Mutual information between prediction and estimator, per row, in nats (disagreement); NaN as entropy. */
   mutualInformation: Float32Array;
 }
 
@@ -122,13 +122,13 @@ function fromPackedProbs(packed: Float32Array, logPacked: Float32Array, out: Pre
         const v = packed[from + c];
         perEstimator[to + c] = v;
         mean[i * C + c] += v / M;
-        if (v > 0) estimators -= v * logPacked[from + c];
+        if (v !== 0) estimators -= v * logPacked[from + c]; // as metrics.entropy: 0·log 0 is 0, NaN stays NaN
       }
     }
     let total = 0;
     for (let c = 0; c < C; c++) {
       const v = mean[i * C + c];
-      if (v > 0) total -= v * Math.log(v);
+      if (v !== 0) total -= v * Math.log(v);
     }
     entropyOut[i] = total;
     mi[i] = total - estimators / M;
