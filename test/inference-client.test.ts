@@ -1,7 +1,8 @@
-// createInferenceWorker's client: each call is answered for the rows it was given even when the caller reuses
-// its buffer at once, a NaN row reports NaN uncertainty (never a silent zero), bad shapes are refused by name,
-// terminate() names itself to the calls in flight, and any number of calls leave the host's memory where it was
-// (it once raced every call against a never-settling promise, which kept ~550 bytes a call).
+// createInferenceWorker's client and loadModel: each call is answered for the rows it was given even when the
+// caller reuses its buffer at once, a NaN row reports NaN uncertainty (never a silent zero), bad shapes and
+// architectures are refused by name, terminate() names itself to the calls in flight, and any number of calls
+// leave the host's memory where it was (it once raced every call against a never-settling promise, which kept
+// ~550 bytes a call).
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,6 +79,24 @@ describe('createInferenceWorker: the client', () => {
       worker.terminate();
     }
     expect(() => bg.loadModel(bytes, { architecture: 'Foo' as bg.Architecture })).toThrow(/^loadModel: architecture must be one of PackedMLP, PackedLeNet, PackedResNet, got 'Foo'$/);
+  });
+
+  it('loadModel says which architecture a file holds when asked for another, and asks for a conv config\'s architecture', async () => {
+    const leNetConfig = { inChannels: 1, numClasses: 3, numEstimators: 2 };
+    const leNet = new bg.nn.PackedLeNet({ ...leNetConfig, rng: new bg.Rng(7) });
+    const leNetBytes = await bg.io.saveSafetensors(leNet);
+    leNet.parameters().forEach((p) => p.dispose());
+    expect(() => bg.loadModel(leNetBytes, { architecture: 'PackedResNet' })).toThrow(
+      /^loadModel: the safetensors file has no PackedResNet config in its __metadata__ \(it holds a PackedLeNet config\); pass `config`$/,
+    );
+    const fromFile = bg.loadModel(leNetBytes); // the architecture and the full config from the file's metadata
+    expect(fromFile.architecture).toBe('PackedLeNet');
+    expect(() => bg.loadModel(leNetBytes, { config: fromFile.config })).toThrow(
+      /^loadModel: the config has inChannels, a conv model's; pass architecture: 'PackedLeNet' or 'PackedResNet' with it \(the default is 'PackedMLP'\)$/,
+    );
+    const given = bg.loadModel(leNetBytes, { architecture: 'PackedLeNet', config: fromFile.config });
+    expect(given.architecture).toBe('PackedLeNet');
+    for (const l of [fromFile, given]) l.model.parameters().forEach((p) => p.dispose());
   });
 
   it('terminate() with a call in flight rejects it as terminated, not as a crash', async () => {

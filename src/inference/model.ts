@@ -38,8 +38,9 @@ const builders: Record<Architecture, { fromMetadata(m: Record<string, string>): 
  * Rebuilds the model a safetensors file holds. Without `config`, the architecture comes from the file's
  * `__metadata__` (what `io.saveSafetensors` writes for these models); with it, `architecture` (default
  * 'PackedMLP') says which model the config describes.
- * @throws when `architecture` is not one of the three, the file names no architecture and none is given, a config is
- * malformed, or the weights do not fit.
+ * @throws when `architecture` is not one of the three, the file holds no config of the architecture asked for (naming
+ * the one it holds) and none is given, a conv model's config comes without its architecture, a config is malformed,
+ * or the weights do not fit.
  */
 export function loadModel(bytes: Uint8Array, choice: { architecture?: Architecture; config?: ModelConfig } = {}): LoadedModel {
   let architecture: Architecture, config: ModelConfig, file: Safetensors | undefined;
@@ -48,18 +49,22 @@ export function loadModel(bytes: Uint8Array, choice: { architecture?: Architectu
   }
   if (choice.config) {
     architecture = choice.architecture ?? 'PackedMLP';
+    if (!choice.architecture && 'inChannels' in choice.config) {
+      throw new Error("loadModel: the config has inChannels, a conv model's; pass architecture: 'PackedLeNet' or 'PackedResNet' with it (the default is 'PackedMLP')");
+    }
     config = builders[architecture].check(choice.config);
   } else {
     file = readSafetensors(bytes);
     const { metadata } = file;
-    const found = (Object.keys(builders) as Architecture[])
-      .filter((a) => !choice.architecture || a === choice.architecture)
+    const held = (Object.keys(builders) as Architecture[])
       .map((a) => [a, builders[a].fromMetadata(metadata)] as const)
-      .find(([, c]) => c !== null);
+      .filter((entry): entry is readonly [Architecture, ModelConfig] => entry[1] !== null);
+    const found = held.find(([a]) => !choice.architecture || a === choice.architecture);
     if (!found) {
-      throw new Error(`loadModel: the safetensors file has no ${choice.architecture ?? 'PackedMLP'} config in its __metadata__${choice.architecture ? '' : ' (nor a PackedLeNet or PackedResNet one)'}; pass \`config\``);
+      const instead = held.length ? ` (it holds a ${held[0][0]} config)` : choice.architecture ? '' : ' (nor a PackedLeNet or PackedResNet one)';
+      throw new Error(`loadModel: the safetensors file has no ${choice.architecture ?? 'PackedMLP'} config in its __metadata__${instead}; pass \`config\``);
     }
-    [architecture, config] = [found[0], found[1]!];
+    [architecture, config] = found;
   }
   const model = builders[architecture].build(config);
   file ??= readSafetensors(bytes); // parsed once: without a config it was read above for its metadata
