@@ -44,7 +44,7 @@ function section(r: ServingResult, command: string): string {
       " estimator's probabilities, their mean, entropy and mutual information); **onnxruntime-web** " + `${r.ortVersion} (\`exportOnnx\` of the same model,` +
       ' wasm execution provider at the same thread count, in a worker thread: bench/lib/ort-serving-worker.mjs; each answer holds' +
       " every estimator's probabilities and their mean). Inputs are copied and transferred to the worker on both sides." +
-      " Each runner's latency calls follow a warm-up of the same one-row calls as long as one throughput measurement (1 s; 200 ms in the quick subset).",
+      ` Each runner's latency calls follow ${r.minMs} ms of the same one-row calls, as long as one throughput measurement.`,
     '',
     ...markdownTables([servingTable(r), latencyTable(r)], absentRunners(r.absent)),
   ].join('\n');

@@ -36,6 +36,8 @@ export interface LatencyRow {
 export interface ServingResult {
   quick: boolean;
   rounds: number;
+  /** ms of one throughput measurement, and of the one-row warm-up before each runner's latency calls. */
+  minMs: number;
   model: TrainingModel;
   ortVersion: string;
   throughput: ServingRow[];
@@ -149,7 +151,7 @@ export async function runServingBenchmark(options: { quick: boolean; threads: nu
   const onnx = await bg.io.exportOnnx(model);
   for (const p of model.parameters()) p.dispose();
 
-  const result: ServingResult = { quick: options.quick, rounds, model: m, ortVersion: '', throughput: [], latency: [], absent: [] };
+  const result: ServingResult = { quick: options.quick, rounds, minMs, model: m, ortVersion: '', throughput: [], latency: [], absent: [] };
   const total = options.threads.length * (rounds * BATCHES.length + 1);
   let done = 0;
   for (const threads of options.threads) {
