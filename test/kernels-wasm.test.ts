@@ -62,8 +62,8 @@ describe('wasm backend, kernels large enough to be split over threads', () => {
       b.reduce('sum', dy, db, 1, B, G * O);
     });
   });
-  // blockGemm runs K over 4096 in steps of 256, each after the first adding to C, and rows in chunks of 256:
-  // each GEMM with its K past 4096 and its rows past 256 (one shape each, or the reference takes minutes)
+  // blockGemm runs K over 1024 in steps of 512, each after the first adding to C, and rows in chunks of 256:
+  // each GEMM with its K past 1024 (and past a multiple of 512) and its rows past 256 (one shape each, or the reference takes minutes)
   const blocked = [
     { B: 300, G: 2, I: 4100, O: 5 }, // forward: K = I, rows = B
     { B: 300, G: 2, I: 5, O: 4100 }, // input grad: K = O, rows = B
@@ -104,9 +104,9 @@ describe('a worker joining a GEMM meant for the calling thread alone', () => {
     const b = await make(3);
     (b as unknown as { pool: Pool }).pool.joinSerialJobs();
     const rng = new Rng(5), data = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
-    const shape = { B: 8, G: 4, I: 1024, O: 16 }; // 4 tasks, 0.5M multiply-adds: below the split size; a large panel
-    const [xv, wv] = [data(8 * 4 * 1024), data(4 * 16 * 1024)];
-    const [x, w, y] = [xv, wv, new Float32Array(8 * 64)].map((d) => {
+    const shape = { B: 8, G: 4, I: 1000, O: 4 }; // 4 tasks, 128,000 multiply-adds: below the split size (2^17); a large panel
+    const [xv, wv] = [data(8 * 4 * 1000), data(4 * 4 * 1000)];
+    const [x, w, y] = [xv, wv, new Float32Array(8 * 16)].map((d) => {
       const s = b.alloc(d.length, 'f32');
       b.upload(s, d);
       return s;
@@ -116,7 +116,7 @@ describe('a worker joining a GEMM meant for the calling thread alone', () => {
     b.upload(canary, canaryValues);
     for (let i = 0; i < 50; i++) b.blockLinear(x, w, null, y, shape, 'none');
     expect([...((await b.download(canary)) as Float32Array)]).toEqual([...canaryValues]);
-    const ref = new JsBackend(), [rx, rw, ry] = [xv, wv, new Float32Array(8 * 64)].map((d) => {
+    const ref = new JsBackend(), [rx, rw, ry] = [xv, wv, new Float32Array(8 * 16)].map((d) => {
       const s = ref.alloc(d.length, 'f32');
       ref.upload(s, d);
       return s;
