@@ -46,3 +46,45 @@ export async function timeRuns(fn: () => unknown, options: TimingOptions): Promi
   }
   return { median: median(runs), fastest: Math.min(...runs) };
 }
+
+/** One workload of an interleaved measurement: `enter` makes it current (selects its backend), `fn` is one call. */
+export interface Contender {
+  enter(): unknown;
+  fn(): unknown;
+}
+
+/**
+ * timeRuns for several workloads at once, their runs interleaved: run k of every contender, then run k + 1 of
+ * every one. A shared machine's slow spells (seconds long here) then fall on all of them alike, and the ratio
+ * of two contenders' k-th runs compares them under the same conditions. Returns each one's ms per call, run by run.
+ */
+export async function timeInterleaved(contenders: Contender[], options: TimingOptions): Promise<number[][]> {
+  const reps: number[] = [];
+  for (const c of contenders) {
+    await c.enter();
+    const warmStart = performance.now();
+    let last: number;
+    do {
+      const t0 = performance.now();
+      await c.fn();
+      last = performance.now() - t0;
+    } while (performance.now() - warmStart < options.minMs);
+    reps.push(Math.max(1, Math.ceil(options.minMs / Math.max(last, 1e-3))));
+  }
+  const runs = contenders.map((): number[] => []);
+  for (let k = 0; k < options.runs; k++) {
+    for (const [i, c] of contenders.entries()) {
+      await c.enter();
+      const start = performance.now();
+      for (let r = 0; r < reps[i]; r++) await c.fn();
+      runs[i].push((performance.now() - start) / reps[i]);
+    }
+  }
+  return runs;
+}
+
+/** The median, first and third quartiles of xs (nearest rank). */
+export function quartiles(xs: number[]): { median: number; q1: number; q3: number } {
+  const s = [...xs].sort((a, b) => a - b), at = (p: number): number => s[Math.round(p * (s.length - 1))];
+  return { median: median(xs), q1: at(0.25), q3: at(0.75) };
+}

@@ -6,7 +6,7 @@ import type { AdapterKind } from './adapter.ts';
 import { loadJax } from './jax.ts';
 import type { OnProgress } from './progress.ts';
 import { loadTfjs } from './tfjs.ts';
-import { timeRuns, type Timing, type TimingOptions } from './timing.ts';
+import { median, quartiles, timeInterleaved, timeRuns, type Timing, type TimingOptions } from './timing.ts';
 import { engineTraining, type TrainingWorkload } from './training-engine.ts';
 import { jaxTraining } from './training-jax.ts';
 import { parameterCount, trainingBudgetBytes, trainingModels, type TrainingModel } from './training-model.ts';
@@ -29,11 +29,24 @@ export interface TrainingRow {
   peakBytes?: number;
 }
 
+/** blockgrad wasm's steps/s at `to` threads over those at `from`, run by run (the two interleaved): median and quartiles. */
+export interface ThreadScaling {
+  model: TrainingModel['name'];
+  from: number;
+  to: number;
+  median: number;
+  q1: number;
+  q3: number;
+}
+
 export interface TrainingResult {
   quick: boolean;
   /** When the run ended (ISO 8601). */
   date: string;
   runs: number;
+  /** Runs of blockgrad wasm, whose thread counts are measured interleaved. */
+  wasmRuns: number;
+  scaling: ThreadScaling[];
   models: (TrainingModel & { parameters: number; budgetBytes: number })[];
   rows: TrainingRow[];
   absent: { runner: string; reason: string }[];
@@ -51,9 +64,12 @@ const reason = (e: unknown): string => (e instanceof Error ? e.message : String(
 export async function runTrainingBenchmark(options: TrainingOptions): Promise<TrainingResult> {
   const models = options.quick ? [trainingModels.digits] : [trainingModels.digits, trainingModels.wide];
   const timing: TimingOptions = options.quick ? { runs: 3, minMs: 5 } : { runs: 5, minMs: 200 };
+  // more runs where two thread counts are compared run by run
+  const wasmTiming: TimingOptions = options.quick ? timing : { runs: 11, minMs: 200 };
   const rows: TrainingRow[] = [];
   const absent: TrainingResult['absent'] = [];
-  const engineBackends: [bg.BackendName, number][] = [['js', 1], ...options.threads.map((t): [bg.BackendName, number] => ['wasm', t])];
+  // wasm is measured apart, its thread counts interleaved (see measureWasm)
+  const engineBackends: [bg.BackendName, number][] = [['js', 1]];
   if (options.adapter.kind === 'none') absent.push({ runner: 'blockgrad webgpu', reason: options.adapter.reason });
   else engineBackends.push(['webgpu', 1]);
   const engineJobs = engineBackends.flatMap(([backend, threads]) =>
@@ -61,7 +77,7 @@ export async function runTrainingBenchmark(options: TrainingOptions): Promise<Tr
       .filter((m) => m.name === 'digits' || (backend !== 'js' && !(backend === 'webgpu' && options.adapter.kind === 'software'))) // js, and WebGPU on a CPU adapter: the small model only
       .map((m) => ({ backend, threads, m })));
   const noTorch = torchMissing();
-  const total = engineJobs.length + 2 * models.length + (noTorch ? 0 : options.threads.length);
+  const total = engineJobs.length + 3 * models.length + (noTorch ? 0 : options.threads.length);
   let done = 0;
   const progress = (what: string): void => options.onProgress?.(done++, total, what);
   const record = async (m: TrainingModel, library: Library, backend: string, threads: number, make: () => TrainingWorkload): Promise<void> => {
@@ -78,11 +94,26 @@ export async function runTrainingBenchmark(options: TrainingOptions): Promise<Tr
     }
   };
 
-  for (const { backend, threads, m } of engineJobs) {
-    await bg.init({ backend, threads });
-    const shown = backend === 'webgpu' && options.adapter.kind === 'software' ? 'webgpu-swiftshader' : backend;
-    await record(m, 'blockgrad', shown, threads, () => engineTraining(m));
+  const runEngineJobs = async (jobs: typeof engineJobs): Promise<void> => {
+    for (const { backend, threads, m } of jobs) {
+      await bg.init({ backend, threads });
+      const shown = backend === 'webgpu' && options.adapter.kind === 'software' ? 'webgpu-swiftshader' : backend;
+      await record(m, 'blockgrad', shown, threads, () => engineTraining(m));
+    }
+  };
+  await runEngineJobs(engineJobs.filter((j) => j.backend === 'js'));
+  const scaling: ThreadScaling[] = [];
+  for (const m of models) {
+    progress(`${m.name}: blockgrad wasm ${options.threads.join(', ')}T interleaved`);
+    try {
+      const measured = await measureWasm(m, options.threads, wasmTiming);
+      rows.push(...measured.rows);
+      if (measured.scaling) scaling.push(measured.scaling);
+    } catch (e) {
+      absent.push({ runner: `blockgrad wasm (${m.name})`, reason: reason(e) });
+    }
   }
+  await runEngineJobs(engineJobs.filter((j) => j.backend !== 'js'));
 
   const tfjs = await loadTfjs().catch((e: unknown) => new Error(`tfjs could not start: ${reason(e)}`));
   const jax = await loadJax().catch((e: unknown) => new Error(`jax-js could not start: ${reason(e)}`));
@@ -109,10 +140,43 @@ export async function runTrainingBenchmark(options: TrainingOptions): Promise<Tr
     quick: options.quick,
     date: new Date().toISOString(),
     runs: timing.runs,
+    wasmRuns: wasmTiming.runs,
+    scaling,
     models: models.map((m) => ({ ...m, parameters: parameterCount(m), budgetBytes: trainingBudgetBytes(m) })),
     rows,
     absent: dedupe(absent),
   };
+}
+
+/**
+ * blockgrad on wasm at each thread count, their runs interleaved (timeInterleaved): one thread count measured after
+ * the other, a slow spell of the shared machine can fall on either (one run's table read the digits step's 1 -> 2
+ * thread ratio as 1.17x where its step profile, alternating the two, read 1.27x). Each thread count has a backend
+ * of its own; `bg.init` selects it before each of its runs.
+ */
+async function measureWasm(m: TrainingModel, threads: number[], timing: TimingOptions): Promise<{ rows: TrainingRow[]; scaling: ThreadScaling | null }> {
+  const enter = (t: number): Promise<unknown> => bg.init({ backend: 'wasm', threads: t });
+  const workloads: { t: number; w: TrainingWorkload }[] = [];
+  try {
+    for (const t of threads) {
+      await enter(t);
+      workloads.push({ t, w: engineTraining(m) });
+    }
+    const runs = await timeInterleaved(workloads.map(({ t, w }) => ({ enter: () => enter(t), fn: () => w.step() })), timing);
+    const rows: TrainingRow[] = [];
+    for (const [k, { t, w }] of workloads.entries()) {
+      await enter(t);
+      rows.push({ ...row(m, 'blockgrad', 'wasm', t, { median: median(runs[k]), fastest: Math.min(...runs[k]) }), ...(w.peakBytes ? { peakBytes: await w.peakBytes() } : {}) });
+    }
+    const last = runs.length - 1;
+    const scaling = last > 0 ? { model: m.name, from: threads[0], to: threads[last], ...quartiles(runs[0].map((ms, k) => ms / runs[last][k])) } : null;
+    return { rows, scaling };
+  } finally {
+    for (const { t, w } of workloads) {
+      await enter(t);
+      w.dispose();
+    }
+  }
 }
 
 function row(m: TrainingModel, library: Library, backend: string, threads: number, t: Timing): TrainingRow {

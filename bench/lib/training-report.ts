@@ -8,6 +8,10 @@ export const runnerLabel = (r: Pick<TrainingRow, 'library' | 'backend' | 'thread
 const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(2);
 const describe = (m: TrainingResult['models'][number]): string => `${m.name} (in ${m.inFeatures}, hidden [${m.hidden.join(', ')}], M ${m.numEstimators}, alpha ${m.alpha}, C ${m.classes}, batch ${m.batch})`;
 
+/** blockgrad on wasm's row of `model` at `threads`. */
+const wasmRow = (r: TrainingResult, model: string, threads: number): TrainingRow | undefined =>
+  r.rows.find((x) => x.model === model && x.library === 'blockgrad' && x.backend === 'wasm' && x.threads === threads);
+
 export function stepsTable(r: TrainingResult): Table {
   const runners = [...new Set(r.rows.map(runnerLabel))];
   const rows = r.models.map((m) => [
@@ -15,7 +19,29 @@ export function stepsTable(r: TrainingResult): Table {
     m.parameters.toLocaleString('en-US'),
     ...runners.map((label) => r.rows.find((x) => x.model === m.name && runnerLabel(x) === label)?.stepsPerSecond.toFixed(1) ?? '—'),
   ]);
-  return { title: `Adam training steps per second (median of ${r.runs} runs; each step ends with the loss read back)`, headers: ['model', 'parameters', ...runners], rows };
+  return {
+    title: `Adam training steps per second (median of ${r.runs} runs, blockgrad wasm of ${r.wasmRuns} with its thread counts interleaved; each step ends with the loss read back)`,
+    headers: ['model', 'parameters', ...runners],
+    rows,
+  };
+}
+
+/** The 1 -> 2 thread target's model and ratio. */
+const SCALING_TARGET = { model: 'digits', ratio: 1.4 };
+
+/** blockgrad wasm from its fewest to its most threads, from runs interleaved run by run. */
+export function scalingTable(r: TrainingResult): Table {
+  const rate = (model: string, threads: number): string => wasmRow(r, model, threads)?.stepsPerSecond.toFixed(1) ?? '—';
+  const rows = r.scaling.map((s) => {
+    const target = s.model === SCALING_TARGET.model ? (s.median >= SCALING_TARGET.ratio ? 'met' : 'MISSED') : '—';
+    return [s.model, rate(s.model, s.from), rate(s.model, s.to), `${s.median.toFixed(2)}x`, `${s.q1.toFixed(2)}–${s.q3.toFixed(2)}x`, target];
+  });
+  const [from, to] = r.scaling.length ? [r.scaling[0].from, r.scaling[0].to] : [1, 2];
+  return {
+    title: `blockgrad wasm, ${from} -> ${to} threads: steps/s (median of ${r.wasmRuns} runs) and the ratio of each pair of runs made back to back (median, quartiles; target ≥ ${SCALING_TARGET.ratio}x on ${SCALING_TARGET.model})`,
+    headers: ['model', `${from}T steps/s`, `${to}T steps/s`, `${to}T / ${from}T`, 'quartiles', 'target'],
+    rows,
+  };
 }
 
 /** blockgrad on wasm at the same thread count as each peer, over that peer. */
@@ -24,7 +50,7 @@ export function leadTable(r: TrainingResult): Table {
     r.rows
       .filter((x) => x.model === m.name && x.library !== 'blockgrad')
       .map((peer) => {
-        const ours = r.rows.find((x) => x.model === m.name && x.library === 'blockgrad' && x.backend === 'wasm' && x.threads === peer.threads);
+        const ours = wasmRow(r, m.name, peer.threads);
         const lead = ours ? ours.stepsPerSecond / peer.stepsPerSecond : undefined;
         return [m.name, runnerLabel(peer), peer.stepsPerSecond.toFixed(1), ours ? ours.stepsPerSecond.toFixed(1) : '—', lead === undefined ? '—' : `${lead.toFixed(2)}x`, lead === undefined ? '—' : lead > 1 ? 'met' : 'MISSED'];
       }));
@@ -58,6 +84,6 @@ export function trainingSection(r: TrainingResult, command: string): string {
     '**PyTorch** (`bench/torch_packed_mlp.py`: `bmm` per layer, `torch.optim.Adam`; threads as in the grid above). Every step ends with the',
     'loss read back. **webgpu-swiftshader**: SwiftShader, a software adapter on the CPU: CPU timings, not a GPU figure.',
     '',
-    ...markdownTables([stepsTable(r), leadTable(r), trainingMemoryTable(r)], absentRunners(r.absent)),
+    ...markdownTables([stepsTable(r), leadTable(r), ...(r.scaling.length ? [scalingTable(r)] : []), trainingMemoryTable(r)], absentRunners(r.absent)),
   ].join('\n');
 }
