@@ -128,6 +128,39 @@ describe('a worker joining a GEMM meant for the calling thread alone', () => {
   });
 });
 
+describe('wakeWorkers: the kernel workers woken with no job', () => {
+  // A server wakes them as each request arrives, whether or not a kernel of its pass is then split: each finds no
+  // task and polls for the next job. Jobs before and after must run whole, on 1 thread (no workers) as on 3.
+  for (const threads of [1, 3]) {
+    it(`leaves the ${threads}-thread pool's jobs whole and its workers alive`, async () => {
+      const b = await make(threads), pool = (b as unknown as { pool: Pool }).pool;
+      expect(b.wakeWorkers).toBeTypeOf('function');
+      const rng = new Rng(8), data = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
+      const shape = { B: 64, G: 4, I: 96, O: 80 }; // 2M multiply-adds: split over the threads
+      const inputs = [data(64 * 4 * 96), data(4 * 80 * 96), data(4 * 80)];
+      const run = async (be: Backend, wake: boolean): Promise<Float32Array> => {
+        const [x, w, bias] = inputs.map((d) => {
+          const st = be.alloc(d.length, 'f32');
+          be.upload(st, d);
+          return st;
+        });
+        const y = be.alloc(64 * 4 * 80, 'f32');
+        for (let k = 0; k < 20; k++) {
+          if (wake) be.wakeWorkers?.();
+          be.blockLinear(x, w, bias, y, shape, 'relu');
+          if (wake) be.wakeWorkers?.();
+        }
+        const out = (await be.download(y)) as Float32Array;
+        for (const st of [x, w, bias, y]) be.free(st);
+        return out;
+      };
+      const [got, want] = [await run(b, true), await run(new JsBackend(), false)];
+      for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i])).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(want[i])));
+      expect([pool.lostTasks, pool.restarts]).toEqual([0, 0]);
+    });
+  }
+});
+
 describe('wasm tanh (f32x4: a series near 0, 1 - 2/(e^2|u| + 1) elsewhere)', () => {
   it('stays within 3e-7 relative of Math.tanh over ±[1e-30, 100], and keeps ±0, ±Infinity and NaN', async () => {
     const b = await make(1);

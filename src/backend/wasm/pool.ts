@@ -107,6 +107,14 @@ export class Pool {
     }
   }
 
+  /** Wakes the workers with no job: each finds no task, then polls SPIN times for the next job before it sleeps. */
+  wake(): void {
+    if (!this.workers.length) return;
+    const w = this.words();
+    Atomics.add(w, this.base + SIGNAL, 1);
+    Atomics.notify(w, this.base + SIGNAL);
+  }
+
   /** Starts the worker of `thread` and puts it in its slot once it is ready. */
   private async spawn(thread: number): Promise<void> {
     const worker = await startWorker(kernelWorkerSource);

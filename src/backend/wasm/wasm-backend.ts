@@ -100,6 +100,9 @@ export class WasmBackend implements Backend {
   dispose(): void {
     this.pool.dispose();
   }
+  wakeWorkers(): void {
+    this.pool.wake();
+  }
 
   fill(out: Storage, value: number): void {
     this.elementwise('fill', out.size, { out: at(out), value }, (s, e) => this.k.fill(at(out), value, s, e));
