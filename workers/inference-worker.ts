@@ -32,7 +32,7 @@ const api: InferenceWorkerApi = {
     if (!model) throw new Error('inference worker: predict before load');
     // The kernel workers poll through this pass and the wait for the next request instead of sleeping, also when no
     // kernel of the pass is split: a message to a worker thread whose core slept costs more (one-row calls at 2
-    // threads: 77 -> 50 µs a round trip); onnxruntime-web's thread pool spins the same way.
+    // threads: 77 -> 47 µs a round trip); onnxruntime-web's thread pool spins the same way.
     engine.backend.wakeWorkers?.();
     const p = await predictPacked(model, x, shape);
     return transfer(p, [p.values.buffer as ArrayBuffer]);
