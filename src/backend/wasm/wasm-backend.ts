@@ -19,6 +19,12 @@ import { sizeOf } from '../../shapes.ts';
 /** Elementwise kernels below this many elements stay on the calling thread: waking workers costs more. */
 const PARALLEL_MIN = 1 << 16;
 /**
+ * What an element of a kernel built on exp, log or tanh (the unary ops below, softmax) counts for against
+ * PARALLEL_MIN, in elements of a simple one: an exp measured 25x an add, softmax with log-softmax 35x.
+ */
+const TRANSCENDENTAL_COST = 16;
+const TRANSCENDENTAL: ReadonlySet<UnaryOp> = new Set(['exp', 'log', 'tanh', 'sigmoid', 'erf', 'softplus']);
+/**
  * Multiply-adds (of one GEMM, or of two side by side) below which GEMMs stay on the calling thread: waking the
  * workers costs more than it saves. 2¹⁷, measured against 2²¹ on the digits model at 2 threads: served 32 rows a
  * call, 1.3x the calls per second (its 0.5M-multiply-add layers ran on one thread); a training step at batch 32,
@@ -109,7 +115,8 @@ export class WasmBackend implements Backend {
   }
   unary(op: UnaryOp, x: Storage, out: Storage): void {
     const code = unaryCode(op);
-    this.elementwise('unary', out.size, { op: code, x: at(x), out: at(out) }, (s, e) => this.k.unary(code, at(x), at(out), s, e));
+    const work = out.size * (TRANSCENDENTAL.has(op) ? TRANSCENDENTAL_COST : 1);
+    this.split('unary', out.size, work, { op: code, x: at(x), out: at(out) }, (s, e) => this.k.unary(code, at(x), at(out), s, e));
   }
   scalar(op: BinaryOp, x: Storage, s: number, out: Storage): void {
     const code = binaryCode(op);
@@ -132,7 +139,7 @@ export class WasmBackend implements Backend {
   }
   softmax(x: Storage, out: Storage, rows: number, cols: number, log: boolean, logOut: Storage | null = null): void {
     const l = log ? 1 : 0, lo = logOut ? at(logOut) : 0;
-    this.split('softmax', rows, rows * cols, { x: at(x), out: at(out), cols, log: l, logOut: lo }, (s, e) => this.k.softmax(at(x), at(out), cols, l, lo, s, e));
+    this.split('softmax', rows, rows * cols * TRANSCENDENTAL_COST, { x: at(x), out: at(out), cols, log: l, logOut: lo }, (s, e) => this.k.softmax(at(x), at(out), cols, l, lo, s, e));
   }
   oneHot(labels: Storage, out: Storage, n: number, classes: number): void {
     this.k.oneHot(at(labels), at(out), n, classes);
