@@ -16,6 +16,7 @@ describe('serving benchmark (quick)', () => {
       for (const batch of BATCHES) {
         const row = r.throughput.find((x) => x.runner === runner && x.batch === batch && x.threads === 1);
         expect(row && Number.isFinite(row.rowsPerSecond) && row.rowsPerSecond > 0, `${runner} batch ${batch}`).toBe(true);
+        expect(row?.perRound, `${runner} batch ${batch}: one rate per round`).toHaveLength(r.rounds);
       }
       const l = r.latency.find((x) => x.runner === runner);
       expect(l && l.p50Ms > 0 && l.p99Ms >= l.p50Ms, runner).toBe(true);

@@ -20,6 +20,8 @@ export interface ServingRow {
   batch: number;
   /** Median over the rounds of rows served per second. */
   rowsPerSecond: number;
+  /** Rows per second in each round, in order: within a round the runners are measured one right after the other. */
+  perRound: number[];
 }
 
 /** The latency floor's runner: a worker thread that echoes each message (no model, no library). */
@@ -187,7 +189,7 @@ export async function runServingBenchmark(options: { quick: boolean; threads: nu
     }
     for (const [key, values] of perRound) {
       const [runner, n] = key.split('|');
-      result.throughput.push({ runner: runner as Runner, threads, batch: Number(n), rowsPerSecond: median(values) });
+      result.throughput.push({ runner: runner as Runner, threads, batch: Number(n), rowsPerSecond: median(values), perRound: values });
     }
     for (const s of servers.values()) s.close();
   }
