@@ -25,19 +25,25 @@ export async function timeMs(fn: () => unknown, options: TimingOptions): Promise
   return (await timeRuns(fn, options)).median;
 }
 
-export async function timeRuns(fn: () => unknown, options: TimingOptions): Promise<Timing> {
-  // Warm-up: calls until minMs has passed (at least one), so that JIT tiers, allocator growth and thread pools
-  // settle first; runs are sized from the last warm-up call. Sized from a cold first call, a run of a
-  // millisecond step was a few calls long and timed the warm-up itself (digits training: 340 steps/s where
-  // 600 is steady).
+/**
+ * Warm-up: calls until minMs has passed (at least one), so that JIT tiers, allocator growth and thread pools
+ * settle first; returns the calls a run needs to last minMs, sized from the last warm-up call. Sized from a cold
+ * first call, a run of a millisecond step was a few calls long and timed the warm-up itself (digits training:
+ * 340 steps/s where 600 is steady).
+ */
+async function warmUp(fn: () => unknown, minMs: number): Promise<number> {
   const warmStart = performance.now();
   let last: number;
   do {
     const t0 = performance.now();
     await fn();
     last = performance.now() - t0;
-  } while (performance.now() - warmStart < options.minMs);
-  const reps = Math.max(1, Math.ceil(options.minMs / Math.max(last, 1e-3)));
+  } while (performance.now() - warmStart < minMs);
+  return Math.max(1, Math.ceil(minMs / Math.max(last, 1e-3)));
+}
+
+export async function timeRuns(fn: () => unknown, options: TimingOptions): Promise<Timing> {
+  const reps = await warmUp(fn, options.minMs);
   const runs: number[] = [];
   for (let k = 0; k < options.runs; k++) {
     const start = performance.now();
@@ -62,14 +68,7 @@ export async function timeInterleaved(contenders: Contender[], options: TimingOp
   const reps: number[] = [];
   for (const c of contenders) {
     await c.enter();
-    const warmStart = performance.now();
-    let last: number;
-    do {
-      const t0 = performance.now();
-      await c.fn();
-      last = performance.now() - t0;
-    } while (performance.now() - warmStart < options.minMs);
-    reps.push(Math.max(1, Math.ceil(options.minMs / Math.max(last, 1e-3))));
+    reps.push(await warmUp(() => c.fn(), options.minMs));
   }
   const runs = contenders.map((): number[] => []);
   for (let k = 0; k < options.runs; k++) {
