@@ -8,6 +8,8 @@ export interface Probs {
   classes: number;
 }
 
+import { entr } from './entr.ts';
+
 const EPS = 1e-12;
 
 function rows(p: Probs): number {
@@ -93,7 +95,7 @@ export function entropy(p: Probs): Float64Array {
     let h = 0;
     for (let c = 0; c < p.classes; c++) {
       const v = p.data[r * p.classes + c];
-      if (v !== 0) h -= v * Math.log(v);
+      h += entr(v);
     }
     out[r] = h;
   }

@@ -86,7 +86,7 @@ export async function runTrainingBenchmark(options: TrainingOptions): Promise<Tr
     try {
       w = make();
       const t = await timeRuns(() => w?.step(), timing);
-      rows.push({ ...row(m, library, backend, threads, t), ...(w.peakBytes ? { peakBytes: await w.peakBytes() } : {}) });
+      rows.push(await withPeak(row(m, library, backend, threads, t), w));
     } catch (e) {
       absent.push({ runner: `${library} ${backend} (${m.name})`, reason: reason(e) });
     } finally {
@@ -166,7 +166,7 @@ async function measureWasm(m: TrainingModel, threads: number[], timing: TimingOp
     const rows: TrainingRow[] = [];
     for (const [k, { t, w }] of workloads.entries()) {
       await enter(t);
-      rows.push({ ...row(m, 'blockgrad', 'wasm', t, { median: median(runs[k]), fastest: Math.min(...runs[k]) }), ...(w.peakBytes ? { peakBytes: await w.peakBytes() } : {}) });
+      rows.push(await withPeak(row(m, 'blockgrad', 'wasm', t, { median: median(runs[k]), fastest: Math.min(...runs[k]) }), w));
     }
     const last = runs.length - 1;
     const scaling = last > 0 ? { model: m.name, from: threads[0], to: threads[last], ...quartiles(runs[0].map((ms, k) => ms / runs[last][k])) } : null;
@@ -177,6 +177,11 @@ async function measureWasm(m: TrainingModel, threads: number[], timing: TimingOp
       w.dispose();
     }
   }
+}
+
+/** The row with the workload's peak bytes, where it can measure them. */
+async function withPeak(r: TrainingRow, w: TrainingWorkload): Promise<TrainingRow> {
+  return w.peakBytes ? { ...r, peakBytes: await w.peakBytes() } : r;
 }
 
 function row(m: TrainingModel, library: Library, backend: string, threads: number, t: Timing): TrainingRow {

@@ -1,5 +1,6 @@
 // One forward pass of a served model on a host batch, with the ensemble's mean and its uncertainty.
 import { engine } from '../engine.ts';
+import { entr } from '../entr.ts';
 import { tensor } from '../ops/create.ts';
 import type { Tensor } from '../tensor.ts';
 import { reshape } from '../ops/index.ts';
@@ -122,14 +123,11 @@ function fromPackedProbs(packed: Float32Array, logPacked: Float32Array, out: Pre
         const v = packed[from + c];
         perEstimator[to + c] = v;
         mean[i * C + c] += v / M;
-        if (v !== 0) estimators -= v * logPacked[from + c]; // as metrics.entropy: 0·log 0 is 0, NaN stays NaN
+        if (v !== 0) estimators -= v * logPacked[from + c]; // as entr: 0·log 0 is 0, NaN stays NaN
       }
     }
     let total = 0;
-    for (let c = 0; c < C; c++) {
-      const v = mean[i * C + c];
-      if (v !== 0) total -= v * Math.log(v);
-    }
+    for (let c = 0; c < C; c++) total += entr(mean[i * C + c]);
     entropyOut[i] = total;
     mi[i] = total - estimators / M;
   }

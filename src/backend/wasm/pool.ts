@@ -94,10 +94,7 @@ export class Pool {
     Atomics.store(w, b + SPLIT, split);
     Atomics.store(w, b + JOB, tag | tasks);
     Atomics.store(w, b + CLAIM, tag | (doomed ? 1 : 0));
-    if (helpers > 0) {
-      Atomics.add(w, b + SIGNAL, 1);
-      Atomics.notify(w, b + SIGNAL, helpers);
-    }
+    if (helpers > 0) this.signal(w, helpers);
     this.runTasks(b << 2, 0);
     for (let k = 0; ; k++) {
       const done = Atomics.load(w, b + DONE);
@@ -109,10 +106,13 @@ export class Pool {
 
   /** Wakes the workers with no job: each finds no task, then polls SPIN times for the next job before it sleeps. */
   wake(): void {
-    if (!this.workers.length) return;
-    const w = this.words();
+    if (this.workers.length) this.signal(this.words());
+  }
+
+  /** Bumps SIGNAL (in w, the memory's view) and wakes `count` sleeping workers (all by default): each then looks for tasks of the current job. */
+  private signal(w: Int32Array, count?: number): void {
     Atomics.add(w, this.base + SIGNAL, 1);
-    Atomics.notify(w, this.base + SIGNAL);
+    Atomics.notify(w, this.base + SIGNAL, count);
   }
 
   /** Starts the worker of `thread` and puts it in its slot once it is ready. */
@@ -161,8 +161,7 @@ export class Pool {
     this.disposed = true;
     const w = this.words();
     Atomics.store(w, this.base + QUIT, 1);
-    Atomics.add(w, this.base + SIGNAL, 1);
-    Atomics.notify(w, this.base + SIGNAL);
+    this.signal(w);
     for (const worker of this.workers) void worker?.terminate();
   }
 }
