@@ -47,10 +47,12 @@ const taskCount = (G: number, M: number, N: number, MT: number, NT: number): num
 /**
  * Multiply-adds a thread's share must hold per task for the full 8 tasks a thread: a smaller GEMM gets fewer,
  * larger tasks (2 a thread at least), since every task packs its own A rows and B panels. Against 8 tasks a thread
- * at any size, digits training step on 2 threads (its GEMMs 2²¹ multiply-adds, 2 tasks a thread now): batch 128
- * 1.06–1.11×, batch 32 1.08–1.25× (median of 15 rounds alternating the two builds, relaxed SIMD).
+ * at any size, on 2 threads (median and quartiles of 15–21 rounds alternating the two builds, relaxed SIMD): digits
+ * training step (GEMMs of 2²¹ multiply-adds, now 2 tasks a thread) at batch 128 1.10× (1.07–1.13), at batch 32
+ * 1.28× (1.26–1.29); 32 rows predicted in-process 1.21×, 512 rows 0.99×; grouped 3 × 3 convolutions of 16–64
+ * channels forward+backward 1.03–1.04×, of 128 channels 1.00×. 2²⁰ read 0.98× at 512 rows and small convolutions.
  */
-const TASK_MACS = 2 ** 20;
+const TASK_MACS = 2 ** 19;
 
 /**
  * Splits each block into row and column tiles until there are about 8 tasks per thread (with 4, one late
