@@ -3,13 +3,13 @@
 import os from 'node:os';
 import { writeSection } from './lib/markdown.ts';
 import type { Output } from './lib/output.ts';
-import { callsTable, phaseTable, profileStep, profileSummary, type Profile } from './lib/step-profile.ts';
+import { callsTable, gemmTable, phaseTable, profileStep, profileSummary, type Profile } from './lib/step-profile.ts';
 import { markdownTables, renderText } from './lib/table.ts';
 
 export async function benchProfile(threads: number[], command: string, out: Output): Promise<void> {
   const results: Profile[] = [];
   for (const t of threads) results.push(await profileStep(t));
-  console.log(`\n${renderText(phaseTable(results))}\n\n${renderText(callsTable(results))}`);
+  console.log(`\n${renderText(phaseTable(results))}\n\n${renderText(callsTable(results))}\n\n${renderText(gemmTable(results))}`);
   if (!out.markdown) return;
   writeSection(out.markdown, 'profile', [
     '## profile of one training step',
@@ -18,6 +18,6 @@ export async function benchProfile(threads: number[], command: string, out: Outp
     '',
     profileSummary(results),
     '',
-    ...markdownTables([phaseTable(results), callsTable(results)], []),
+    ...markdownTables([phaseTable(results), callsTable(results), gemmTable(results)], []),
   ].join('\n'));
 }

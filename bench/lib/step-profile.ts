@@ -6,7 +6,7 @@
 // the storages allocated per step.
 // Used by bench/profile-step.ts (the command) and `npm run bench` (the profile section of BENCHMARKS.md).
 import * as bg from '../../src/index.ts';
-import type { Backend } from '../../src/backend/backend.ts';
+import type { Backend, BlockShape } from '../../src/backend/backend.ts';
 import type { Table } from './table.ts';
 import { median } from './timing.ts';
 import { engineMLP } from './training-engine.ts';
@@ -24,6 +24,9 @@ export class Ledger {
   calls = new Map<string, number>();
   phaseMs = new Map<Phase, number>();
   phaseKernelMs = new Map<Phase, number>();
+  /** Time and flops of the block GEMMs per layer and pass (gemmKey), in the order the step first runs them. */
+  gemmMs = new Map<string, number>();
+  gemmFlops = new Map<string, number>();
   allocs = 0;
   allocBytes = 0;
   add<K>(map: Map<K, number>, key: K, v: number): void {
@@ -36,6 +39,16 @@ const backendCalls = [
   'alloc', 'free', 'upload', 'download', 'fill', 'unary', 'scalar', 'binary', 'reduce', 'copyStrided', 'softmax', 'oneHot',
   'blockLinear', 'blockLinearInputGrad', 'blockLinearWeightGrad', 'blockLinearGrads', 'sgdStep', 'adamStep',
 ] as const;
+
+/** A block-GEMM call's label (its GEMMs and layer) and flops, or null for any other call. */
+function gemmCall(name: string, args: unknown[]): { key: string; flops: number } | null {
+  if (name !== 'blockLinear' && name !== 'blockLinearGrads') return null;
+  const s = args[name === 'blockLinear' ? 4 : 5] as BlockShape;
+  const layer = `G ${s.G}, ${s.I} → ${s.O}`, perGemm = 2 * s.B * s.G * s.I * s.O;
+  if (name === 'blockLinear') return { key: `forward | ${layer}`, flops: perGemm };
+  const dx = args[3] !== null, dw = args[4] !== null;
+  return { key: `${dx && dw ? 'dx and dW' : dx ? 'dx' : 'dW'} | ${layer}`, flops: perGemm * (Number(dx) + Number(dw)) };
+}
 
 /**
  * Wraps the backend's calls of the backend instance so the ledger counts its calls and time; a call made by
@@ -65,6 +78,11 @@ function instrument(backend: Backend, ledger: Ledger): () => void {
       ledger.add(ledger.kernelMs, key, ms);
       ledger.add(ledger.calls, key, 1);
       ledger.add(ledger.phaseKernelMs, ledger.phase, ms);
+      const gemm = gemmCall(name, args);
+      if (gemm) {
+        ledger.add(ledger.gemmMs, gemm.key, ms);
+        ledger.add(ledger.gemmFlops, gemm.key, gemm.flops);
+      }
       return out;
     };
   }
@@ -155,6 +173,20 @@ export function callsTable(results: Profile[]): Table {
     labels: 1,
     headers: ['call', 'calls/step', ...results.map((r) => `${r.threads}T µs`)],
     rows: keys.map((k) => [k, ((first.calls.get(k) ?? 0) / results[0].steps).toFixed(1), ...results.map((r) => us(r.ledger.kernelMs.get(k) ?? 0, r.steps))]),
+  };
+}
+
+/** The block GEMMs per layer and pass: µs per step and GFLOP/s (their flops over their calls' wall time, hand-offs included). */
+export function gemmTable(results: Profile[]): Table {
+  const keys = [...results[0].ledger.gemmMs.keys()];
+  return {
+    title: 'The block GEMMs per layer (G blocks, I → O features each, batch 128): µs per step and GFLOP/s, hand-offs to the worker threads included',
+    labels: 2,
+    headers: ['GEMMs', 'layer', ...results.flatMap((r) => [`${r.threads}T µs`, `${r.threads}T GFLOP/s`])],
+    rows: keys.map((k) => [...k.split(' | '), ...results.flatMap((r) => {
+      const ms = r.ledger.gemmMs.get(k) ?? 0;
+      return [us(ms, r.steps), ms > 0 ? ((r.ledger.gemmFlops.get(k) ?? 0) / ms / 1e6).toFixed(1) : '—'];
+    })]),
   };
 }
 
