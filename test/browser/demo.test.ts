@@ -65,7 +65,8 @@ async function openDemo(query: string): Promise<{ page: Page; errors: string[]; 
 
 describe('training demo', () => {
   test('trains on wasm with threads, lowers the loss, keeps the page responsive, pauses and downloads the model', async () => {
-    const { page, errors, longTasks } = await openDemo('backend=wasm&threads=2&dataset=spirals');
+    // no early stop and no step budget: on a loaded machine the run could otherwise end on its own before the pause below
+    const { page, errors, longTasks } = await openDemo('backend=wasm&threads=2&dataset=spirals&patience=0&maxSteps=100000');
     await page.waitForSelector('body[data-state=running]');
     const since = await page.evaluate(() => performance.now());
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
