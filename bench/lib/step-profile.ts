@@ -2,8 +2,8 @@
 // batch 128, as `npm start` trains) spends its time on the wasm backend: each phase (forward with graph
 // recording, backward, optimizer update, gradient clearing, loss read-back), split into kernel time (the
 // backend's kernel calls, each including its hand-off to the worker threads) and JS time (everything
-// else: shape checks, tensor and graph bookkeeping, allocation), with every kernel's calls per step and
-// the storages allocated per step.
+// else: shape checks, tensor and graph bookkeeping, allocation), with every kernel's calls per step, the
+// block GEMMs' time and GFLOP/s per layer and pass, and the storages allocated per step.
 // Used by bench/profile-step.ts (the command) and `npm run bench` (the profile section of BENCHMARKS.md).
 import * as bg from '../../src/index.ts';
 import type { Backend, BlockShape } from '../../src/backend/backend.ts';
@@ -24,7 +24,7 @@ export class Ledger {
   calls = new Map<string, number>();
   phaseMs = new Map<Phase, number>();
   phaseKernelMs = new Map<Phase, number>();
-  /** Time and flops of the block GEMMs per layer and pass (gemmKey), in the order the step first runs them. */
+  /** Time and flops of the block GEMMs per layer and pass (gemmCall's key), in the order the step first runs them. */
   gemmMs = new Map<string, number>();
   gemmFlops = new Map<string, number>();
   allocs = 0;
