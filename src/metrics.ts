@@ -1,4 +1,5 @@
 // Classification and uncertainty metrics on host arrays of probabilities (rows of C classes).
+import { entr } from './entr.ts';
 
 /** Probabilities [N, C] as a flat array with its class count. */
 export interface Probs {
@@ -7,8 +8,6 @@ export interface Probs {
   /** C, the number of classes (≥ 1); `data.length` must be a multiple of it. */
   classes: number;
 }
-
-import { entr } from './entr.ts';
 
 const EPS = 1e-12;
 

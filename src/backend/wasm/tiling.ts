@@ -41,6 +41,9 @@ export function scratchBytes({ K }: Gemm, { MT }: Tiles): number {
 }
 
 const up = (v: number, m: number): number => Math.ceil(v / m) * m;
+/** Multiply-adds of a GEMM. */
+export const multiplyAdds = ({ G, M, N, K }: Gemm): number => G * M * N * K;
+
 /** Tasks of G blocks of M × N in tiles of MT × NT. */
 const taskCount = (G: number, M: number, N: number, MT: number, NT: number): number => G * Math.ceil(M / MT) * Math.ceil(N / NT);
 
@@ -60,9 +63,10 @@ const TASK_MACS = 2 ** 19;
  * fewer for a GEMM under 8 · TASK_MACS a thread, halving the longer side: a task packs its own A rows (MT·K) and
  * B panels (NT·K), so square-ish tiles pack least.
  */
-export function tile({ G, M, N, K }: Gemm, threads: number): Tiles {
+export function tile(g: Gemm, threads: number): Tiles {
+  const { G, M, N, K } = g;
   let MT = up(M, 4), NT = up(N, 8);
-  const tasksPerThread = Math.min(8, Math.max(2, Math.floor((G * M * N * K) / (threads * TASK_MACS))));
+  const tasksPerThread = Math.min(8, Math.max(2, Math.floor(multiplyAdds(g) / (threads * TASK_MACS))));
   while (threads > 1 && taskCount(G, M, N, MT, NT) < tasksPerThread * threads) {
     if (NT >= 16 && NT >= MT) NT = up(NT / 2, 8);
     else if (MT >= 8) MT = up(MT / 2, 4);

@@ -11,7 +11,7 @@ import { DESC_WORD, MAX_TASKS, SECOND_DESC_WORD, VIEW_WORD, WALK_WORD } from './
 import { writeJob } from './job.ts';
 import type { Kernels } from './module.ts';
 import type { Pool } from './pool.ts';
-import { forward, inputGrad, patchForward, patchWeightGrad, scratchBytes, tile, weightGrad, type Gemm, type Tiles } from './tiling.ts';
+import { forward, inputGrad, multiplyAdds, patchForward, patchWeightGrad, scratchBytes, tile, weightGrad, type Gemm, type Tiles } from './tiling.ts';
 import { writeView } from './view.ts';
 import { adamConstants, sgdConstants } from '../optimizer-constants.ts';
 import { sizeOf } from '../../shapes.ts';
@@ -31,8 +31,6 @@ const TRANSCENDENTAL: ReadonlySet<UnaryOp> = new Set(['exp', 'log', 'tanh', 'sig
  * 1.28x the steps; at batch 128, 1.02x. 2¹⁴–2¹⁶ served no faster.
  */
 const GEMM_PARALLEL_MIN = 1 << 17;
-/** Multiply-adds of a GEMM. */
-const work = (g: Gemm): number => g.G * g.M * g.N * g.K;
 
 class WasmStorage implements Storage {
   constructor(readonly backend: WasmBackend, readonly ptr: number, readonly size: number, readonly dtype: DType) {}
@@ -249,7 +247,7 @@ export class WasmBackend implements Backend {
 
   private gemm(g: Gemm): void {
     if (g.M === 0 || g.N === 0) return;
-    const parallel = work(g) >= GEMM_PARALLEL_MIN;
+    const parallel = multiplyAdds(g) >= GEMM_PARALLEL_MIN;
     const t = tile(g, parallel ? this.pool.threads : 1);
     const panel = this.scratchFor(scratchBytes(g, t));
     const perBlock = t.tilesM * t.tilesN;
@@ -273,7 +271,7 @@ export class WasmBackend implements Backend {
       this.gemm(second);
     };
     const threads = this.pool.threads, pair = [first, second];
-    if (threads === 1 || work(first) + work(second) < GEMM_PARALLEL_MIN) return inTurn(); // before tiling: gemm tiles its own
+    if (threads === 1 || multiplyAdds(first) + multiplyAdds(second) < GEMM_PARALLEL_MIN) return inTurn(); // before tiling: gemm tiles its own
     const tiles = pair.map((g) => tile(g, threads));
     const tasks = pair.map((g, k) => g.G * tiles[k].tilesM * tiles[k].tilesN);
     if (tasks[0] + tasks[1] > MAX_TASKS) return inTurn();
