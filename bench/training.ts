@@ -7,11 +7,11 @@ import { repoPath, writeJson, type Output } from './lib/output.ts';
 import { progressBar } from './lib/progress.ts';
 import { printTables } from './lib/table.ts';
 import { runTrainingBenchmark, type TrainingResult } from './lib/training-benchmark.ts';
-import { leadTable, scalingTable, stepsTable, trainingMemoryTable, trainingSection } from './lib/training-report.ts';
+import { trainingSection, trainingTables } from './lib/training-report.ts';
 
 export async function benchTraining(options: { threads: number[]; quick: boolean; adapter: AdapterKind }, command: string, out: Output): Promise<{ result: TrainingResult; chart: Chart }> {
   const result = await runTrainingBenchmark({ ...options, onProgress: progressBar('training') });
-  printTables([stepsTable(result), leadTable(result), ...(result.scaling.length ? [scalingTable(result)] : []), trainingMemoryTable(result)], result.absent);
+  printTables(trainingTables(result), result.absent);
   writeJson(out, 'training.json', result);
   const chart = trainingChart(result, repoPath(out.dir));
   if (out.markdown) writeSection(out.markdown, 'training', `${trainingSection(result, command)}\n${chartLinks([chart], out.dir).join('\n')}\n\n`);

@@ -33,7 +33,7 @@ const PEER_TARGET = { model: 'digits', library: 'PyTorch', ratio: 1.3 };
 const SCALING_TARGET = { model: 'digits', ratio: 1.4 };
 
 /** blockgrad wasm from its fewest to its most threads, from runs interleaved run by run. */
-export function scalingTable(r: TrainingResult): Table {
+export function threadScalingTable(r: TrainingResult): Table {
   const rate = (model: string, threads: number): string => wasmRow(r, model, threads)?.stepsPerSecond.toFixed(1) ?? '—';
   const rows = r.scaling.map((s) => {
     const target = s.model === SCALING_TARGET.model ? (s.median >= SCALING_TARGET.ratio ? 'met' : 'MISSED') : '—';
@@ -65,6 +65,11 @@ export function leadTable(r: TrainingResult): Table {
   };
 }
 
+/** The training section's tables, in order (the thread-scaling one where two thread counts were measured). */
+export function trainingTables(r: TrainingResult): Table[] {
+  return [stepsTable(r), leadTable(r), ...(r.scaling.length ? [threadScalingTable(r)] : []), trainingMemoryTable(r)];
+}
+
 export function trainingMemoryTable(r: TrainingResult): Table {
   const ours = r.rows.filter((x) => x.peakBytes !== undefined);
   const runners = [...new Set(ours.map(runnerLabel))];
@@ -92,6 +97,6 @@ export function trainingSection(r: TrainingResult, command: string): string {
     '**PyTorch** (`bench/torch_packed_mlp.py`: `bmm` per layer, `torch.optim.Adam`; threads as in the grid above). Every step ends with the',
     'loss read back. **webgpu-swiftshader**: SwiftShader, a software adapter on the CPU: CPU timings, not a GPU figure.',
     '',
-    ...markdownTables([stepsTable(r), leadTable(r), ...(r.scaling.length ? [scalingTable(r)] : []), trainingMemoryTable(r)], absentRunners(r.absent)),
+    ...markdownTables(trainingTables(r), absentRunners(r.absent)),
   ].join('\n');
 }
