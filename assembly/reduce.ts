@@ -9,6 +9,7 @@ import { fill } from './elementwise';
 export function reduce(op: i32, x: usize, out: usize, outer: i32, n: i32, inner: i32): void {
   const isSum = op == Reduce.sum;
   const init: f32 = isSum ? 0 : -Infinity;
+  if (inner == 1) return reduceRows(isSum, init, x, out, outer, n);
   const rowB = <usize>inner << 2, vecEnd = rowB & ~15;
   for (let p = 0; p < outer; p++) {
     const o = out + <usize>p * rowB;
@@ -26,5 +27,30 @@ export function reduce(op: i32, x: usize, out: usize, outer: i32, n: i32, inner:
       }
       src += rowB;
     }
+  }
+}
+
+/**
+ * reduce with inner = 1 (each out value folds one contiguous row of n): four rows at a time in the lanes of one
+ * register, in the same order as the general loop. Folding through memory made every add wait on the last
+ * store: crossEntropy's [N, C] row sums took 3x as long.
+ */
+function reduceRows(isSum: bool, init: f32, x: usize, out: usize, outer: i32, n: i32): void {
+  const rowB = <usize>n << 2;
+  let p = 0;
+  for (; p + 4 <= outer; p += 4) {
+    const r0 = x + <usize>p * rowB;
+    let acc = f32x4.splat(init);
+    for (let q: usize = 0; q < rowB; q += 4) {
+      const at = r0 + q, v = f32x4(load<f32>(at), load<f32>(at + rowB), load<f32>(at + 2 * rowB), load<f32>(at + 3 * rowB));
+      acc = isSum ? f32x4.add(acc, v) : f32x4.max(acc, v);
+    }
+    v128.store(out + (<usize>p << 2), acc);
+  }
+  for (; p < outer; p++) {
+    const r = x + <usize>p * rowB;
+    let acc = init;
+    for (let q: usize = 0; q < rowB; q += 4) acc = isSum ? acc + load<f32>(r + q) : max(acc, load<f32>(r + q));
+    store<f32>(out + (<usize>p << 2), acc);
   }
 }

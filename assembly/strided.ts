@@ -33,7 +33,14 @@ export function copyStrided(src: usize, dst: usize, view: usize, start: i32, end
   while (i < end) {
     let ps = src + (<usize>so << 2) + <usize>col * ss, pd = dst + (<usize>dO << 2) + <usize>col * ds;
     const stop = min(end - i, n - col);
-    for (let j = 0; j < stop; j++) {
+    let j = 0;
+    if (ss == 4 && ds == 4) { // rows contiguous on both sides (a rearrange's runs): 4 elements a move
+      for (; j + 4 <= stop; j += 4) {
+        v128.store(pd, v128.load(ps));
+        ps += 16; pd += 16;
+      }
+    }
+    for (; j < stop; j++) {
       store<i32>(pd, load<i32>(ps));
       ps += ss; pd += ds;
     }
