@@ -5,6 +5,7 @@ import { Binary, Unary } from './table.generated';
 import { rowOffset, size4, step4 } from './strided';
 import { erf4 } from './erf';
 import { tanh4 } from './tanh';
+import { exp4 } from './exp';
 
 const ZERO = f32x4.splat(0);
 const ONE = f32x4.splat(1);
@@ -21,10 +22,10 @@ export function fill(out: usize, value: f32, start: i32, end: i32): void {
 function unaryOne(op: i32, v: f32): f32 {
   switch (op) {
     case Unary.neg: return -v;
-    case Unary.exp: return Mathf.exp(v);
+    case Unary.exp: return f32x4.extract_lane(exp4(f32x4.splat(v)), 0); // the lanes' formula, as tanh
     case Unary.log: return Mathf.log(v);
     case Unary.tanh: return f32x4.extract_lane(tanh4(f32x4.splat(v)), 0); // the lanes' formula: same bits wherever the split falls
-    case Unary.sigmoid: return 1 / (1 + Mathf.exp(-v));
+    case Unary.sigmoid: return f32x4.extract_lane(unaryVec(Unary.sigmoid, f32x4.splat(v)), 0); // the lanes' formula, as tanh
     case Unary.relu: return max(v, <f32>0); // f32.max keeps NaN
     case Unary.sqrt: return Mathf.sqrt(v);
     case Unary.abs: return Mathf.abs(v);
@@ -34,7 +35,7 @@ function unaryOne(op: i32, v: f32): f32 {
   }
 }
 
-/** The unary ops with a lane-wise SIMD form (an instruction with the same IEEE result per lane, or tanh4); others run scalar. */
+/** The unary ops with a lane-wise SIMD form (an instruction with the same IEEE result per lane, or a polynomial as exp4); others run scalar. */
 @inline
 function unaryVec(op: i32, v: v128): v128 {
   switch (op) {
@@ -43,6 +44,8 @@ function unaryVec(op: i32, v: v128): v128 {
     case Unary.sqrt: return f32x4.sqrt(v);
     case Unary.tanh: return tanh4(v); // within about 1e-7 relative of tanh
     case Unary.erf: return erf4(v);
+    case Unary.exp: return exp4(v);
+    case Unary.sigmoid: return f32x4.div(ONE, f32x4.add(ONE, exp4(f32x4.neg(v))));
     default: return f32x4.abs(v); // abs: unaryRun asks for the vector form only of the ops above
   }
 }
@@ -65,10 +68,10 @@ function unaryRun(op: i32, vector: bool, x: usize, out: usize, start: i32, end: 
 export function unary(op: i32, x: usize, out: usize, start: i32, end: i32): void {
   switch (op) {
     case Unary.neg: unaryRun(Unary.neg, true, x, out, start, end); break;
-    case Unary.exp: unaryRun(Unary.exp, false, x, out, start, end); break;
+    case Unary.exp: unaryRun(Unary.exp, true, x, out, start, end); break;
     case Unary.log: unaryRun(Unary.log, false, x, out, start, end); break;
     case Unary.tanh: unaryRun(Unary.tanh, true, x, out, start, end); break;
-    case Unary.sigmoid: unaryRun(Unary.sigmoid, false, x, out, start, end); break;
+    case Unary.sigmoid: unaryRun(Unary.sigmoid, true, x, out, start, end); break;
     case Unary.relu: unaryRun(Unary.relu, true, x, out, start, end); break;
     case Unary.sqrt: unaryRun(Unary.sqrt, true, x, out, start, end); break;
     case Unary.abs: unaryRun(Unary.abs, true, x, out, start, end); break;
