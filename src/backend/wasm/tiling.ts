@@ -34,10 +34,10 @@ const kStep = (K: number): number => (K > ONE_STEP_K ? KC : Math.max(K, 1));
 /** Rows per chunk: every B panel passes over their packed A (512 KiB at most in steps of KC, an L2's worth), not over all of a task's rows. */
 const MC = 256;
 
-/** Scratch bytes per thread for blockGemm: the [KC, 8] B panel, a row chunk of A packed in groups of 4, a 4 × 4 tile of C. */
+/** Scratch bytes per thread for blockGemm: the [KC, 8] B panel, a row chunk of A packed in groups of 4, an 8 × 4 tile of C. */
 export function scratchBytes({ K }: Gemm, { MT }: Tiles): number {
   const depth = kStep(K);
-  return 32 * depth + 4 * Math.min(MT, MC) * depth + 64;
+  return 32 * depth + 4 * Math.min(MT, MC) * depth + 128;
 }
 
 const up = (v: number, m: number): number => Math.ceil(v / m) * m;
