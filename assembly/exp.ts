@@ -13,7 +13,7 @@ const ONE_I = i32x4.splat(1);
 const EXP_MIN = f32x4.splat(-104); // e^-104 rounds to 0 in f32, as does everything below it
 const EXP_MAX = f32x4.splat(89); // e^89 overflows to +Inf in f32, as does everything above it
 
-/** e^r for r = x − n·ln 2: 1 + (r + r²·q(r)), q the Taylor series of (e^r − 1 − r)/r² to r⁵ (its remainder under 10⁻⁸ relative). */
+/** e^r for r = x − n·ln 2: 1 + (r + r²·q(r)), q the Taylor series of (e^r − 1 − r)/r² to r⁵ (the terms left out: under 10⁻⁸ of e^r). */
 @inline
 function expReduced(x: v128, n: v128): v128 {
   const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, LN2_HI)), f32x4.mul(n, LN2_LO));

@@ -252,7 +252,9 @@ function dotRows(a: usize, arsB: usize, b: usize, bcsB: usize, c: usize, crsB: u
 export function blockGemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, c: usize, crs: i32,
   bias: usize, act: i32, zoff: usize, K: i32, m0: i32, m1: i32, n0: i32, n1: i32, KC: i32, MC: i32, patches: usize, patchesAreB: bool, scratch: usize): void {
   if (m0 >= m1) return;
-  if (m1 - m0 < 4 && !patches && acs == 1 && brs == 1) return dotRows(a, <usize>ars << 2, b, <usize>bcs << 2, c, <usize>crs << 2, bias, act, zoff, K, m0, m1, n0, n1);
+  // only a GEMM of fewer than 4 rows (a task's rows start at 0 and MT is a multiple of 4): a split's last 1..3 rows
+  // take the tiles, as they do on 1 thread, so that the bits do not depend on the thread count
+  if (m0 == 0 && m1 < 4 && !patches && acs == 1 && brs == 1) return dotRows(a, <usize>ars << 2, b, <usize>bcs << 2, c, <usize>crs << 2, bias, act, zoff, K, m0, m1, n0, n1);
   const arsB = <usize>ars << 2, acsB = <usize>acs << 2, brsB = <usize>brs << 2, bcsB = <usize>bcs << 2, crsB = <usize>crs << 2;
   const depth = min(K, KC), packed = scratch + (<usize>depth << 5), tmp = packed + <usize>((min(m1 - m0, MC) + 3) >> 2) * (<usize>depth << 4);
   for (let r0 = m0; r0 < m1; r0 += MC) {

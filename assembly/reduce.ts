@@ -3,9 +3,10 @@ import { Reduce } from './table.generated';
 
 /**
  * x viewed as [outer, n, inner] reduced over n into out [outer, inner], each out value folded over n in order, in
- * registers: columns 32 at a time in 8 of them, then one vector, then one value at a time. Folding whole rows into
- * out through memory made every vector a load, an add and a store: a [128, 256] column sum (a layer's bias gradient
- * in the digits model) 3.2 -> 1.2 us, [128, 40] 0.55 -> 0.24, [128, 4096] 52 -> 46; a max over [3, 50, 37] 1.2 -> 1.45.
+ * registers (inner = 1: reduceRows): columns 32 at a time in 8 of them, then one vector, then one value at a time.
+ * Folding whole rows into out through memory made every vector a load, an add and a store: a [128, 256] column sum
+ * (a layer's bias gradient in the digits model) 3.2 -> 1.2 us, [128, 40] 0.55 -> 0.24, [128, 4096] 52 -> 46; a max
+ * over [3, 50, 37] 1.2 -> 1.45.
  */
 export function reduce(op: i32, x: usize, out: usize, outer: i32, n: i32, inner: i32): void {
   const isSum = op == Reduce.sum;

@@ -1,6 +1,7 @@
-// The wasm kernels' e^x (exp4 in assembly/exp.ts, behind the elementwise exp and sigmoid, softmax, tanh and erf)
-// against e^x rounded to f32, over a sweep of f32 bit patterns covering every exponent from −104 to 89: within
-// 1 ulp, as PyTorch's vectorised CPU exp; and the edges (±Inf, NaN, overflow, underflow through the subnormals).
+// The wasm kernels' e^x (exp4 in assembly/exp.ts, behind the elementwise exp and sigmoid and softmax; tanh and erf
+// share its polynomial) against e^x rounded to f32, over a sweep of f32 bit patterns covering every exponent from
+// −104 to 89: within 1 ulp, as PyTorch's vectorised CPU exp; and the edges (±Inf, NaN, overflow, underflow through
+// the subnormals).
 import { describe, expect, it } from 'vitest';
 import type { Backend } from '../src/backend/backend.ts';
 import { ulpDistance } from './helpers/torch-reference.ts';
