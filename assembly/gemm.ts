@@ -271,15 +271,18 @@ export function blockGemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs:
         if (patches && patchesAreB) packPatchPanel(b, patches, k0, kc, n, cols, width, scratch);
         else packB(b + <usize>k0 * brsB + <usize>n * bcsB, brsB, bcsB, kc, cols, width, scratch);
         const bn = bk ? bk + (<usize>n << 2) : 0;
-        const rowStep = cols == 8 ? 4 : 8; // the narrow tiles take two groups of rows
-        for (let m = 0; m < rows; m += rowStep) {
-          const ap = packed + <usize>(m >> 2) * group, cp = c + <usize>(r0 + m) * crsB + (<usize>n << 2), next = m + 4 < rows ? group : 0;
-          if (cols == 8) {
+        if (cols == 8) {
+          for (let m = 0; m < rows; m += 4) {
+            const ap = packed + <usize>(m >> 2) * group, cp = c + <usize>(r0 + m) * crsB + (<usize>n << 2);
             if (ASC_FEATURE_RELAXED_SIMD) tile4x8Called(ap, scratch, kc, cp, crsB, rows - m, acc, bn, actk, zk);
             else tile4x8(ap, scratch, kc, cp, crsB, rows - m, acc, bn, actk, zk);
           }
-          else if (cols == 4) tile8x4(ap, next, scratch, kc, tmp, cp, crsB, rows - m, acc, bn, actk, zk);
-          else tailTile(ap, next, scratch, kc, cols, tmp, cp, crsB, rows - m, acc, bn, actk, zk);
+        } else {
+          for (let m = 0; m < rows; m += 8) { // the narrow tiles take two groups of rows
+            const ap = packed + <usize>(m >> 2) * group, cp = c + <usize>(r0 + m) * crsB + (<usize>n << 2), next = m + 4 < rows ? group : 0;
+            if (cols == 4) tile8x4(ap, next, scratch, kc, tmp, cp, crsB, rows - m, acc, bn, actk, zk);
+            else tailTile(ap, next, scratch, kc, cols, tmp, cp, crsB, rows - m, acc, bn, actk, zk);
+          }
         }
         n += cols;
       }
