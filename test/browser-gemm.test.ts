@@ -9,9 +9,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BlockShape } from '../src/backend/backend.ts';
 import { JsBackend } from '../src/backend/js/js-backend.ts';
-import { Rng } from '../src/random.ts';
 import type { GemmRun } from './browser-gemm.page.ts';
-import { type GemmCase, runGemmCase } from './helpers/gemm-case.ts';
+import { type GemmCase, gemmCases, runGemmCase } from './helpers/gemm-case.ts';
 import { launchChromium, reportPageErrors } from '../scripts/browser/chromium.ts';
 import { bundlePage } from '../scripts/browser/page.ts';
 import { serveStatic, type StaticServer } from '../scripts/browser/server.ts';
@@ -33,15 +32,6 @@ function expectClose(got: number[], want: number[], tol: number, what: string): 
   expect(got.length, what).toBe(want.length);
   want.forEach((w, i) => {
     if (!(Math.abs(got[i] - w) <= tol * (1 + Math.abs(w)))) throw new Error(`${what}[${i}]: got ${got[i]}, want ${w}`);
-  });
-}
-
-function makeCases(shapes: BlockShape[], seed: number): GemmCase[] {
-  const rng = new Rng(seed);
-  const data = (n: number) => Array.from({ length: n }, () => rng.normal());
-  return shapes.map((shape) => {
-    const { B, G, I, O } = shape;
-    return { shape, x: data(B * G * I), w: data(G * O * I), bias: data(G * O), dy: data(B * G * O) };
   });
 }
 
@@ -72,7 +62,7 @@ async function runInPage(server: StaticServer, backend: 'webgpu' | 'wasm', cases
 describe('block GEMMs in headless Chromium', () => {
   it('WebGPU: forward (bias, relu), input grad and weight grad match the Node reference at f32 and f16', async () => {
     const shapes: BlockShape[] = [{ B: 33, G: 3, I: 17, O: 9 }, { B: 64, G: 2, I: 64, O: 32 }];
-    const details = await runInPage(isolated, 'webgpu', makeCases(shapes.flatMap((s) => (['f32', 'f16'] as const).map((precision) => ({ ...s, precision }))), 21));
+    const details = await runInPage(isolated, 'webgpu', gemmCases(shapes.flatMap((s) => (['f32', 'f16'] as const).map((precision) => ({ ...s, precision }))), 21));
     expect(details.adapter).not.toBe('');
   });
 
@@ -80,12 +70,12 @@ describe('block GEMMs in headless Chromium', () => {
   const wasmShapes: BlockShape[] = [{ B: 33, G: 3, I: 17, O: 9 }, { B: 129, G: 3, I: 77, O: 131 }];
 
   it('wasm in a cross-origin isolated page: 2 threads on shared memory, the relaxed-SIMD build, matching the reference', async () => {
-    const details = await runInPage(isolated, 'wasm', makeCases(wasmShapes, 22), 2);
+    const details = await runInPage(isolated, 'wasm', gemmCases(wasmShapes, 22), 2);
     expect(details).toMatchObject({ threads: 2, sharedMemory: true, simd: 'relaxed-simd' });
   });
 
   it('wasm in a page that is not cross-origin isolated: one thread on the unshared build, saying why, matching the reference', async () => {
-    const details = await runInPage(plain, 'wasm', makeCases(wasmShapes, 23), 2);
+    const details = await runInPage(plain, 'wasm', gemmCases(wasmShapes, 23), 2);
     expect(details).toMatchObject({ threads: 1, sharedMemory: false });
     expect(details.singleThreadedBecause).toMatch(/cross-origin isolated/);
   });

@@ -6,6 +6,7 @@ import * as bg from '../src/index.ts';
 import type { Backend } from '../src/backend/backend.ts';
 import { createWasmBackend } from '../src/backend/wasm/index.ts';
 import { engine } from '../src/engine.ts';
+import { gemmCases, runGemmCase } from './helpers/gemm-case.ts';
 import { disposeRun, maxRelativeDifference, threadedHidden, trainingRun } from './helpers/training-run.ts';
 
 const steps = 15;
@@ -52,22 +53,11 @@ describe(`determinism over ${steps} training steps`, () => {
 });
 
 describe('wasm GEMMs split so that a task holds the last 1..3 rows', () => {
-  /** blockLinear's output of seeded inputs on `backend`. */
-  async function forward(backend: Backend, B: number, G: number, I: number, O: number): Promise<Float32Array> {
-    const rng = new bg.Rng(B * 7919 + I);
-    const fill = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.normal());
-    const [x, w, bias, y] = [B * G * I, G * O * I, G * O, B * G * O].map((n) => backend.alloc(n, 'f32'));
-    for (const [s, n] of [[x, B * G * I], [w, G * O * I], [bias, G * O]] as const) backend.upload(s, fill(n));
-    backend.blockLinear(x, w, bias, y, { B, G, I, O, precision: 'f32' }, 'relu');
-    const out = (await backend.download(y)) as Float32Array;
-    for (const s of [x, w, bias, y]) backend.free(s);
-    return out;
-  }
-
   // (49, 1, 400, 8) on 2 threads: row tasks of 16, the last one row (those rows once took a dot-product path of their own)
   it.each([[49, 1, 400, 8], [50, 2, 200, 13], [99, 1, 300, 16]])('blockLinear B = %i, G = %i, I = %i, O = %i: 2 and 3 threads give the bits of 1', async (B, G, I, O) => {
-    const one = await forward(await wasm(1), B, G, I, O);
-    expect(await forward(await wasm(2), B, G, I, O)).toEqual(one);
-    expect(await forward(await wasm(3), B, G, I, O)).toEqual(one);
+    const [c] = gemmCases([{ B, G, I, O, precision: 'f32' }], B * 7919 + I);
+    const one = (await runGemmCase(await wasm(1), c)).y;
+    expect((await runGemmCase(await wasm(2), c)).y).toEqual(one);
+    expect((await runGemmCase(await wasm(3), c)).y).toEqual(one);
   });
 });

@@ -1,5 +1,6 @@
 // One run of the three block GEMMs on any backend, on plain arrays (so it crosses into a browser page).
 import type { Backend, BlockShape } from '../../src/backend/backend.ts';
+import { Rng } from '../../src/random.ts';
 
 export interface GemmCase {
   shape: BlockShape;
@@ -15,6 +16,16 @@ export interface GemmOutputs {
   dx: number[];
   dw: number[];
   db: number[];
+}
+
+/** One case per shape, its values drawn from a standard normal seeded with `seed`. */
+export function gemmCases(shapes: BlockShape[], seed: number): GemmCase[] {
+  const rng = new Rng(seed);
+  const data = (n: number) => Array.from({ length: n }, () => rng.normal());
+  return shapes.map((shape) => {
+    const { B, G, I, O } = shape;
+    return { shape, x: data(B * G * I), w: data(G * O * I), bias: data(G * O), dy: data(B * G * O) };
+  });
 }
 
 /** y = relu(x·Wᵀ + b), dx, dW and db of one case on backend b. */
