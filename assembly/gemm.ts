@@ -14,6 +14,8 @@ import { packPatchPanel, packPatches } from './patches';
 import { madd, storeTransposed } from './simd';
 
 const ZERO = f32x4.splat(0);
+/** Elements B's rows must span (K · brs) for blockGemm to overlap packing its panels with the tiles (see there). */
+const OVERLAP_SPAN: i64 = 1 << 16;
 
 /** The epilogue's activation of 4 values (act as above). */
 @inline
@@ -241,13 +243,31 @@ function dotRows(a: usize, arsB: usize, b: usize, bcsB: usize, c: usize, crsB: u
   }
 }
 
+/** Columns in the B panel that starts `left` columns before the end: 8, 4, or the last 1..3. */
+@inline
+function panelCols(left: i32): i32 {
+  return left >= 8 ? 8 : left >= 4 ? 4 : left;
+}
+
+/**
+ * Packs rows [ks, ks + kn) of the k step at k0 of B's panel of `cols` columns at column n into the panel at dst
+ * (8 wide for 8 columns, else 4; its row ks at dst + ks·width·4): from the patch matrix of the image at b when
+ * patchesAreB, else from B in place.
+ */
+@inline
+function packPanelRows(b: usize, brsB: usize, bcsB: usize, patches: usize, patchesAreB: bool, k0: i32, ks: i32, kn: i32, n: i32, cols: i32, dst: usize): void {
+  const width = cols == 8 ? 8 : 4, at = dst + (<usize>(ks * width) << 2);
+  if (patches && patchesAreB) packPatchPanel(b, patches, k0 + ks, kn, n, cols, width, at);
+  else packB(b + <usize>(k0 + ks) * brsB + <usize>n * bcsB, brsB, bcsB, kn, cols, width, at);
+}
+
 /**
  * C over rows [m0, m1) and columns [n0, n1), cache-blocked: rows in chunks of MC (every B panel passes over
  * one chunk's packed A) and k in steps of KC (both chosen in src/backend/wasm/tiling.ts), each step after the
  * first adding to C; the bias and activation apply at the last step. With a walk (patches ≠ 0), A (or B, when
  * patchesAreB) is the patch matrix of the image at a (or b), packed straight from it (see patches.ts).
- * `scratch` holds the [KC, 8] B panel (32·KC bytes), a row chunk of A packed in groups of 4 rows (16·KC bytes
- * per group), then an 8 × 4 tile of C.
+ * `scratch` holds two [KC, 8] B panels (32·KC bytes each), a row chunk of A packed in groups of 4 rows (16·KC
+ * bytes per group), then an 8 × 4 tile of C.
  */
 export function blockGemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, c: usize, crs: i32,
   bias: usize, act: i32, zoff: usize, K: i32, m0: i32, m1: i32, n0: i32, n1: i32, KC: i32, MC: i32, patches: usize, patchesAreB: bool, scratch: usize): void {
@@ -256,7 +276,9 @@ export function blockGemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs:
   // take the tiles, as they do on 1 thread, so that the bits do not depend on the thread count
   if (m0 == 0 && m1 < 4 && !patches && acs == 1 && brs == 1) return dotRows(a, <usize>ars << 2, b, <usize>bcs << 2, c, <usize>crs << 2, bias, act, zoff, K, m0, m1, n0, n1);
   const arsB = <usize>ars << 2, acsB = <usize>acs << 2, brsB = <usize>brs << 2, bcsB = <usize>bcs << 2, crsB = <usize>crs << 2;
-  const depth = min(K, KC), packed = scratch + (<usize>depth << 5), tmp = packed + <usize>((min(m1 - m0, MC) + 3) >> 2) * (<usize>depth << 4);
+  // as overlapsPanels in src/backend/wasm/tiling.ts, which sizes KC for it
+  const overlap = bcs == 1 && !patches && <i64>K * brs >= OVERLAP_SPAN;
+  const depth = min(K, KC), panelBytes = <usize>depth << 5, packed = scratch + 2 * panelBytes, tmp = packed + <usize>((min(m1 - m0, MC) + 3) >> 2) * (<usize>depth << 4);
   for (let r0 = m0; r0 < m1; r0 += MC) {
     const rows = min(MC, m1 - r0);
     // k0 == 0 runs once even for K = 0, so that C still gets its bias
@@ -265,26 +287,35 @@ export function blockGemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs:
       const bk = last ? bias : 0, actk = last ? act : 0, zk = last ? zoff : 0;
       if (patches && !patchesAreB) packPatches(a, patches, r0, rows, k0, kc, packed);
       else packA(a + <usize>r0 * arsB + <usize>k0 * acsB, arsB, acsB, kc, rows, packed);
-      let n = n0;
+      // the B panels in two buffers: where B's rows are contiguous (dx's W, dW's x) and span 256 KiB or more, a
+      // panel reads a short run from each of kc rows far apart, mostly out of cache, so while the tiles read one
+      // panel each row step packs a slice of the next into the other, overlapping those loads with the tiles'
+      // multiply-adds; else the next panel is packed after them
+      let n = n0, cols = panelCols(n1 - n0), panel = scratch, next = scratch + panelBytes;
+      packPanelRows(b, brsB, bcsB, patches, patchesAreB, k0, 0, kc, n, cols, panel);
       while (n < n1) {
-        const left = n1 - n, cols = left >= 8 ? 8 : left >= 4 ? 4 : left, width = cols == 8 ? 8 : 4;
-        if (patches && patchesAreB) packPatchPanel(b, patches, k0, kc, n, cols, width, scratch);
-        else packB(b + <usize>k0 * brsB + <usize>n * bcsB, brsB, bcsB, kc, cols, width, scratch);
+        const after = n + cols, nextCols = after < n1 ? panelCols(n1 - after) : 0;
+        const steps = cols == 8 ? (rows + 3) >> 2 : (rows + 7) >> 3, slice = overlap ? ((kc + steps - 1) / steps + 3) & ~3 : 0;
+        let ks = nextCols ? 0 : kc;
         const bn = bk ? bk + (<usize>n << 2) : 0;
         if (cols == 8) {
           for (let m = 0; m < rows; m += 4) {
             const ap = packed + <usize>(m >> 2) * group, cp = c + <usize>(r0 + m) * crsB + (<usize>n << 2);
-            if (ASC_FEATURE_RELAXED_SIMD) tile4x8Called(ap, scratch, kc, cp, crsB, rows - m, acc, bn, actk, zk);
-            else tile4x8(ap, scratch, kc, cp, crsB, rows - m, acc, bn, actk, zk);
+            if (ASC_FEATURE_RELAXED_SIMD) tile4x8Called(ap, panel, kc, cp, crsB, rows - m, acc, bn, actk, zk);
+            else tile4x8(ap, panel, kc, cp, crsB, rows - m, acc, bn, actk, zk);
+            if (slice && ks < kc) { const kn = min(slice, kc - ks); packPanelRows(b, brsB, bcsB, patches, patchesAreB, k0, ks, kn, after, nextCols, next); ks += kn; }
           }
         } else {
           for (let m = 0; m < rows; m += 8) { // the narrow tiles take two groups of rows
-            const ap = packed + <usize>(m >> 2) * group, cp = c + <usize>(r0 + m) * crsB + (<usize>n << 2), next = m + 4 < rows ? group : 0;
-            if (cols == 4) tile8x4(ap, next, scratch, kc, tmp, cp, crsB, rows - m, acc, bn, actk, zk);
-            else tailTile(ap, next, scratch, kc, cols, tmp, cp, crsB, rows - m, acc, bn, actk, zk);
+            const ap = packed + <usize>(m >> 2) * group, cp = c + <usize>(r0 + m) * crsB + (<usize>n << 2), nextGroup = m + 4 < rows ? group : 0;
+            if (cols == 4) tile8x4(ap, nextGroup, panel, kc, tmp, cp, crsB, rows - m, acc, bn, actk, zk);
+            else tailTile(ap, nextGroup, panel, kc, cols, tmp, cp, crsB, rows - m, acc, bn, actk, zk);
+            if (slice && ks < kc) { const kn = min(slice, kc - ks); packPanelRows(b, brsB, bcsB, patches, patchesAreB, k0, ks, kn, after, nextCols, next); ks += kn; }
           }
         }
-        n += cols;
+        if (ks < kc) packPanelRows(b, brsB, bcsB, patches, patchesAreB, k0, ks, kc - ks, after, nextCols, next);
+        n = after; cols = nextCols;
+        const used = panel; panel = next; next = used;
       }
     }
   }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Backend, Storage } from '../src/backend/backend.ts';
 import { JsBackend } from '../src/backend/js/js-backend.ts';
 import type { Pool } from '../src/backend/wasm/pool.ts';
+import { inputGrad, overlapsPanels, weightGrad } from '../src/backend/wasm/tiling.ts';
 import { Rng } from '../src/random.ts';
 import { kernelSuite } from './helpers/kernel-suite.ts';
 import { wasmBackends } from './helpers/wasm-backends.ts';
@@ -62,7 +63,7 @@ describe('wasm backend, kernels large enough to be split over threads', () => {
       b.reduce('sum', dy, db, 1, B, G * O);
     });
   });
-  // blockGemm runs K over 1024 in steps of 512, each after the first adding to C, and rows in chunks of 256:
+  // blockGemm runs K over 1024 (over 512 where it overlaps packing B, below) in steps of 512, each after the first adding to C, and rows in chunks of 256:
   // each GEMM with its K past 1024 (and past a multiple of 512) and its rows past 256 (one shape each, or the reference takes minutes)
   const blocked = [
     { B: 300, G: 2, I: 4100, O: 5 }, // forward: K = I, rows = B
@@ -73,6 +74,23 @@ describe('wasm backend, kernels large enough to be split over threads', () => {
     it(`the three block GEMMs in k steps and row chunks (${threads} thread${threads > 1 ? 's' : ''}), bias and GELU at the last step`, async () => {
       const [f, i, w] = blocked;
       await compare([data(f.B * f.G * f.I), data(f.G * f.O * f.I), data(f.G * f.O), new Float32Array(f.B * f.G * f.O), new Float32Array(f.B * f.G * f.O)], (b, [xs, ws, bias, y, z]) => b.blockLinear(xs, ws, bias, y, f, 'gelu', z), threads);
+      await compare([data(i.B * i.G * i.O), data(i.G * i.O * i.I), new Float32Array(i.B * i.G * i.I)], (b, [dy, ws, dx]) => b.blockLinearInputGrad(dy, ws, dx, i), threads);
+      await compare([data(w.B * w.G * w.O), data(w.B * w.G * w.I), new Float32Array(w.G * w.O * w.I)], (b, [dy, xs, dw]) => b.blockLinearWeightGrad(dy, xs, dw, w), threads);
+    });
+  }
+  // Where B's rows are contiguous and span 256 KiB or more, blockGemm packs the next B panel during the tiles
+  // (overlapsPanels): K past 512 in steps, 8-column panels then a 4-column one and a 1..3-column tail, rows past 256
+  const overlapping = [
+    { B: 261, G: 2, I: 141, O: 1030 }, // input grad: K = O, B = W with 141 columns a row
+    { B: 530, G: 2, I: 70, O: 37 }, // weight grad: K = B, B = x with 140 columns a row
+  ];
+  it('the overlapping shapes take that path', () => {
+    expect(overlapsPanels(inputGrad(0, 0, 0, { ...overlapping[0], precision: 'f32' }))).toBe(true);
+    expect(overlapsPanels(weightGrad(0, 0, 0, { ...overlapping[1], precision: 'f32' }))).toBe(true);
+  });
+  for (const threads of [1, 3]) {
+    it(`the input and weight gradients packing B's next panel during the tiles (${threads} thread${threads > 1 ? 's' : ''})`, async () => {
+      const [i, w] = overlapping;
       await compare([data(i.B * i.G * i.O), data(i.G * i.O * i.I), new Float32Array(i.B * i.G * i.I)], (b, [dy, ws, dx]) => b.blockLinearInputGrad(dy, ws, dx, i), threads);
       await compare([data(w.B * w.G * w.O), data(w.B * w.G * w.I), new Float32Array(w.G * w.O * w.I)], (b, [dy, xs, dw]) => b.blockLinearWeightGrad(dy, xs, dw, w), threads);
     });

@@ -30,14 +30,21 @@ const KC = 512;
  * and (8, 512) unchanged, grouped 3 × 3 convolutions of 128–512 channels forward+backward 1.00–1.02x.
  */
 const ONE_STEP_K = 1024;
-const kStep = (K: number): number => (K > ONE_STEP_K ? KC : Math.max(K, 1));
+/**
+ * Whether blockGemm packs the next B panel while the tiles read the current one: B's rows contiguous (dx's W, dW's
+ * x) and spanning 256 KiB or more (K · brs elements, the test in assembly/gemm.ts). Its two [K, 8] panels share L1
+ * with a group of A, so K over KC takes steps: dx at (4, 1024) on 2 threads against one panel packed between the
+ * tiles, one step of 1024 0.975x, steps of 512 1.04x. Below the span the rows sit in L2 and overlapping read 0.97-1.03x.
+ */
+export const overlapsPanels = ({ K, brs, bcs, patches }: Gemm): boolean => bcs === 1 && patches === 0 && K * brs >= 2 ** 16;
+const kStep = (g: Gemm): number => (g.K > (overlapsPanels(g) ? KC : ONE_STEP_K) ? KC : Math.max(g.K, 1));
 /** Rows per chunk: every B panel passes over their packed A (512 KiB at most in steps of KC, an L2's worth), not over all of a task's rows. */
 const MC = 256;
 
-/** Scratch bytes per thread for blockGemm: the [KC, 8] B panel, a row chunk of A packed in groups of 4, an 8 × 4 tile of C. */
-export function scratchBytes({ K }: Gemm, { MT }: Tiles): number {
-  const depth = kStep(K);
-  return 32 * depth + 4 * Math.min(MT, MC) * depth + 128;
+/** Scratch bytes per thread for blockGemm: two [KC, 8] B panels, a row chunk of A packed in groups of 4, an 8 × 4 tile of C. */
+export function scratchBytes(g: Gemm, { MT }: Tiles): number {
+  const depth = kStep(g);
+  return 64 * depth + 4 * Math.min(MT, MC) * depth + 128;
 }
 
 const up = (v: number, m: number): number => Math.ceil(v / m) * m;
@@ -76,7 +83,7 @@ export function tile(g: Gemm, threads: number): Tiles {
     MT *= 2;
     NT *= 2;
   }
-  return { tilesM: Math.ceil(M / MT), tilesN: Math.ceil(N / NT), MT, NT, KC: kStep(K), MC };
+  return { tilesM: Math.ceil(M / MT), tilesN: Math.ceil(N / NT), MT, NT, KC: kStep(g), MC };
 }
 
 const activationCodes: Record<Activation, number> = { none: 0, relu: 1, gelu: 2, gelu_tanh: 3 };
