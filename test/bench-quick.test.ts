@@ -11,7 +11,7 @@ import { fastestTable } from '../bench/lib/fastest.ts';
 import { headlines } from '../bench/lib/overview.ts';
 import { rooflineTable } from '../bench/lib/roofline.ts';
 import { runTrainingBenchmark } from '../bench/lib/training-benchmark.ts';
-import { leadTable, stepsTable, threadScalingTable, trainingMemoryTable } from '../bench/lib/training-report.ts';
+import { leadTable, pairedTorchTable, stepsTable, threadScalingTable, trainingMemoryTable } from '../bench/lib/training-report.ts';
 import { engineStrategies } from '../bench/lib/engine-strategies.ts';
 import { gridPoints } from '../bench/lib/grid.ts';
 import { legend, strategyName } from '../bench/lib/legend.ts';
@@ -126,7 +126,11 @@ describe('npm run bench -- --quick', () => {
     expect(r.scaling[0]).toMatchObject({ model: 'digits', from: 1, to: 2 });
     expect([r.scaling[0].q1, r.scaling[0].median, r.scaling[0].q3].every(positive)).toBe(true);
     expect(r.scaling[0].q1 <= r.scaling[0].median && r.scaling[0].median <= r.scaling[0].q3).toBe(true);
-    for (const table of [stepsTable(r), leadTable(r), threadScalingTable(r), trainingMemoryTable(r)]) expectWellFormed(table);
+    // the digits step against PyTorch in paired rounds at each thread count, or PyTorch absent with its reason
+    if (r.versusTorch.length === 0) expect(r.absent.some((a) => a.runner.startsWith('PyTorch cpu')), 'PyTorch neither paired nor absent').toBe(true);
+    else expect(r.versusTorch.map((p) => `${p.model} ${p.threads}T ${p.rounds}`)).toEqual(threads.map((t) => `digits ${t}T 2`));
+    for (const p of r.versusTorch) expect(positive(p.q1) && p.q1 <= p.median && p.median <= p.q3).toBe(true);
+    for (const table of [stepsTable(r), leadTable(r), pairedTorchTable(r), threadScalingTable(r), trainingMemoryTable(r)]) expectWellFormed(table);
     const dir = mkdtempSync(join(tmpdir(), 'bench-charts-'));
     expectCharts([trainingChart(r, dir).file], dir);
     training = r;

@@ -39,6 +39,19 @@ export interface ThreadScaling {
   q3: number;
 }
 
+/**
+ * blockgrad wasm over PyTorch on one model at one thread count, in rounds made back to back (one PyTorch run, then
+ * one blockgrad run): the median and quartiles of the rounds' ratios (PyTorch's ms per step over blockgrad's).
+ */
+export interface PairedLead {
+  model: TrainingModel['name'];
+  threads: number;
+  rounds: number;
+  median: number;
+  q1: number;
+  q3: number;
+}
+
 export interface TrainingResult {
   quick: boolean;
   /** When the run ended (ISO 8601). */
@@ -47,6 +60,8 @@ export interface TrainingResult {
   /** Runs of blockgrad wasm, whose thread counts are measured interleaved. */
   wasmRuns: number;
   scaling: ThreadScaling[];
+  /** The digits model against PyTorch in paired rounds, per thread count (empty without PyTorch). */
+  versusTorch: PairedLead[];
   models: (TrainingModel & { parameters: number; budgetBytes: number })[];
   rows: TrainingRow[];
   absent: { runner: string; reason: string }[];
@@ -77,7 +92,7 @@ export async function runTrainingBenchmark(options: TrainingOptions): Promise<Tr
       .filter((m) => m.name === 'digits' || (backend !== 'js' && !(backend === 'webgpu' && options.adapter.kind === 'software'))) // js, and WebGPU on a CPU adapter: the small model only
       .map((m) => ({ backend, threads, m })));
   const noTorch = torchMissing();
-  const total = engineJobs.length + 3 * models.length + (noTorch ? 0 : options.threads.length);
+  const total = engineJobs.length + 3 * models.length + (noTorch ? 0 : 2 * options.threads.length);
   let done = 0;
   const progress = (what: string): void => options.onProgress?.(done++, total, what);
   const record = async (m: TrainingModel, library: Library, backend: string, threads: number, make: () => TrainingWorkload): Promise<void> => {
@@ -124,6 +139,7 @@ export async function runTrainingBenchmark(options: TrainingOptions): Promise<Tr
     else await record(m, 'jax-js', 'wasm', jax.threads, () => jaxTraining(jax, m));
   }
 
+  const versusTorch: PairedLead[] = [];
   if (noTorch) absent.push({ runner: 'PyTorch cpu', reason: noTorch });
   else {
     for (const t of options.threads) {
@@ -134,6 +150,15 @@ export async function runTrainingBenchmark(options: TrainingOptions): Promise<Tr
         absent.push({ runner: `PyTorch cpu ${t}T`, reason: reason(e) });
       }
     }
+    const digits = trainingModels.digits, rounds = options.quick ? 2 : 9;
+    for (const t of options.threads) {
+      progress(`digits: PyTorch cpu and blockgrad wasm ${t}T in paired rounds`);
+      try {
+        versusTorch.push(await pairedWithTorch(digits, t, rounds, timing.minMs));
+      } catch (e) {
+        absent.push({ runner: `PyTorch cpu ${t}T, paired rounds`, reason: reason(e) });
+      }
+    }
   }
   options.onProgress?.(total, total, 'done');
   return {
@@ -142,6 +167,7 @@ export async function runTrainingBenchmark(options: TrainingOptions): Promise<Tr
     runs: timing.runs,
     wasmRuns: wasmTiming.runs,
     scaling,
+    versusTorch,
     models: models.map((m) => ({ ...m, parameters: parameterCount(m), budgetBytes: trainingBudgetBytes(m) })),
     rows,
     absent: dedupe(absent),
@@ -176,6 +202,28 @@ async function measureWasm(m: TrainingModel, threads: number[], timing: TimingOp
       await enter(t);
       w.dispose();
     }
+  }
+}
+
+/**
+ * blockgrad wasm at `threads` against PyTorch on `m` in `rounds` rounds, each one PyTorch run (a launch of its script:
+ * a warm-up, then one run of minMs) then one blockgrad run (the same), so that a slow spell of the shared machine,
+ * seconds long, falls on both sides of a round; medians measured minutes apart (the steps table) have read PyTorch's
+ * digits step anywhere from 1,259 to 1,687 steps/s between runs.
+ */
+async function pairedWithTorch(m: TrainingModel, threads: number, rounds: number, minMs: number): Promise<PairedLead> {
+  await bg.init({ backend: 'wasm', threads });
+  const w = engineTraining(m);
+  try {
+    const ratios: number[] = [];
+    for (let k = 0; k < rounds; k++) {
+      const [torch] = torchTraining([m], threads, { runs: 1, minMs });
+      const ours = await timeRuns(() => w.step(), { runs: 1, minMs });
+      ratios.push(torch.median / ours.median);
+    }
+    return { model: m.name, threads, rounds, ...quartiles(ratios) };
+  } finally {
+    w.dispose();
   }
 }
 
