@@ -195,6 +195,14 @@ export interface Backend {
   adamStep(param: Storage, grad: Storage, m: Storage, v: Storage, attrs: AdamAttrs): void;
 }
 
+/**
+ * @internal Throws unless `size` (elements) is a whole number ≥ 0: every backend's alloc checks it first, so that a NaN,
+ * fractional or negative count names itself instead of failing deeper (an empty typed array, a NaN memory growth).
+ */
+export function checkAllocSize(backend: BackendName, size: number): void {
+  if (!Number.isInteger(size) || size < 0) throw new Error(`${backend} backend: cannot allocate ${size} elements (a whole number ≥ 0 is needed)`);
+}
+
 /** blockLinearGrads as its two GEMMs one after the other: for backends with nothing to gain from one job. */
 export function blockLinearGradsInTurn(b: Backend, dy: Storage, x: Storage, w: Storage, dx: Storage | null, dw: Storage | null, shape: BlockShape): void {
   if (dx) b.blockLinearInputGrad(dy, w, dx, shape);

@@ -300,6 +300,15 @@ export function kernelSuite(label: string, make: () => Promise<Backend>, tol = 2
       }
     });
 
+    it('refuses to allocate a count of elements that is not a whole number ≥ 0, naming it, and keeps working', async () => {
+      for (const size of [NaN, -1, 1.5, Infinity]) {
+        expect(() => dut.alloc(size, 'f32')).toThrow(new RegExp(`^${dut.name} backend: cannot allocate ${size} elements`));
+      }
+      const s = dut.alloc(3, 'f32');
+      dut.upload(s, new Float32Array([1, 2, 3]));
+      expect([...((await dut.download(s)) as Float32Array)]).toEqual([1, 2, 3]);
+      dut.free(s);
+    });
     it('frees what it allocates', async () => {
       const before = dut.allocatedBytes();
       const s = dut.alloc(1000, 'f32');

@@ -2,7 +2,7 @@
 import type {
   Activation, AdamAttrs, Backend, BackendInfo, BinaryOp, BlockShape, DType, PatchShape, PoolShape, Precision, ReduceOp, SgdAttrs, Storage, UnaryOp,
 } from '../backend.ts';
-import { blockLinearGradsInTurn, GELU_CUBIC, GELU_SCALE } from '../backend.ts';
+import { blockLinearGradsInTurn, checkAllocSize, GELU_CUBIC, GELU_SCALE } from '../backend.ts';
 import { adamConstants, sgdConstants } from '../optimizer-constants.ts';
 import { roundToHalf } from '../../io/half.ts';
 import { erf } from './erf.ts';
@@ -81,6 +81,7 @@ export class JsBackend implements Backend {
   }
 
   alloc(size: number, dtype: DType): Storage {
+    checkAllocSize('js', size);
     this.bytes += size * 4;
     return new JsStorage(this, dtype, dtype === 'i32' ? new Int32Array(size) : new Float32Array(size));
   }

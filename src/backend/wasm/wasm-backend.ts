@@ -3,7 +3,7 @@
 import type {
   Activation, AdamAttrs, Backend, BackendInfo, BinaryOp, BlockShape, DType, PatchShape, PoolShape, Precision, ReduceOp, SgdAttrs, Storage, UnaryOp,
 } from '../backend.ts';
-import { blockLinearGradsInTurn } from '../backend.ts';
+import { blockLinearGradsInTurn, checkAllocSize } from '../backend.ts';
 import { binaryCode, reduceCode, unaryCode, type WasmJob, type WasmJobArgs, wasmJobs, type WindowWalk } from '../op-table.ts';
 import { windowWalk } from '../window-walk.ts';
 import type { Allocator } from './allocator.ts';
@@ -77,6 +77,7 @@ export class WasmBackend implements Backend {
   }
 
   alloc(size: number, dtype: DType): Storage {
+    checkAllocSize('wasm', size);
     const ptr = this.heap.alloc(size * 4);
     this.storageBytes += size * 4;
     return new WasmStorage(this, ptr, size, dtype);

@@ -3,7 +3,7 @@
 import type {
   Activation, AdamAttrs, Backend, BackendInfo, BinaryOp, BlockShape, DType, PatchShape, PoolShape, ReduceOp, SgdAttrs, Storage, UnaryOp,
 } from '../backend.ts';
-import { blockLinearGradsInTurn } from '../backend.ts';
+import { blockLinearGradsInTurn, checkAllocSize } from '../backend.ts';
 import { binaryCode, reduceCode, unaryCode } from '../op-table.ts';
 import { windowWalk } from '../window-walk.ts';
 import { CommandBatch } from './batch.ts';
@@ -92,7 +92,7 @@ export class WebGPUBackend implements Backend {
 
   alloc(size: number, dtype: DType): Storage {
     this.check();
-    if (!Number.isInteger(size) || size < 0) throw new Error(`webgpu backend: cannot allocate ${size} elements`);
+    checkAllocSize('webgpu', size);
     const bytes = size * 4;
     if (bytes > this.maxBinding) {
       throw new Error(
