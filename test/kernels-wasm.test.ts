@@ -79,7 +79,8 @@ describe('wasm backend, kernels large enough to be split over threads', () => {
     });
   }
   // Where B's rows are contiguous and span 256 KiB or more, blockGemm packs the next B panel during the tiles
-  // (overlapsPanels): K past 512 in steps, 8-column panels then a 4-column one and a 1..3-column tail, rows past 256
+  // (overlapsPanels): K past 512 in steps, 8-column panels then a 4-column one and a 1..3-column tail, and the input
+  // grad's rows past 256
   const overlapping = [
     { B: 261, G: 2, I: 141, O: 1030 }, // input grad: K = O, B = W with 141 columns a row
     { B: 530, G: 2, I: 70, O: 37 }, // weight grad: K = B, B = x with 140 columns a row

@@ -207,7 +207,8 @@ async function measureWasm(m: TrainingModel, threads: number[], timing: TimingOp
 
 /**
  * blockgrad wasm at `threads` against PyTorch on `m` in `rounds` rounds, each one PyTorch run (a launch of its script:
- * a warm-up, then one run of minMs) then one blockgrad run (the same), so that a slow spell of the shared machine,
+ * a warm-up, then one run of minMs; above 1 thread the faster of its two thread-pool launches, torchLaunches) then one
+ * blockgrad run (a warm-up, then one run of minMs), so that a slow spell of the shared machine,
  * seconds long, falls on both sides of a round; medians measured minutes apart (the steps table) have read PyTorch's
  * digits step anywhere from 1,259 to 1,687 steps/s between runs.
  */

@@ -22,7 +22,10 @@ export interface Tiles {
   tilesM: number; tilesN: number; MT: number; NT: number; KC: number; MC: number;
 }
 
-/** k per step where K is long: a packed group of 4 rows of A (16·KC bytes) and the [KC, 8] B panel (32·KC) stay in a 32 KiB L1. */
+/**
+ * k per step where K is long: a packed group of 4 rows of A (16·KC bytes) and the [KC, 8] B panel (32·KC) stay in a 32 KiB
+ * L1; with overlapsPanels' second panel, 40 KiB (the benchmark machine's L1 holds 48 KiB).
+ */
 const KC = 512;
 /**
  * K up to this runs in one step: steps cost C's reloads and shorter streams. Measured against one step up to
