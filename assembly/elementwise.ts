@@ -22,14 +22,12 @@ export function fill(out: usize, value: f32, start: i32, end: i32): void {
 function unaryOne(op: i32, v: f32): f32 {
   switch (op) {
     case Unary.neg: return -v;
-    case Unary.exp: return f32x4.extract_lane(exp4(f32x4.splat(v)), 0); // the lanes' formula, as tanh
+    case Unary.exp: case Unary.tanh: case Unary.sigmoid: case Unary.erf: // the lanes' formula: same bits wherever the split falls
+      return f32x4.extract_lane(unaryVec(op, f32x4.splat(v)), 0);
     case Unary.log: return Mathf.log(v);
-    case Unary.tanh: return f32x4.extract_lane(tanh4(f32x4.splat(v)), 0); // the lanes' formula: same bits wherever the split falls
-    case Unary.sigmoid: return f32x4.extract_lane(unaryVec(Unary.sigmoid, f32x4.splat(v)), 0); // the lanes' formula, as tanh
     case Unary.relu: return max(v, <f32>0); // f32.max keeps NaN
     case Unary.sqrt: return Mathf.sqrt(v);
     case Unary.abs: return Mathf.abs(v);
-    case Unary.erf: return f32x4.extract_lane(erf4(f32x4.splat(v)), 0); // the lanes' formula, as tanh
     case Unary.softplus: return v > 20 ? v : <f32>Math.log1p(Math.exp(<f64>v)); // PyTorch's threshold 20
     default: return NaN; // unreachable: the host sends only the op table's codes
   }

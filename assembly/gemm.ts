@@ -261,6 +261,13 @@ function packPanelRows(b: usize, brsB: usize, bcsB: usize, patches: usize, patch
   else packB(b + <usize>(k0 + ks) * brsB + <usize>n * bcsB, brsB, bcsB, kn, cols, width, at);
 }
 
+/** One slice of the next panel while the tiles read the current one (rows [ks, ks + kn), B in place); returns ks + kn. */
+@inline
+function packSlice(b: usize, brsB: usize, bcsB: usize, k0: i32, ks: i32, kn: i32, n: i32, cols: i32, dst: usize): i32 {
+  packPanelRows(b, brsB, bcsB, 0, false, k0, ks, kn, n, cols, dst);
+  return ks + kn;
+}
+
 /**
  * C over rows [m0, m1) and columns [n0, n1), cache-blocked: rows in chunks of MC (every B panel passes over
  * one chunk's packed A) and k in steps of KC (both chosen in src/backend/wasm/tiling.ts), each step after the
@@ -303,14 +310,14 @@ export function blockGemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs:
             const ap = packed + <usize>(m >> 2) * group, cp = c + <usize>(r0 + m) * crsB + (<usize>n << 2);
             if (ASC_FEATURE_RELAXED_SIMD) tile4x8Called(ap, panel, kc, cp, crsB, rows - m, acc, bn, actk, zk);
             else tile4x8(ap, panel, kc, cp, crsB, rows - m, acc, bn, actk, zk);
-            if (slice && ks < kc) { const kn = min(slice, kc - ks); packPanelRows(b, brsB, bcsB, patches, patchesAreB, k0, ks, kn, after, nextCols, next); ks += kn; }
+            if (slice && ks < kc) ks = packSlice(b, brsB, bcsB, k0, ks, min(slice, kc - ks), after, nextCols, next);
           }
         } else {
           for (let m = 0; m < rows; m += 8) { // the narrow tiles take two groups of rows
             const ap = packed + <usize>(m >> 2) * group, cp = c + <usize>(r0 + m) * crsB + (<usize>n << 2), nextGroup = m + 4 < rows ? group : 0;
             if (cols == 4) tile8x4(ap, nextGroup, panel, kc, tmp, cp, crsB, rows - m, acc, bn, actk, zk);
             else tailTile(ap, nextGroup, panel, kc, cols, tmp, cp, crsB, rows - m, acc, bn, actk, zk);
-            if (slice && ks < kc) { const kn = min(slice, kc - ks); packPanelRows(b, brsB, bcsB, patches, patchesAreB, k0, ks, kn, after, nextCols, next); ks += kn; }
+            if (slice && ks < kc) ks = packSlice(b, brsB, bcsB, k0, ks, min(slice, kc - ks), after, nextCols, next);
           }
         }
         if (ks < kc) packPanelRows(b, brsB, bcsB, patches, patchesAreB, k0, ks, kc - ks, after, nextCols, next);
