@@ -27,7 +27,7 @@ export function servingTable(r: ServingResult): Table {
     ];
   }));
   return {
-    title: `Serving rows/s, each call awaited before the next (median of ${r.rounds} rounds); blockgrad / ort: the median and quartiles of the rounds' ratios, the two measured back to back in each round (target ≥ 1.0x)`,
+    title: `Serving rows/s, each call awaited before the next (median of ${r.rounds} rounds); blockgrad / ort: the median and quartiles of the rounds' ratios, the two measured back to back in each round, blockgrad first in every other round (target ≥ 1.0x)`,
     headers: ['threads', 'batch', 'blockgrad createInferenceWorker', 'onnxruntime-web in a worker', 'blockgrad / ort', 'quartiles', 'target'],
     rows,
   };

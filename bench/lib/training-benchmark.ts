@@ -40,8 +40,9 @@ export interface ThreadScaling {
 }
 
 /**
- * blockgrad wasm over PyTorch on one model at one thread count, in rounds made back to back (one PyTorch run, then
- * one blockgrad run): the median and quartiles of the rounds' ratios (PyTorch's ms per step over blockgrad's).
+ * blockgrad wasm over PyTorch on one model at one thread count, in rounds made back to back (one PyTorch run and
+ * one blockgrad run, PyTorch first in even rounds): the median and quartiles of the rounds' ratios (PyTorch's ms per
+ * step over blockgrad's).
  */
 export interface PairedLead {
   model: TrainingModel['name'];
@@ -207,19 +208,22 @@ async function measureWasm(m: TrainingModel, threads: number[], timing: TimingOp
 
 /**
  * blockgrad wasm at `threads` against PyTorch on `m` in `rounds` rounds, each one PyTorch run (a launch of its script:
- * a warm-up, then one run of minMs; above 1 thread the faster of its two thread-pool launches, torchLaunches) then one
- * blockgrad run (a warm-up, then one run of minMs), so that a slow spell of the shared machine,
- * seconds long, falls on both sides of a round; medians measured minutes apart (the steps table) have read PyTorch's
+ * a warm-up, then one run of minMs; above 1 thread the faster of its two thread-pool launches, torchLaunches) and one
+ * blockgrad run (a warm-up, then one run of minMs), PyTorch first in even rounds and second in odd ones (neither
+ * always follows the other), so that a slow spell of the shared machine, seconds long, falls on both sides of a round; medians measured minutes apart (the steps table) have read PyTorch's
  * digits step anywhere from 1,259 to 1,687 steps/s between runs.
  */
 async function pairedWithTorch(m: TrainingModel, threads: number, rounds: number, minMs: number): Promise<PairedLead> {
   await bg.init({ backend: 'wasm', threads });
   const w = engineTraining(m);
+  const ourRun = (): Promise<Timing> => timeRuns(() => w.step(), { runs: 1, minMs });
   try {
     const ratios: number[] = [];
     for (let k = 0; k < rounds; k++) {
+      // odd rounds run blockgrad first, so that neither side always follows the other
+      const first = k % 2 ? await ourRun() : null;
       const [torch] = torchTraining([m], threads, { runs: 1, minMs });
-      const ours = await timeRuns(() => w.step(), { runs: 1, minMs });
+      const ours = first ?? (await ourRun());
       ratios.push(torch.median / ours.median);
     }
     return { model: m.name, threads, rounds, ...quartiles(ratios) };

@@ -71,7 +71,7 @@ export function pairedTorchTable(r: TrainingResult): Table {
     return [p.model, `${p.threads}`, `${p.rounds}`, `${p.median.toFixed(2)}x`, `${p.q1.toFixed(2)}–${p.q3.toFixed(2)}x`, target];
   });
   return {
-    title: `blockgrad wasm over ${PEER_TARGET.library} cpu in rounds made back to back (each round one ${PEER_TARGET.library} run, above 1 thread the faster of its two thread-pool launches, then one blockgrad run, at the same thread count): the median of the rounds' step-time ratios and their quartiles (target ≥ ${PEER_TARGET.ratio}x on ${PEER_TARGET.model})`,
+    title: `blockgrad wasm over ${PEER_TARGET.library} cpu in rounds made back to back (each round one ${PEER_TARGET.library} run, above 1 thread the faster of its two thread-pool launches, and one blockgrad run at the same thread count, ${PEER_TARGET.library} first in every other round): the median of the rounds' step-time ratios and their quartiles (target ≥ ${PEER_TARGET.ratio}x on ${PEER_TARGET.model})`,
     headers: ['model', 'threads', 'rounds', `blockgrad / ${PEER_TARGET.library}`, 'quartiles', 'target'],
     rows,
   };
