@@ -31,7 +31,13 @@ describe('predictBatch', () => {
       for (const a of [got.probs, got.perEstimator, got.entropy, got.mutualInformation]) expect(a.buffer.byteLength).toBe(a.byteLength);
       const packed = await predictPacked(model, x, n);
       expect(packed.values).toEqual(Float32Array.from([...got.perEstimator, ...got.probs, ...got.entropy, ...got.mutualInformation]));
-      expect(unpackPrediction(packed)).toEqual(got);
+      const whole = unpackPrediction(packed);
+      expect(whole).toEqual(got);
+      for (const a of [whole.probs, whole.perEstimator, whole.entropy, whole.mutualInformation]) expect(a.buffer.byteLength).toBe(a.byteLength);
+      // rows [3, 7) of a merged pass: each estimator's run of those rows, and the rows' slices of the rest
+      const part = unpackPrediction(packed, 3, 4);
+      const perRows = [0, 1, 2].flatMap((m) => [...got.perEstimator.subarray((m * n + 3) * 5, (m * n + 7) * 5)]);
+      expect(part).toEqual({ n: 4, classes: 5, estimators: 3, perEstimator: Float32Array.from(perRows), probs: got.probs.slice(15, 35), entropy: got.entropy.slice(3, 7), mutualInformation: got.mutualInformation.slice(3, 7) });
       for (const p of model.parameters()) p.dispose();
     });
 
