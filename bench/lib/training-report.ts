@@ -1,7 +1,7 @@
 // The training tables (stdout and BENCHMARKS.md): steps per second of every runner, this engine's lead over
 // each peer at the same thread count, and this engine's peak memory against the least a step can hold.
 import { absentRunners, markdownTables, type Table } from './table.ts';
-import type { TrainingResult, TrainingRow } from './training-benchmark.ts';
+import { PAIRED_PAUSE_MS, type TrainingResult, type TrainingRow } from './training-benchmark.ts';
 import { commandLine } from './markdown.ts';
 
 export const runnerLabel = (r: Pick<TrainingRow, 'library' | 'backend' | 'threads'>): string => `${r.library} ${r.backend}${r.backend.startsWith('webgpu') ? '' : ` ${r.threads}T`}`;
@@ -71,7 +71,7 @@ export function pairedTorchTable(r: TrainingResult): Table {
     return [p.model, `${p.threads}`, `${p.rounds}`, `${p.median.toFixed(2)}x`, `${p.q1.toFixed(2)}–${p.q3.toFixed(2)}x`, target];
   });
   return {
-    title: `blockgrad wasm over ${PEER_TARGET.library} cpu in rounds made back to back (each round one ${PEER_TARGET.library} run, above 1 thread the faster of its two thread-pool launches, and one blockgrad run at the same thread count, ${PEER_TARGET.library} first in every other round): the median of the rounds' step-time ratios and their quartiles (target ≥ ${PEER_TARGET.ratio}x on ${PEER_TARGET.model})`,
+    title: `blockgrad wasm over ${PEER_TARGET.library} cpu in rounds made back to back (each round one ${PEER_TARGET.library} run, above 1 thread the faster of its two thread-pool launches, and one blockgrad run at the same thread count, each after a pause of ${PAIRED_PAUSE_MS} ms, ${PEER_TARGET.library} first in every other round): the median of the rounds' step-time ratios and their quartiles (target ≥ ${PEER_TARGET.ratio}x on ${PEER_TARGET.model})`,
     headers: ['model', 'threads', 'rounds', `blockgrad / ${PEER_TARGET.library}`, 'quartiles', 'target'],
     rows,
   };
