@@ -41,8 +41,8 @@ export interface ThreadScaling {
 
 /**
  * blockgrad wasm over PyTorch on one model at one thread count, in rounds made back to back (one PyTorch run and
- * one blockgrad run, each after a pause, PyTorch first in even rounds): the median and quartiles of the rounds' ratios (PyTorch's ms per
- * step over blockgrad's).
+ * one blockgrad run, each after a pause, PyTorch first in even rounds): the median and quartiles of the rounds'
+ * ratios (PyTorch's ms per step over blockgrad's).
  */
 export interface PairedLead {
   model: TrainingModel['name'];
