@@ -20,7 +20,7 @@ export interface ServingRow {
   batch: number;
   /** Median over the rounds of rows served per second. */
   rowsPerSecond: number;
-  /** Rows per second in each round, in order: within a round the runners are measured one right after the other (blockgrad first in even rounds, second in odd ones). */
+  /** Rows per second in each round, in order: within a round the runners are measured one right after the other (blockgrad first in the first, third, … rounds, second in the others). */
   perRound: number[];
 }
 
@@ -181,7 +181,7 @@ export async function runServingBenchmark(options: { quick: boolean; threads: nu
     for (let r = 0; r < rounds; r++) {
       for (const n of BATCHES) {
         options.onProgress?.(done++, total, `serving ${threads}T: batch ${n}, round ${r + 1}`);
-        // odd rounds measure the runners in the other order, so that neither always follows the other
+        // the second, fourth, … rounds measure the runners in the other order, so that neither always follows the other
         for (const [runner, s] of r % 2 ? [...servers].reverse() : servers) {
           const key = `${runner}|${n}`;
           perRound.set(key, [...(perRound.get(key) ?? []), await throughput(s, inputs.get(n)!, n, minMs)]);

@@ -41,7 +41,7 @@ export interface ThreadScaling {
 
 /**
  * blockgrad wasm over PyTorch on one model at one thread count, in rounds made back to back (one PyTorch run and
- * one blockgrad run, each after a pause, PyTorch first in even rounds): the median and quartiles of the rounds'
+ * one blockgrad run, each after a pause, PyTorch first in every other round): the median and quartiles of the rounds'
  * ratios (PyTorch's ms per step over blockgrad's).
  */
 export interface PairedLead {
@@ -209,7 +209,7 @@ async function measureWasm(m: TrainingModel, threads: number[], timing: TimingOp
 /**
  * The pause before each run of a paired round. Run right after one of ours, PyTorch's 1-thread digits step read a
  * median of 1,424 steps/s against 1,680 right after one of its own (8 rounds each, alternating); with this pause
- * before every run the two orders read 1.28x and 1.25x, no order effect.
+ * before every run the two orders read 1.25x and 1.28x, no order effect.
  */
 export const PAIRED_PAUSE_MS = 500;
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, PAIRED_PAUSE_MS));
@@ -217,8 +217,8 @@ const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve,
 /**
  * blockgrad wasm at `threads` against PyTorch on `m` in `rounds` rounds, each one PyTorch run (a launch of its script:
  * a warm-up, then one run of minMs; above 1 thread the faster of its two thread-pool launches, torchLaunches) and one
- * blockgrad run (a warm-up, then one run of minMs), each after a pause (PAIRED_PAUSE_MS), PyTorch first in even rounds
- * and second in odd ones (neither always follows the other), so that a slow spell of the shared machine, seconds
+ * blockgrad run (a warm-up, then one run of minMs), each after a pause (PAIRED_PAUSE_MS), PyTorch first in the first, third, …
+ * rounds and second in the others (neither always follows the other), so that a slow spell of the shared machine, seconds
  * long, falls on both sides of a round; medians measured minutes apart (the steps table) have read PyTorch's digits
  * step anywhere from 1,259 to 1,687 steps/s between runs.
  */
@@ -232,7 +232,7 @@ async function pairedWithTorch(m: TrainingModel, threads: number, rounds: number
   try {
     const ratios: number[] = [];
     for (let k = 0; k < rounds; k++) {
-      // odd rounds run blockgrad first, so that neither side always follows the other
+      // the second, fourth, … rounds run blockgrad first, so that neither side always follows the other
       const first = k % 2 ? await ourRun() : null;
       await settle();
       const [torch] = torchTraining([m], threads, { runs: 1, minMs });
