@@ -1,4 +1,4 @@
-// Shapes: the type, the element count and the printed form. A leaf module: it imports nothing.
+// Shapes: the type, the element count, equality and the printed form. A leaf module: it imports nothing.
 
 /** A tensor's dimensions, outermost first (row-major); [] is a scalar. */
 export type Shape = readonly number[];
@@ -8,6 +8,11 @@ export function sizeOf(shape: Shape): number {
   let n = 1;
   for (const d of shape) n *= d;
   return n;
+}
+
+/** Whether two shapes have the same dimensions. */
+export function sameShape(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, k) => d === b[k]);
 }
 
 /** `shape` as it appears in error messages: `[2, 3]`. */

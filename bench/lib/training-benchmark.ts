@@ -217,10 +217,10 @@ const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve,
 /**
  * blockgrad wasm at `threads` against PyTorch on `m` in `rounds` rounds, each one PyTorch run (a launch of its script:
  * a warm-up, then one run of minMs; above 1 thread the faster of its two thread-pool launches, torchLaunches) and one
- * blockgrad run (a warm-up, then one run of minMs), each after a pause (PAIRED_PAUSE_MS), PyTorch first in the first, third, …
- * rounds and second in the others (neither always follows the other), so that a slow spell of the shared machine, seconds
- * long, falls on both sides of a round; medians measured minutes apart (the steps table) have read PyTorch's digits
- * step anywhere from 1,259 to 1,687 steps/s between runs.
+ * blockgrad run (a warm-up, then one run of minMs), each after a pause (PAIRED_PAUSE_MS), PyTorch first in the
+ * first, third, … rounds and second in the others (neither always follows the other), so that a slow spell of the
+ * shared machine, seconds long, falls on both sides of a round; medians measured minutes apart (the steps table) have
+ * read PyTorch's digits step anywhere from 1,259 to 1,687 steps/s between runs.
  */
 async function pairedWithTorch(m: TrainingModel, threads: number, rounds: number, minMs: number): Promise<PairedLead> {
   await bg.init({ backend: 'wasm', threads });

@@ -5,6 +5,7 @@ import { transfer } from 'comlink';
 import type { BackendInfo } from '../backend/backend.ts';
 import { warnOnce } from '../backend/warnings.ts';
 import type { BackendChoice } from '../runtime.ts';
+import { sameShape } from '../shapes.ts';
 import { concatRows, type Rows } from './batch.ts';
 import { batchShape, type Architecture, type ModelConfig } from './model.ts';
 import { unpackPrediction, type Prediction } from './predict.ts';
@@ -175,10 +176,9 @@ export class InferenceClient implements InferenceWorker {
 
   /** Takes from the queue the waiting requests whose rows have the first one's shape (images of one size): one pass. */
   private takeBatch(): Pending[] {
-    if (this.queue.length === 1) return this.queue.splice(0); // the usual case; the shape keys cost a one-row call ~4 µs
-    const key = this.queue[0].sample.join();
-    const batch = this.queue.filter((r) => r.sample.join() === key);
-    this.queue = this.queue.filter((r) => r.sample.join() !== key);
+    const first = this.queue[0].sample, batch: Pending[] = [], rest: Pending[] = [];
+    for (const r of this.queue) (sameShape(r.sample, first) ? batch : rest).push(r); // no string keys: ~4 µs of a one-row call
+    this.queue = rest;
     return batch;
   }
 

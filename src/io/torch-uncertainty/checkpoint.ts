@@ -3,6 +3,7 @@ import { denseToPacked, packedToDense, storedLayout, type StoredWeight } from '.
 import type { LoadOptions, LoadReport, Module } from '../../nn/module.ts';
 import { readSafetensors, stateValues, writeSafetensors, type HostValue, type TensorToWrite } from '../safetensors.ts';
 import { stateTensors } from '../state-tensors.ts';
+import { sameShape } from '../../shapes.ts';
 import { FINAL_LAYER, finalLayerPrefix, keyPrefix, withConv1x1, withoutConv1x1 } from './keys.ts';
 import { CURRENT_LAYOUT, parseRelease, RELEASES, releaseOf, type TorchUncertaintyLayout } from './releases.ts';
 
@@ -83,8 +84,6 @@ export function fromTorchUncertainty(model: Module, checkpoint: Record<string, H
 
 /** The model's state-dict keys and their shapes. */
 const stateShapes = (model: Module) => new Map(Object.entries(model.stateDict()).map(([k, t]) => [k, t.shape]));
-
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, k) => d === b[k]);
 
 function toPacked(key: string, value: HostValue, form: StoredWeight, packed: readonly number[]): HostValue {
   const [G, O, I] = packed;
