@@ -6,7 +6,8 @@
 //   weight grad  A = dY_gᵀ (acs = G*O), B = X_g (brs = G*I)
 // Both operands are packed into `scratch` first: A in groups of 4 rows ([K, 4] each, read with one pointer and
 // constant offsets), B 8 columns at a time into a [K, 8] panel reused by every row group. Reading in place
-// would walk rows a few kB apart per k, which all land in the same L1 sets and pages.
+// would walk rows a few kB apart per k, which all land in the same L1 sets and pages. The one exception: a weight
+// grad whose k step is short (IN_PLACE_MAX_STEP) reads its groups of dyᵀ in place, already side by side.
 // The epilogue adds the bias, stores the pre-activation where GELU's gradient needs it (zoff: the byte offset
 // from C to that buffer, 0 for none) and applies the activation (act: 0 none, 1 ReLU, 2 GELU (erf), 3 GELU (tanh)).
 import { gelu4, geluTanh4 } from './gelu';
@@ -14,6 +15,13 @@ import { packPatchPanel, packPatches } from './patches';
 import { madd, storeTransposed } from './simd';
 
 const ZERO = f32x4.splat(0);
+/**
+ * The longest k step (elements) at which blockGemm reads A's groups of 4 rows in place where they are already side by
+ * side (dW's dyᵀ: ars = 1, acs = G·O) instead of packing them. Digits training step (dW of G·O = 256 and 40) against
+ * packing, alternating in one process: 1.024× (1.017–1.031) on 1 thread; no step limit read 0.80–0.88× at the
+ * benchmark grid's points (G·O ≥ 1024: each k a line of its own, the lines 4 KiB and more apart crowd a few L1 sets).
+ */
+const IN_PLACE_MAX_STEP = 256;
 /** Elements B's rows must span (K · brs) for blockGemm to overlap packing its panels with the tiles (see there). */
 const OVERLAP_SPAN: i64 = 1 << 16;
 
@@ -45,8 +53,8 @@ function emitOne(at: usize, v: f32, acc: bool, bias: usize, act: i32, zoff: usiz
 }
 
 /**
- * 4 rows × 8 columns of C in 8 f32x4 accumulators. a: a packed [K, 4] group of A (the 4 rows' k-th values
- * side by side: one pointer, constant offsets), b: the [K, 8] B panel, rows: rows of C to store.
+ * 4 rows × 8 columns of C in 8 f32x4 accumulators. a: a group of A, the 4 rows' k-th values side by side (one pointer,
+ * constant offsets), the k-th at a + k·ks bytes (16 packed), b: the [K, 8] B panel, rows: rows of C to store.
  * The largest tile V8 keeps in x64 registers (a 5 × 8 tile spills two accumulators). k is not unrolled:
  * Binaryen would then regroup the steps per accumulator, which needs more than 16 registers and spills.
  * Inlined into blockGemm in the plain-SIMD build, called (tile4x8Called) in the relaxed one: forward+backward at
@@ -54,7 +62,7 @@ function emitOne(at: usize, v: f32, acc: bool, bias: usize, act: i32, zoff: usiz
  * relaxed one (V8's code for the loop differs with its surroundings; alternating in one process).
  */
 @inline
-function tile4x8(a: usize, b: usize, K: i32, c: usize, crs: usize, rows: i32, acc: bool, bias: usize, act: i32, zoff: usize): void {
+function tile4x8(a: usize, ks: usize, b: usize, K: i32, c: usize, crs: usize, rows: i32, acc: bool, bias: usize, act: i32, zoff: usize): void {
   let c00 = ZERO, c01 = ZERO, c10 = ZERO, c11 = ZERO, c20 = ZERO, c21 = ZERO, c30 = ZERO, c31 = ZERO;
   for (const end = b + (<usize>K << 5); b < end; b += 32) {
     const b0 = v128.load(b), b1 = v128.load(b, 16);
@@ -62,7 +70,7 @@ function tile4x8(a: usize, b: usize, K: i32, c: usize, crs: usize, rows: i32, ac
     x = v128.load32_splat(a, 4); c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
     x = v128.load32_splat(a, 8); c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
     x = v128.load32_splat(a, 12); c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
-    a += 16;
+    a += ks;
   }
   emit(c, 0, c00, acc, bias, act, zoff); emit(c, 16, c01, acc, bias, act, zoff);
   if (rows < 2) return;
@@ -77,8 +85,8 @@ function tile4x8(a: usize, b: usize, K: i32, c: usize, crs: usize, rows: i32, ac
 }
 
 /** tile4x8 as a function of its own. */
-function tile4x8Called(a: usize, b: usize, K: i32, c: usize, crs: usize, rows: i32, acc: bool, bias: usize, act: i32, zoff: usize): void {
-  tile4x8(a, b, K, c, crs, rows, acc, bias, act, zoff);
+function tile4x8Called(a: usize, ks: usize, b: usize, K: i32, c: usize, crs: usize, rows: i32, acc: bool, bias: usize, act: i32, zoff: usize): void {
+  tile4x8(a, ks, b, K, c, crs, rows, acc, bias, act, zoff);
 }
 
 /**
@@ -285,6 +293,7 @@ export function blockGemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs:
   const arsB = <usize>ars << 2, acsB = <usize>acs << 2, brsB = <usize>brs << 2, bcsB = <usize>bcs << 2, crsB = <usize>crs << 2;
   // as overlapsPanels in src/backend/wasm/tiling.ts, which sizes KC for it
   const overlap = bcs == 1 && !patches && <i64>K * brs >= OVERLAP_SPAN;
+  const inPlace = !patches && ars == 1 && acs <= IN_PLACE_MAX_STEP && (n1 - n0) % 8 == 0;
   const depth = min(K, KC), panelBytes = <usize>depth << 5, packed = scratch + 2 * panelBytes, tmp = packed + <usize>((min(m1 - m0, MC) + 3) >> 2) * (<usize>depth << 4);
   for (let r0 = m0; r0 < m1; r0 += MC) {
     const rows = min(MC, m1 - r0);
@@ -293,7 +302,10 @@ export function blockGemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs:
       const kc = min(KC, K - k0), acc = k0 > 0, last = k0 + kc >= K, group = <usize>kc << 4;
       const bk = last ? bias : 0, actk = last ? act : 0, zk = last ? zoff : 0;
       if (patches && !patchesAreB) packPatches(a, patches, r0, rows, k0, kc, packed);
-      else packA(a + <usize>r0 * arsB + <usize>k0 * acsB, arsB, acsB, kc, rows, packed);
+      else if (inPlace) {
+        const whole = rows & ~3; // full groups are read in place; a last group of 1..3 rows is packed where it would go
+        if (whole < rows) packA(a + <usize>(r0 + whole) * arsB + <usize>k0 * acsB, arsB, acsB, kc, rows - whole, packed + <usize>(whole >> 2) * group);
+      } else packA(a + <usize>r0 * arsB + <usize>k0 * acsB, arsB, acsB, kc, rows, packed);
       // the B panels in two buffers: where B's rows are contiguous (dx's W, dW's x) and span 256 KiB or more, a
       // panel reads a short run from each of kc rows far apart, mostly out of cache, so while the tiles read one
       // panel each row step packs a slice of the next into the other, overlapping those loads with the tiles'
@@ -307,9 +319,10 @@ export function blockGemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs:
         const bn = bk ? bk + (<usize>n << 2) : 0;
         if (cols == 8) {
           for (let m = 0; m < rows; m += 4) {
-            const ap = packed + <usize>(m >> 2) * group, cp = c + <usize>(r0 + m) * crsB + (<usize>n << 2);
-            if (ASC_FEATURE_RELAXED_SIMD) tile4x8Called(ap, panel, kc, cp, crsB, rows - m, acc, bn, actk, zk);
-            else tile4x8(ap, panel, kc, cp, crsB, rows - m, acc, bn, actk, zk);
+            const here = inPlace && m + 4 <= rows, cp = c + <usize>(r0 + m) * crsB + (<usize>n << 2);
+            const ap = here ? a + <usize>(r0 + m) * arsB + <usize>k0 * acsB : packed + <usize>(m >> 2) * group, kStep = here ? acsB : 16;
+            if (ASC_FEATURE_RELAXED_SIMD) tile4x8Called(ap, kStep, panel, kc, cp, crsB, rows - m, acc, bn, actk, zk);
+            else tile4x8(ap, kStep, panel, kc, cp, crsB, rows - m, acc, bn, actk, zk);
             if (slice && ks < kc) ks = packSlice(b, brsB, bcsB, k0, ks, min(slice, kc - ks), after, nextCols, next);
           }
         } else {

@@ -6,7 +6,10 @@ import { binaryOps, unaryOps, unaryTable } from '../../src/backend/op-table.ts';
 import { JsBackend } from '../../src/backend/js/js-backend.ts';
 import { Rng } from '../../src/random.ts';
 
-/** Block shapes: tiny, odd, not multiples of 4/8/tile, and one larger than a 32x32 tile. */
+/**
+ * Block shapes: tiny, odd, not multiples of 4/8/tile, one larger than a 32x32 tile, and a batch long enough that the
+ * weight grad's k (the batch) takes two steps while it reads dyᵀ in place (G·O short, I a multiple of 8).
+ */
 export const blockShapes: BlockShape[] = [
   { B: 1, G: 1, I: 1, O: 1 },
   { B: 3, G: 2, I: 5, O: 7 },
@@ -15,6 +18,7 @@ export const blockShapes: BlockShape[] = [
   { B: 65, G: 2, I: 70, O: 37 },
   { B: 128, G: 1, I: 64, O: 10 },
   { B: 128, G: 4, I: 64, O: 64 },
+  { B: 1100, G: 2, I: 16, O: 6 },
 ];
 
 function randomData(rng: Rng, n: number, positive = false): Float32Array {
