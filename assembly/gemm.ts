@@ -4,9 +4,9 @@
 //   forward      A = X_g,          B = W_gᵀ (bcs = I)
 //   input grad   A = dY_g,         B = W_g  (brs = I)
 //   weight grad  A = dY_gᵀ (acs = G*O), B = X_g (brs = G*I)
-// Both operands are packed into `scratch` first: A in groups of 4 rows ([K, 4] each, read with one pointer and
-// constant offsets), B 8 columns at a time into a [K, 8] panel reused by every row group. Reading in place
-// would walk rows a few kB apart per k, which all land in the same L1 sets and pages. The one exception: a weight
+// Both operands are packed into `scratch` first: A in groups of 5 or 4 rows ([K, 5] or [K, 4] each, read with one
+// pointer and constant offsets; see FIVE_ROWS), B 8 columns at a time into a [K, 8] panel reused by every row group.
+// Reading in place would walk rows a few kB apart per k, which all land in the same L1 sets and pages. The one exception: a weight
 // grad whose k step is short (IN_PLACE_MAX_STEP) reads its groups of dyᵀ in place, already side by side.
 // The epilogue adds the bias, stores the pre-activation where GELU's gradient needs it (zoff: the byte offset
 // from C to that buffer, 0 for none) and applies the activation (act: 0 none, 1 ReLU, 2 GELU (erf), 3 GELU (tanh)).
@@ -16,7 +16,20 @@ import { madd, storeTransposed } from './simd';
 
 const ZERO = f32x4.splat(0);
 /**
- * The longest k step (elements) at which blockGemm reads A's groups of 4 rows in place where they are already side by
+ * Whether blockGemm packs A in groups of 5 rows, read by 5 × 8 tiles (else 4 and 4 × 8): in the relaxed-SIMD build,
+ * except where A is a convolution's patch matrix (packPatches gathers 4 pixels of one output line with one load; 5
+ * would cross lines at small images). The 5 × 8 tile reads a group's first 4 values with one load and broadcasts
+ * each lane by a shuffle (rowValue: 10 accumulators, 2 B vectors, that load and one broadcast are 14 of V8's 15
+ * vector registers; with 5 broadcast loads V8 issues them all first and spills). One core, packed operands in L1:
+ * 61–66 GFLOP/s against the 4 × 8 tile's 56–63 at K = 10, 64 and 256. In the engine, alternating with 4-row groups
+ * in one process: digits training step 1.017× (1.013–1.021) on 1 thread; forward+backward on 2 threads at (16, 64)
+ * 1.02–1.07× (two runs), at (16, 256) to (2, 4096) 1.00–1.02×; the GEMMs of 64 → 64 and 64 → 256 features alone
+ * 1.00×, so the larger tiles are held by something other than the multiply-adds' latency. Without fused
+ * multiply-adds the shuffles cost more than the fifth row gains (55 GFLOP/s against 62).
+ */
+const FIVE_ROWS = ASC_FEATURE_RELAXED_SIMD;
+/**
+ * The longest k step (elements) at which blockGemm reads A's groups of rows in place where they are already side by
  * side (dW's dyᵀ: ars = 1, acs = G·O) instead of packing them. Digits training step (dW of G·O = 256 and 40) against
  * packing, alternating in one process: 1.024× (1.017–1.031) on 1 thread; no step limit read 0.80–0.88× at the
  * benchmark grid's points (G·O ≥ 1024: each k a line of its own, the lines 4 KiB and more apart crowd a few L1 sets).
@@ -52,24 +65,48 @@ function emitOne(at: usize, v: f32, acc: bool, bias: usize, act: i32, zoff: usiz
   store<f32>(at, act == 0 ? v : f32x4.extract_lane(activate(f32x4.splat(v), act), 0));
 }
 
+/** Lane r (0..3) of q in all 4 lanes. */
+@inline
+function broadcastLane(q: v128, r: i32): v128 {
+  if (r == 0) return v128.shuffle<f32>(q, q, 0, 0, 0, 0);
+  if (r == 1) return v128.shuffle<f32>(q, q, 1, 1, 1, 1);
+  if (r == 2) return v128.shuffle<f32>(q, q, 2, 2, 2, 2);
+  return v128.shuffle<f32>(q, q, 3, 3, 3, 3);
+}
+
 /**
- * 4 rows × 8 columns of C in 8 f32x4 accumulators. a: a group of A, the 4 rows' k-th values side by side (one pointer,
- * constant offsets), the k-th at a + k·ks bytes (16 packed), b: the [K, 8] B panel, rows: rows of C to store.
- * The largest tile V8 keeps in x64 registers (a 5 × 8 tile spills two accumulators). k is not unrolled:
- * Binaryen would then regroup the steps per accumulator, which needs more than 16 registers and spills.
- * Inlined into blockGemm in the plain-SIMD build, called (tile4x8Called) in the relaxed one: forward+backward at
+ * Row r's k-th value of a packed group at a, in all 4 lanes: in a group of 5, rows 0–3 a lane of q (the group's first
+ * 4 values, loaded once per k) and row 4 a broadcast load; in a group of 4, a broadcast load (q unused).
+ */
+@inline
+function rowValue(a: usize, q: v128, r: i32, five: bool): v128 {
+  if (five) return r < 4 ? broadcastLane(q, r) : v128.load32_splat(a, 16);
+  if (r == 0) return v128.load32_splat(a);
+  if (r == 1) return v128.load32_splat(a, 4);
+  if (r == 2) return v128.load32_splat(a, 8);
+  return v128.load32_splat(a, 12);
+}
+
+/**
+ * 5 (five) or 4 rows × 8 columns of C in 10 or 8 f32x4 accumulators. a: a group of A, its rows' k-th values side by
+ * side (rowValue), the k-th at a + k·ks bytes (20 or 16 packed), b: the [K, 8] B panel, rows: rows of C to store.
+ * k is not unrolled: Binaryen would then regroup the steps per accumulator, which needs more than 16 registers and spills.
+ * Inlined into blockGemm in the plain-SIMD build, called (tile8Five, tile8Four) in the relaxed one: forward+backward at
  * (8, 512), (4, 1024), (16, 256) on 2 threads, inlining read 1.13–1.17× in the plain build and 0.96–0.98× in the
  * relaxed one (V8's code for the loop differs with its surroundings; alternating in one process).
  */
 @inline
-function tile4x8(a: usize, ks: usize, b: usize, K: i32, c: usize, crs: usize, rows: i32, acc: bool, bias: usize, act: i32, zoff: usize): void {
-  let c00 = ZERO, c01 = ZERO, c10 = ZERO, c11 = ZERO, c20 = ZERO, c21 = ZERO, c30 = ZERO, c31 = ZERO;
+function tile8(five: bool, a: usize, ks: usize, b: usize, K: i32, c: usize, crs: usize, rows: i32, acc: bool, bias: usize, act: i32, zoff: usize): void {
+  let c00 = ZERO, c01 = ZERO, c10 = ZERO, c11 = ZERO, c20 = ZERO, c21 = ZERO, c30 = ZERO, c31 = ZERO, c40 = ZERO, c41 = ZERO;
   for (const end = b + (<usize>K << 5); b < end; b += 32) {
-    const b0 = v128.load(b), b1 = v128.load(b, 16);
-    let x = v128.load32_splat(a); c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
-    x = v128.load32_splat(a, 4); c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
-    x = v128.load32_splat(a, 8); c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
-    x = v128.load32_splat(a, 12); c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
+    const b0 = v128.load(b), b1 = v128.load(b, 16), q = five ? v128.load(a) : ZERO;
+    let x = rowValue(a, q, 0, five); c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
+    x = rowValue(a, q, 1, five); c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
+    x = rowValue(a, q, 2, five); c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
+    x = rowValue(a, q, 3, five); c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
+    if (five) {
+      x = rowValue(a, q, 4, five); c40 = madd(x, b0, c40); c41 = madd(x, b1, c41);
+    }
     a += ks;
   }
   emit(c, 0, c00, acc, bias, act, zoff); emit(c, 16, c01, acc, bias, act, zoff);
@@ -82,52 +119,91 @@ function tile4x8(a: usize, ks: usize, b: usize, K: i32, c: usize, crs: usize, ro
   if (rows < 4) return;
   c += crs;
   emit(c, 0, c30, acc, bias, act, zoff); emit(c, 16, c31, acc, bias, act, zoff);
-}
-
-/** tile4x8 as a function of its own. */
-function tile4x8Called(a: usize, ks: usize, b: usize, K: i32, c: usize, crs: usize, rows: i32, acc: bool, bias: usize, act: i32, zoff: usize): void {
-  tile4x8(a, ks, b, K, c, crs, rows, acc, bias, act, zoff);
-}
-
-/**
- * 8 rows × 4 columns of A·B over a [K, 4] B panel into tmp (8 rows of 4 floats): two packed groups of A, at a and
- * a + next (next 0: the one group twice, when only it is left), each read as a vector of its 4 rows and multiplied
- * by each column's value splat, so 8 accumulator chains keep both multiply-add pipes busy (a 4 × 4 tile's 4 chains
- * waited on their latency) with 6 loads a step. Splatting A instead, as tile4x8 does, took 9 loads and V8 spilled.
- * Against the 4 × 4 tile: forward G 4, 64 -> 10 at B = 128 1.22x, 64 -> 6 at B = 33 1.38x, dx 64 -> 12 1.21x.
- */
-function product8x4(a: usize, next: usize, b: usize, K: i32, tmp: usize): void {
-  let c0 = ZERO, c1 = ZERO, c2 = ZERO, c3 = ZERO, c4 = ZERO, c5 = ZERO, c6 = ZERO, c7 = ZERO;
-  let e = a + next;
-  for (const end = b + (<usize>K << 4); b < end; b += 16) {
-    const x = v128.load(a), y = v128.load(e);
-    let s = v128.load32_splat(b); c0 = madd(x, s, c0); c4 = madd(y, s, c4);
-    s = v128.load32_splat(b, 4); c1 = madd(x, s, c1); c5 = madd(y, s, c5);
-    s = v128.load32_splat(b, 8); c2 = madd(x, s, c2); c6 = madd(y, s, c6);
-    s = v128.load32_splat(b, 12); c3 = madd(x, s, c3); c7 = madd(y, s, c7);
-    a += 16; e += 16;
+  if (five && rows > 4) {
+    c += crs;
+    emit(c, 0, c40, acc, bias, act, zoff); emit(c, 16, c41, acc, bias, act, zoff);
   }
-  // c_j holds column j of rows 0..3: transposed to rows
-  storeTransposed(c0, c1, c2, c3, tmp, 16);
-  storeTransposed(c4, c5, c6, c7, tmp + 64, 16);
 }
 
-/** The column tail of 4..7 columns: 8 rows × 4 columns (product8x4), then the epilogue on the rows that exist. */
-function tile8x4(a: usize, next: usize, b: usize, K: i32, tmp: usize, c: usize, crs: usize, rows: i32, acc: bool, bias: usize, act: i32, zoff: usize): void {
-  product8x4(a, next, b, K, tmp);
-  for (let m = 0; m < min(rows, 8); m++) emit(c + <usize>m * crs, 0, v128.load(tmp + (<usize>m << 4)), acc, bias, act, zoff);
+/** tile8 on groups of 5 rows, as a function of its own. */
+function tile8Five(a: usize, ks: usize, b: usize, K: i32, c: usize, crs: usize, rows: i32, acc: bool, bias: usize, act: i32, zoff: usize): void {
+  tile8(true, a, ks, b, K, c, crs, rows, acc, bias, act, zoff);
+}
+
+/** tile8 on groups of 4 rows, as a function of its own. */
+function tile8Four(a: usize, ks: usize, b: usize, K: i32, c: usize, crs: usize, rows: i32, acc: bool, bias: usize, act: i32, zoff: usize): void {
+  tile8(false, a, ks, b, K, c, crs, rows, acc, bias, act, zoff);
 }
 
 /**
- * The last 1..3 columns of C: 8 rows × 4 columns over a zero-padded [K, 4] panel (product8x4), then the epilogue
- * on the columns that exist. The scalar dot products this replaces were latency-bound: ~5x slower.
+ * Columns [n, n + cols) of C (cols 1..4, the panel zero-padded past cols) for the rows of two packed groups, at a and
+ * a + next (next 0: the one group twice, when only it is left): each accumulator one row's 4 columns, a step one B
+ * load and each group's first 4 values in one load, each lane broadcast by a shuffle (broadcast loads of every row
+ * would be 9 or 11 loads, which V8 issues first and spills), so 8 or 10 chains keep both multiply-add pipes busy (a
+ * single group's 4 waited on their latency). Against the 8 × 4 product it replaces (rows as lanes, transposed at
+ * the end): 10 rows 62.6–64.1 GFLOP/s against 58.0–58.9 at K = 10, 64 and 256 on one core (relaxed SIMD); in the
+ * plain build, 8 rows, forward G 4, 64 → 10 at B = 128 0.95×. rows: rows of C to store; tmp: 16 bytes of scratch.
  */
-function tailTile(ap: usize, next: usize, b: usize, K: i32, cols: i32, tmp: usize, c: usize, crs: usize, rows: i32, acc: bool, bias: usize, act: i32, zoff: usize): void {
-  product8x4(ap, next, b, K, tmp);
-  for (let m = 0; m < min(rows, 8); m++) {
-    for (let j = 0; j < cols; j++) {
-      emitOne(c + <usize>m * crs + (<usize>j << 2), load<f32>(tmp + (<usize>(m * 4 + j) << 2)), acc, bias ? bias + (<usize>j << 2) : 0, act, zoff);
-    }
+@inline
+function tile4(five: bool, a: usize, next: usize, b: usize, K: i32, c: usize, crs: usize, rows: i32, cols: i32, acc: bool, bias: usize, act: i32, zoff: usize, tmp: usize): void {
+  let c0 = ZERO, c1 = ZERO, c2 = ZERO, c3 = ZERO, c4 = ZERO, c5 = ZERO, c6 = ZERO, c7 = ZERO, c8 = ZERO, c9 = ZERO;
+  let e = a + next;
+  const step: usize = five ? 20 : 16, group = five ? 5 : 4;
+  for (const end = b + (<usize>K << 4); b < end; b += 16) {
+    const v = v128.load(b);
+    let q = v128.load(a);
+    c0 = madd(broadcastLane(q, 0), v, c0); c1 = madd(broadcastLane(q, 1), v, c1);
+    c2 = madd(broadcastLane(q, 2), v, c2); c3 = madd(broadcastLane(q, 3), v, c3);
+    if (five) c4 = madd(v128.load32_splat(a, 16), v, c4);
+    q = v128.load(e);
+    c5 = madd(broadcastLane(q, 0), v, c5); c6 = madd(broadcastLane(q, 1), v, c6);
+    c7 = madd(broadcastLane(q, 2), v, c7); c8 = madd(broadcastLane(q, 3), v, c8);
+    if (five) c9 = madd(v128.load32_splat(e, 16), v, c9);
+    a += step; e += step;
+  }
+  const n = min(rows, 2 * group);
+  emitColumns(c, c0, cols, acc, bias, act, zoff, tmp);
+  if (n < 2) return;
+  emitColumns(c += crs, c1, cols, acc, bias, act, zoff, tmp);
+  if (n < 3) return;
+  emitColumns(c += crs, c2, cols, acc, bias, act, zoff, tmp);
+  if (n < 4) return;
+  emitColumns(c += crs, c3, cols, acc, bias, act, zoff, tmp);
+  if (five) {
+    if (n < 5) return;
+    emitColumns(c += crs, c4, cols, acc, bias, act, zoff, tmp);
+  }
+  if (n < group + 1) return;
+  emitColumns(c += crs, c5, cols, acc, bias, act, zoff, tmp);
+  if (n < group + 2) return;
+  emitColumns(c += crs, c6, cols, acc, bias, act, zoff, tmp);
+  if (n < group + 3) return;
+  emitColumns(c += crs, c7, cols, acc, bias, act, zoff, tmp);
+  if (n < group + 4) return;
+  emitColumns(c += crs, c8, cols, acc, bias, act, zoff, tmp);
+  if (five && n > 9) emitColumns(c += crs, c9, cols, acc, bias, act, zoff, tmp);
+}
+
+/** tile4 on groups of 5 rows. */
+function tile4Five(a: usize, next: usize, b: usize, K: i32, c: usize, crs: usize, rows: i32, cols: i32, acc: bool, bias: usize, act: i32, zoff: usize, tmp: usize): void {
+  tile4(true, a, next, b, K, c, crs, rows, cols, acc, bias, act, zoff, tmp);
+}
+
+/** tile4 on groups of 4 rows. */
+function tile4Four(a: usize, next: usize, b: usize, K: i32, c: usize, crs: usize, rows: i32, cols: i32, acc: bool, bias: usize, act: i32, zoff: usize, tmp: usize): void {
+  tile4(false, a, next, b, K, c, crs, rows, cols, acc, bias, act, zoff, tmp);
+}
+
+/** The first cols (1..4) values of one row of C at c from v: emit for 4, else value by value (through tmp). */
+@inline
+function emitColumns(c: usize, v: v128, cols: i32, acc: bool, bias: usize, act: i32, zoff: usize, tmp: usize): void {
+  if (cols == 4) {
+    emit(c, 0, v, acc, bias, act, zoff);
+    return;
+  }
+  v128.store(tmp, v);
+  for (let j = 0; j < cols; j++) {
+    emitOne(c + (<usize>j << 2), load<f32>(tmp + (<usize>j << 2)), acc, bias ? bias + (<usize>j << 2) : 0, act, zoff);
   }
 }
 
@@ -150,6 +226,41 @@ function interleave4(r0: usize, r1: usize, r2: usize, r3: usize, kBytes: usize, 
     store<f32>(d, load<f32>(r1 + o), 4);
     store<f32>(d, load<f32>(r2 + o), 8);
     store<f32>(d, load<f32>(r3 + o), 12);
+  }
+}
+
+/**
+ * Writes K values of each of 5 streams (the k-th at r + k·kBytes) side by side, the 5 k-th values at dst + 20·k.
+ * Streams contiguous in k go 4 k at a time: the 4 × 4 transpose of streams 0–3 and stream 4's 4 values make the
+ * 5 vectors of those 4 k (with stream 4 copied value by value beside interleave4 instead, forward G 4, 64 → 10 at
+ * B = 128 read 0.86× of the 4-row build; with this, 0.97–0.98×).
+ */
+@inline
+function interleave5(r0: usize, r1: usize, r2: usize, r3: usize, r4: usize, kBytes: usize, K: i32, dst: usize): void {
+  let k = 0;
+  if (kBytes == 4) {
+    for (; k + 4 <= K; k += 4) {
+      const o = <usize>k << 2, d = dst + <usize>k * 20;
+      const a0 = v128.load(r0 + o), a1 = v128.load(r1 + o), a2 = v128.load(r2 + o), a3 = v128.load(r3 + o), e = v128.load(r4 + o);
+      const u0 = v128.shuffle<f32>(a0, a1, 0, 4, 1, 5), u1 = v128.shuffle<f32>(a2, a3, 0, 4, 1, 5);
+      const u2 = v128.shuffle<f32>(a0, a1, 2, 6, 3, 7), u3 = v128.shuffle<f32>(a2, a3, 2, 6, 3, 7);
+      // t_j: streams 0–3 at k + j
+      const t0 = v128.shuffle<f32>(u0, u1, 0, 1, 4, 5), t1 = v128.shuffle<f32>(u0, u1, 2, 3, 6, 7);
+      const t2 = v128.shuffle<f32>(u2, u3, 0, 1, 4, 5), t3 = v128.shuffle<f32>(u2, u3, 2, 3, 6, 7);
+      v128.store(d, t0);
+      v128.store(d, v128.shuffle<f32>(e, t1, 0, 4, 5, 6), 16);
+      v128.store(d, v128.shuffle<f32>(v128.shuffle<f32>(t1, e, 3, 5, 3, 5), t2, 0, 1, 4, 5), 32);
+      v128.store(d, v128.shuffle<f32>(v128.shuffle<f32>(t2, e, 2, 3, 6, 6), t3, 0, 1, 2, 4), 48);
+      v128.store(d, v128.shuffle<f32>(t3, e, 1, 2, 3, 7), 64);
+    }
+  }
+  for (; k < K; k++) {
+    const o = <usize>k * kBytes, d = dst + <usize>k * 20;
+    store<f32>(d, load<f32>(r0 + o));
+    store<f32>(d, load<f32>(r1 + o), 4);
+    store<f32>(d, load<f32>(r2 + o), 8);
+    store<f32>(d, load<f32>(r3 + o), 12);
+    store<f32>(d, load<f32>(r4 + o), 16);
   }
 }
 
@@ -189,20 +300,27 @@ function packB(b: usize, brs: usize, bcs: usize, K: i32, cols: i32, width: i32, 
 }
 
 /**
- * Packs rows [0, rows) of A (a points at the first) into groups of 4 rows, each a [K, 4] block with the
- * rows' k-th values side by side; a missing row of the last group repeats the last row.
+ * Packs rows [0, rows) of A (a points at the first) into groups of 5 (five) or 4 rows, each a [K, 5] or [K, 4] block
+ * with the rows' k-th values side by side; a missing row of the last group repeats the last row.
  */
-function packA(a: usize, ars: usize, acs: usize, K: i32, rows: i32, dst: usize): void {
-  for (let m = 0; m < rows; m += 4) {
+function packA(five: bool, a: usize, ars: usize, acs: usize, K: i32, rows: i32, dst: usize): void {
+  const group = five ? 5 : 4, step = <usize>group << 2;
+  for (let m = 0; m < rows; m += group) {
     const r0 = a + <usize>m * ars, r1 = a + <usize>min(m + 1, rows - 1) * ars;
     const r2 = a + <usize>min(m + 2, rows - 1) * ars, r3 = a + <usize>min(m + 3, rows - 1) * ars;
-    if (acs != 4 && ars == 4 && m + 4 <= rows) {
-      // the 4 rows' k-th values are already side by side
-      for (let k = 0; k < K; k++) v128.store(dst + (<usize>k << 4), v128.load(r0 + <usize>k * acs));
+    if (acs != 4 && ars == 4 && m + group <= rows) {
+      // the group's k-th values are already side by side
+      for (let k = 0; k < K; k++) {
+        const src = r0 + <usize>k * acs, d = dst + <usize>k * step;
+        v128.store(d, v128.load(src));
+        if (five) store<f32>(d, load<f32>(src, 16), 16);
+      }
+    } else if (five) {
+      interleave5(r0, r1, r2, r3, a + <usize>min(m + 4, rows - 1) * ars, acs, K, dst);
     } else {
-      interleave4(r0, r1, r2, r3, acs, K, dst, 16);
+      interleave4(r0, r1, r2, r3, acs, K, dst, step);
     }
-    dst += <usize>K << 4;
+    dst += <usize>K * step;
   }
 }
 
@@ -281,8 +399,8 @@ function packSlice(b: usize, brsB: usize, bcsB: usize, k0: i32, ks: i32, kn: i32
  * one chunk's packed A) and k in steps of KC (both chosen in src/backend/wasm/tiling.ts), each step after the
  * first adding to C; the bias and activation apply at the last step. With a walk (patches ≠ 0), A (or B, when
  * patchesAreB) is the patch matrix of the image at a (or b), packed straight from it (see patches.ts).
- * `scratch` holds two [KC, 8] B panels (32·KC bytes each), a row chunk of A packed in groups of 4 rows (16·KC
- * bytes per group), then an 8 × 4 tile of C.
+ * `scratch` holds two [KC, 8] B panels (32·KC bytes each), a row chunk of A packed in groups of 5 or 4 rows (20·KC or
+ * 16·KC bytes per group), then 16 bytes for tile4's last columns.
  */
 export function blockGemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, c: usize, crs: i32,
   bias: usize, act: i32, zoff: usize, K: i32, m0: i32, m1: i32, n0: i32, n1: i32, KC: i32, MC: i32, patches: usize, patchesAreB: bool, scratch: usize): void {
@@ -294,18 +412,19 @@ export function blockGemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs:
   // as overlapsPanels in src/backend/wasm/tiling.ts, which sizes KC for it
   const overlap = bcs == 1 && !patches && <i64>K * brs >= OVERLAP_SPAN;
   const inPlace = !patches && ars == 1 && acs <= IN_PLACE_MAX_STEP && (n1 - n0) % 8 == 0;
-  const depth = min(K, KC), panelBytes = <usize>depth << 5, packed = scratch + 2 * panelBytes, tmp = packed + <usize>((min(m1 - m0, MC) + 3) >> 2) * (<usize>depth << 4);
+  const five = FIVE_ROWS && !(patches && !patchesAreB), rowsPer = five ? 5 : 4, groupStep: usize = five ? 20 : 16;
+  const depth = min(K, KC), panelBytes = <usize>depth << 5, packed = scratch + 2 * panelBytes, tmp = packed + <usize>((min(m1 - m0, MC) + rowsPer - 1) / rowsPer) * <usize>depth * groupStep;
   for (let r0 = m0; r0 < m1; r0 += MC) {
     const rows = min(MC, m1 - r0);
     // k0 == 0 runs once even for K = 0, so that C still gets its bias
     for (let k0 = 0; k0 == 0 || k0 < K; k0 += KC) {
-      const kc = min(KC, K - k0), acc = k0 > 0, last = k0 + kc >= K, group = <usize>kc << 4;
+      const kc = min(KC, K - k0), acc = k0 > 0, last = k0 + kc >= K, group = <usize>kc * groupStep;
       const bk = last ? bias : 0, actk = last ? act : 0, zk = last ? zoff : 0;
       if (patches && !patchesAreB) packPatches(a, patches, r0, rows, k0, kc, packed);
       else if (inPlace) {
-        const whole = rows & ~3; // full groups are read in place; a last group of 1..3 rows is packed where it would go
-        if (whole < rows) packA(a + <usize>(r0 + whole) * arsB + <usize>k0 * acsB, arsB, acsB, kc, rows - whole, packed + <usize>(whole >> 2) * group);
-      } else packA(a + <usize>r0 * arsB + <usize>k0 * acsB, arsB, acsB, kc, rows, packed);
+        const whole = rows - rows % rowsPer; // full groups are read in place; a last, shorter group is packed where it would go
+        if (whole < rows) packA(five, a + <usize>(r0 + whole) * arsB + <usize>k0 * acsB, arsB, acsB, kc, rows - whole, packed + <usize>(whole / rowsPer) * group);
+      } else packA(five, a + <usize>r0 * arsB + <usize>k0 * acsB, arsB, acsB, kc, rows, packed);
       // the B panels in two buffers: where B's rows are contiguous (dx's W, dW's x) and span 256 KiB or more, a
       // panel reads a short run from each of kc rows far apart, mostly out of cache, so while the tiles read one
       // panel each row step packs a slice of the next into the other, overlapping those loads with the tiles'
@@ -314,22 +433,23 @@ export function blockGemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs:
       packPanelRows(b, brsB, bcsB, patches, patchesAreB, k0, 0, kc, n, cols, panel);
       while (n < n1) {
         const after = n + cols, nextCols = after < n1 ? panelCols(n1 - after) : 0;
-        const steps = cols == 8 ? (rows + 3) >> 2 : (rows + 7) >> 3, slice = overlap ? ((kc + steps - 1) / steps + 3) & ~3 : 0;
+        const steps = cols == 8 ? (rows + rowsPer - 1) / rowsPer : (rows + 2 * rowsPer - 1) / (2 * rowsPer), slice = overlap ? ((kc + steps - 1) / steps + 3) & ~3 : 0;
         let ks = nextCols ? 0 : kc;
         const bn = bk ? bk + (<usize>n << 2) : 0;
         if (cols == 8) {
-          for (let m = 0; m < rows; m += 4) {
-            const here = inPlace && m + 4 <= rows, cp = c + <usize>(r0 + m) * crsB + (<usize>n << 2);
-            const ap = here ? a + <usize>(r0 + m) * arsB + <usize>k0 * acsB : packed + <usize>(m >> 2) * group, kStep = here ? acsB : 16;
-            if (ASC_FEATURE_RELAXED_SIMD) tile4x8Called(ap, kStep, panel, kc, cp, crsB, rows - m, acc, bn, actk, zk);
-            else tile4x8(ap, kStep, panel, kc, cp, crsB, rows - m, acc, bn, actk, zk);
+          for (let m = 0; m < rows; m += rowsPer) {
+            const here = inPlace && m + rowsPer <= rows, cp = c + <usize>(r0 + m) * crsB + (<usize>n << 2);
+            const ap = here ? a + <usize>(r0 + m) * arsB + <usize>k0 * acsB : packed + <usize>(m / rowsPer) * group, kStep = here ? acsB : groupStep;
+            if (five) tile8Five(ap, kStep, panel, kc, cp, crsB, rows - m, acc, bn, actk, zk);
+            else if (ASC_FEATURE_RELAXED_SIMD) tile8Four(ap, kStep, panel, kc, cp, crsB, rows - m, acc, bn, actk, zk);
+            else tile8(false, ap, kStep, panel, kc, cp, crsB, rows - m, acc, bn, actk, zk);
             if (slice && ks < kc) ks = packSlice(b, brsB, bcsB, k0, ks, min(slice, kc - ks), after, nextCols, next);
           }
         } else {
-          for (let m = 0; m < rows; m += 8) { // the narrow tiles take two groups of rows
-            const ap = packed + <usize>(m >> 2) * group, cp = c + <usize>(r0 + m) * crsB + (<usize>n << 2), nextGroup = m + 4 < rows ? group : 0;
-            if (cols == 4) tile8x4(ap, nextGroup, panel, kc, tmp, cp, crsB, rows - m, acc, bn, actk, zk);
-            else tailTile(ap, nextGroup, panel, kc, cols, tmp, cp, crsB, rows - m, acc, bn, actk, zk);
+          for (let m = 0; m < rows; m += 2 * rowsPer) { // the narrow tiles take two groups of rows
+            const ap = packed + <usize>(m / rowsPer) * group, cp = c + <usize>(r0 + m) * crsB + (<usize>n << 2), nextGroup = m + rowsPer < rows ? group : 0;
+            if (five) tile4Five(ap, nextGroup, panel, kc, cp, crsB, rows - m, cols, acc, bn, actk, zk, tmp);
+            else tile4Four(ap, nextGroup, panel, kc, cp, crsB, rows - m, cols, acc, bn, actk, zk, tmp);
             if (slice && ks < kc) ks = packSlice(b, brsB, bcsB, k0, ks, min(slice, kc - ks), after, nextCols, next);
           }
         }

@@ -44,10 +44,13 @@ const kStep = (g: Gemm): number => (g.K > (overlapsPanels(g) ? KC : ONE_STEP_K) 
 /** Rows per chunk: every B panel passes over their packed A (512 KiB at most in steps of KC, an L2's worth), not over all of a task's rows. */
 const MC = 256;
 
-/** Scratch bytes per thread for blockGemm: two [KC, 8] B panels, a row chunk of A packed in groups of 4, an 8 × 4 tile of C. */
+/**
+ * Scratch bytes per thread for blockGemm: two [KC, 8] B panels, a row chunk of A packed in groups of 4 or 5 rows (the
+ * last group padded: 4 rows at most), 16 bytes for a tile's last columns.
+ */
 export function scratchBytes(g: Gemm, { MT }: Tiles): number {
   const depth = kStep(g);
-  return 64 * depth + 4 * Math.min(MT, MC) * depth + 128;
+  return 64 * depth + 4 * (Math.min(MT, MC) + 4) * depth + 16;
 }
 
 const up = (v: number, m: number): number => Math.ceil(v / m) * m;
