@@ -5,6 +5,7 @@ export { copyStrided } from './strided';
 export { reduce } from './reduce';
 export { softmax } from './softmax';
 export { oneHot } from './oneHot';
+export { crossEntropyGrad } from './crossEntropy';
 export { sgdStep, adamStep } from './optim';
 export { roundHalf } from './half';
 export { im2col, col2im, maxPool2d, maxPool2dGrad, avgPool2d, avgPool2dGrad } from './windows';

@@ -2,14 +2,15 @@
 // The job (kind + argument slots) sits at ctrl + DESC; kinds and slots come from the op table
 // (src/backend/op-table.ts, `wasmJobs`) through table.generated.ts.
 import {
-  AdamSlot, AvgPool2dGradSlot, AvgPool2dSlot, BinarySlot, CLAIM, Col2imSlot, CopySlot, DESC, DONE, FillSlot, GemmSlot, HalfSlot, Im2colSlot,
-  JOB, Kind, MaxPool2dGradSlot, MaxPool2dSlot, ScalarSlot, SECOND_DESC, SgdSlot, SoftmaxSlot, SPLIT, UnarySlot, VIEW,
+  AdamSlot, AvgPool2dGradSlot, AvgPool2dSlot, BinarySlot, CLAIM, Col2imSlot, CopySlot, CrossEntropyGradSlot, DESC, DONE, FillSlot, GemmSlot,
+  HalfSlot, Im2colSlot, JOB, Kind, MaxPool2dGradSlot, MaxPool2dSlot, ScalarSlot, SECOND_DESC, SgdSlot, SoftmaxSlot, SPLIT, UnarySlot, VIEW,
 } from './table.generated';
 import { blockGemm } from './gemm';
 import { binary, fill, scalar, unary } from './elementwise';
 import { roundHalf } from './half';
 import { adamStep, sgdStep } from './optim';
 import { softmax } from './softmax';
+import { crossEntropyGrad } from './crossEntropy';
 import { copyStrided } from './strided';
 import { avgPool2d, avgPool2dGrad, col2im, im2col, maxPool2d, maxPool2dGrad } from './windows';
 
@@ -70,6 +71,12 @@ function rangeTask(kind: i32, d: usize, t: i32, view: usize): void {
       break;
     case Kind.half: roundHalf(u(d, HalfSlot.src), u(d, HalfSlot.dst), s, e); break;
     case Kind.softmax: softmax(u(d, SoftmaxSlot.x), u(d, SoftmaxSlot.out), i(d, SoftmaxSlot.cols), i(d, SoftmaxSlot.log) != 0, u(d, SoftmaxSlot.logOut), s, e); break;
+    case Kind.crossEntropyGrad:
+      crossEntropyGrad(
+        u(d, CrossEntropyGradSlot.dy), f(d, CrossEntropyGradSlot.factor), u(d, CrossEntropyGradSlot.logProbs), u(d, CrossEntropyGradSlot.hot),
+        u(d, CrossEntropyGradSlot.out), s, e,
+      );
+      break;
     case Kind.im2col: im2col(u(d, Im2colSlot.x), u(d, Im2colSlot.cols), at(d, Im2colSlot.N), s, e); break;
     case Kind.col2im: col2im(u(d, Col2imSlot.cols), u(d, Col2imSlot.dx), at(d, Col2imSlot.N), s, e); break;
     case Kind.maxPool2d: maxPool2d(u(d, MaxPool2dSlot.x), u(d, MaxPool2dSlot.out), u(d, MaxPool2dSlot.argmax), at(d, MaxPool2dSlot.N), s, e); break;

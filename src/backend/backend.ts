@@ -150,6 +150,12 @@ export interface Backend {
   softmax(x: Storage, out: Storage, rows: number, cols: number, log: boolean, logOut?: Storage | null): void;
   /** out [n, classes] f32 = one-hot of i32 labels [n]. */
   oneHot(labels: Storage, out: Storage, n: number, classes: number): void;
+  /**
+   * crossEntropy's gradient in one pass: with s = dy·factor (dy 0-d f32; factor −1/N), out = hot·s − exp(logProbs)·s
+   * elementwise over f32 logProbs, hot (the labels' one-hot) and out of one size, each product and the difference
+   * rounded to f32 as this backend's scalar, binary and unary kernels round them: the bits of those kernels chained.
+   */
+  crossEntropyGrad(dy: Storage, factor: number, logProbs: Storage, hot: Storage, out: Storage): void;
 
   /**
    * y = act(x·Wᵀ + b) per block; `preActivation`, when given, also receives x·Wᵀ + b (GELU's gradient

@@ -86,6 +86,7 @@ export const wasmJobs = {
     oneMinusBeta2: 'f32', eps: 'f32', l2: 'f32', decay: 'f32', stepSize: 'f32', biasCorrection2Sqrt: 'f32',
   },
   softmax: { units: 'i32', chunk: 'i32', x: 'i32', out: 'i32', cols: 'i32', log: 'i32', logOut: 'i32' },
+  crossEntropyGrad: { units: 'i32', chunk: 'i32', dy: 'i32', factor: 'f32', logProbs: 'i32', hot: 'i32', out: 'i32' },
   half: { units: 'i32', chunk: 'i32', src: 'i32', dst: 'i32' },
   // the window kernels take the address of their walk's first slot (N)
   im2col: { units: 'i32', chunk: 'i32', x: 'i32', cols: 'i32', ...windowWalk },

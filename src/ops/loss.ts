@@ -1,4 +1,4 @@
-// Losses, composed from primitives (their gradients come from the parts).
+// Losses: crossEntropy one node with its closed-form gradient (one kernel), mse composed from primitives.
 import { engine } from '../engine.ts';
 import { type Tensor } from '../tensor.ts';
 import { formatShape } from '../shapes.ts';
@@ -68,13 +68,9 @@ export function crossEntropy(logits: Tensor, labels: Tensor): Tensor {
   });
   // logProbs and hot ride along as inputs without gradients, so the graph keeps them until backward.
   const out = record(loss, op, [logits, logProbs, hot], (dy) => {
-    const none = [0, 0];
-    const scale = compute(op, [], [dy], (b, o, [d]) => b.scalar('mul', d, -1 / N, o)); // -dy/N
-    const target = compute(op, [N, C], [hot, scale], (b, o, [h, s]) => b.binary('mul', h, s, o, [N, C], full, none));
-    const probs = compute(op, [N, C], [logProbs], (b, o, [l]) => b.unary('exp', l, o));
-    const q = compute(op, [N, C], [probs, scale], (b, o, [p, s]) => b.binary('mul', p, s, o, [N, C], full, none));
-    const g = compute(op, [N, C], [target, q], (b, o, [t, u]) => b.binary('sub', t, u, o, [N, C], full, full));
-    return [g, null, null]; // the tidy autograd runs this in frees scale, target, probs and q
+    // hot·(-dy/N) − exp(logProbs)·(-dy/N) in one kernel, the bits of a scalar mul, two muls, an exp and a sub
+    const g = compute(op, [N, C], [dy, logProbs, hot], (b, o, [d, l, h]) => b.crossEntropyGrad(d, -1 / N, l, h, o));
+    return [g, null, null];
   });
   logProbs.dispose();
   hot.dispose();

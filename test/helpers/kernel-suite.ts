@@ -278,6 +278,23 @@ export function kernelSuite(label: string, make: () => Promise<Backend>, tol = 2
       expectClose(got[1], want[1], 0, 'oneHot');
     });
 
+    it.each([1, 7, 5120])('crossEntropyGrad, n = %i: the bits of its scalar, binary and unary kernels chained', async (n) => {
+      const logProbs = randomData(rng, n).map((v) => v * 5 - 3);
+      logProbs[2 % n] = -Infinity; // a masked class: exp is 0
+      const hot = Float32Array.from({ length: n }, (_, k) => (k % 7 === 3 ? 1 : 0));
+      const dy = Float32Array.of(0.75), factor = -1 / 13, all = [n], one = [1], none = [0];
+      const [, chained] = await both(dut, dut, [dy, logProbs, hot], [1, n, n, n, n], (b, [d, l, h], [s, t, p, q, o]) => {
+        b.scalar('mul', d, factor, s);
+        b.binary('mul', h, s, t, all, one, none);
+        b.unary('exp', l, p);
+        b.binary('mul', p, s, q, all, one, none);
+        b.binary('sub', t, q, o, all, one, one);
+      });
+      const [want, got] = await both(ref, dut, [dy, logProbs, hot], [n], (b, [d, l, h], [o]) => b.crossEntropyGrad(d, factor, l, h, o));
+      expect(got[3]).toEqual(chained[7]);
+      expectClose(got[3], want[3], tol, 'crossEntropyGrad');
+    });
+
     it('fill', async () => {
       const [want, got] = await both(ref, dut, [], [13], (b, _i, [o]) => b.fill(o, -2.5));
       expectClose(got[0], want[0], 0, 'fill');

@@ -165,6 +165,11 @@ export class JsBackend implements Backend {
     }
   }
 
+  crossEntropyGrad(dy: Storage, factor: number, logProbs: Storage, hot: Storage, out: Storage): void {
+    const s = Math.fround(f32(dy)[0] * factor), lp = f32(logProbs), h = f32(hot), o = f32(out);
+    for (let k = 0; k < o.length; k++) o[k] = Math.fround(h[k] * s) - Math.fround(Math.fround(Math.exp(lp[k])) * s);
+  }
+
   oneHot(labels: Storage, out: Storage, n: number, classes: number): void {
     const l = (labels as JsStorage).data, o = f32(out);
     o.fill(0);

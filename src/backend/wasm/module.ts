@@ -18,6 +18,7 @@ export interface Kernels {
   reduce(op: number, x: number, out: number, outer: number, n: number, inner: number): void;
   softmax(x: number, out: number, cols: number, log: number, logOut: number, r0: number, r1: number): void;
   oneHot(labels: number, out: number, n: number, classes: number): void;
+  crossEntropyGrad(dy: number, factor: number, logProbs: number, hot: number, out: number, start: number, end: number): void;
   sgdStep(p: number, g: number, m: number, lr: number, momentum: number, oneMinusDampening: number, nesterov: number,
     weightDecay: number, firstStep: number, start: number, end: number): void;
   adamStep(p: number, g: number, m: number, v: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number,

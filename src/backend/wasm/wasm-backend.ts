@@ -19,9 +19,9 @@ import { sizeOf } from '../../shapes.ts';
 /** Elementwise kernels below this many elements stay on the calling thread: waking workers costs more. */
 const PARALLEL_MIN = 1 << 16;
 /**
- * What an element of a kernel built on exp, log or tanh (the unary ops below, softmax) counts for against
- * PARALLEL_MIN, in elements of a simple one. Measured against an add over 2¹⁶ elements on 1 thread: exp 8x,
- * sigmoid 10x, tanh 17x, erf 23x, log 39x, softmax with log-softmax over 10 columns 36x (over 64, 23x).
+ * What an element of a kernel built on exp, log or tanh (the unary ops below, softmax, crossEntropyGrad) counts
+ * for against PARALLEL_MIN, in elements of a simple one. Measured against an add over 2¹⁶ elements on 1 thread:
+ * exp 8x, sigmoid 10x, tanh 17x, erf 23x, log 39x, softmax with log-softmax over 10 columns 36x (over 64, 23x).
  */
 const TRANSCENDENTAL_COST = 16;
 const TRANSCENDENTAL: ReadonlySet<UnaryOp> = new Set(['exp', 'log', 'tanh', 'sigmoid', 'erf', 'softplus']);
@@ -140,6 +140,10 @@ export class WasmBackend implements Backend {
   softmax(x: Storage, out: Storage, rows: number, cols: number, log: boolean, logOut: Storage | null = null): void {
     const l = log ? 1 : 0, lo = logOut ? at(logOut) : 0;
     this.split('softmax', rows, rows * cols * TRANSCENDENTAL_COST, { x: at(x), out: at(out), cols, log: l, logOut: lo }, (s, e) => this.k.softmax(at(x), at(out), cols, l, lo, s, e));
+  }
+  crossEntropyGrad(dy: Storage, factor: number, logProbs: Storage, hot: Storage, out: Storage): void {
+    const args = { dy: at(dy), factor, logProbs: at(logProbs), hot: at(hot), out: at(out) };
+    this.split('crossEntropyGrad', out.size, out.size * TRANSCENDENTAL_COST, args, (s, e) => this.k.crossEntropyGrad(args.dy, factor, args.logProbs, args.hot, args.out, s, e));
   }
   oneHot(labels: Storage, out: Storage, n: number, classes: number): void {
     this.k.oneHot(at(labels), at(out), n, classes);

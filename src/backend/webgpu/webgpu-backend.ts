@@ -212,6 +212,25 @@ export class WebGPUBackend implements Backend {
     this.run('softmax', [x, out, logOut ?? this.prePlaceholder], this.grid(rows, 1), {}, { rows, cols, log: log ? 1 : 0, logOut: logOut ? 1 : 0 });
   }
 
+  /**
+   * The Backend's crossEntropyGrad as this backend's own scalar, binary and unary passes: one shader could contract
+   * a product and the difference into a fused multiply-add, which would change the bits.
+   */
+  crossEntropyGrad(dy: Storage, factor: number, logProbs: Storage, hot: Storage, out: Storage): void {
+    const n = out.size;
+    if (n === 0) return;
+    const scale = this.alloc(1, 'f32'), [target, probs, q] = [0, 1, 2].map(() => this.alloc(n, 'f32'));
+    try {
+      this.scalar('mul', dy, factor, scale);
+      this.binary('mul', hot, scale, target, [n], [1], [0]);
+      this.unary('exp', logProbs, probs);
+      this.binary('mul', probs, scale, q, [n], [1], [0]);
+      this.binary('sub', target, q, out, [n], [1], [1]);
+    } finally {
+      for (const s of [scale, target, probs, q]) this.free(s);
+    }
+  }
+
   oneHot(labels: Storage, out: Storage, n: number, classes: number): void {
     const total = n * classes;
     if (total === 0) return;
