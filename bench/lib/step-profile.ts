@@ -36,7 +36,7 @@ export class Ledger {
 
 /** The Backend interface's calls a training step makes (kernels, allocation, transfers). */
 const backendCalls = [
-  'alloc', 'free', 'upload', 'download', 'fill', 'unary', 'scalar', 'binary', 'reduce', 'copyStrided', 'softmax', 'oneHot',
+  'alloc', 'free', 'upload', 'download', 'fill', 'unary', 'scalar', 'binary', 'reduce', 'copyStrided', 'softmax', 'oneHot', 'crossEntropyGrad',
   'blockLinear', 'blockLinearInputGrad', 'blockLinearWeightGrad', 'blockLinearGrads', 'sgdStep', 'adamStep',
 ] as const;
 
