@@ -6,8 +6,9 @@
 //   weight grad  A = dY_gᵀ (acs = G*O), B = X_g (brs = G*I)
 // Both operands are packed into `scratch` first: A in groups of 5 or 4 rows ([K, 5] or [K, 4] each, read with one
 // pointer and constant offsets; see FIVE_ROWS), B 8 columns at a time into a [K, 8] panel reused by every row group.
-// Reading in place would walk rows a few kB apart per k, which all land in the same L1 sets and pages. The one exception: a weight
-// grad whose k step is short (IN_PLACE_MAX_STEP) reads its groups of dyᵀ in place, already side by side.
+// Reading in place would walk rows a few kB apart per k, which all land in the same L1 sets and pages. The one
+// exception: a weight grad whose k step is short (IN_PLACE_MAX_STEP) reads its groups of dyᵀ in place, already side
+// by side.
 // The epilogue adds the bias, stores the pre-activation where GELU's gradient needs it (zoff: the byte offset
 // from C to that buffer, 0 for none) and applies the activation (act: 0 none, 1 ReLU, 2 GELU (erf), 3 GELU (tanh)).
 import { gelu4, geluTanh4 } from './gelu';
@@ -24,8 +25,8 @@ const ZERO = f32x4.splat(0);
  * 61–66 GFLOP/s against the 4 × 8 tile's 56–63 at K = 10, 64 and 256. In the engine, alternating with 4-row groups
  * in one process: digits training step 1.017× (1.013–1.021) on 1 thread; forward+backward on 2 threads at (16, 64)
  * 1.02–1.07× (two runs), at (16, 256) to (2, 4096) 1.00–1.02×; the GEMMs of 64 → 64 and 64 → 256 features alone
- * 1.00×, so the larger tiles are held by something other than the multiply-adds' latency. Without fused
- * multiply-adds the shuffles cost more than the fifth row gains (55 GFLOP/s against 62).
+ * 1.00× (what holds those is not the chains' latency: BENCHMARKS.md's notes). Without fused multiply-adds the
+ * shuffles cost more than the fifth row gains (55 GFLOP/s against 62).
  */
 const FIVE_ROWS = ASC_FEATURE_RELAXED_SIMD;
 /**
