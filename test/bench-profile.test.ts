@@ -15,6 +15,7 @@ describe('training-step profile', () => {
     expect(r.ledger.calls.get('blockLinearWeightGrad')).toBeUndefined();
     expect(r.ledger.calls.get('adamStep')).toBe(6 * 10);
     expect(r.ledger.calls.get('crossEntropyGrad')).toBe(10); // the loss's backward, one kernel
+    expect([...r.ledger.unlisted]).toEqual([]); // every backend method the step calls is timed
     expect(r.ledger.allocs).toBeGreaterThan(0);
     // the GEMMs per layer: the forward's three, then the backward's from the last layer (the first layer's input needs no dx)
     const gemms = gemmTable([r]);

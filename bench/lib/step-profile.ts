@@ -29,16 +29,18 @@ export class Ledger {
   gemmFlops = new Map<string, number>();
   allocs = 0;
   allocBytes = 0;
+  /** Backend methods the step called that are not in backendCalls (so not timed): a kernel to add to the list. */
+  unlisted = new Set<string>();
   add<K>(map: Map<K, number>, key: K, v: number): void {
     map.set(key, (map.get(key) ?? 0) + v);
   }
 }
 
-/** The Backend interface's calls a training step makes (kernels, allocation, transfers). */
-const backendCalls = [
+/** The Backend interface's calls a training step makes (kernels, allocation, transfers); the ledger names any other. */
+const backendCalls: readonly (keyof Backend)[] = [
   'alloc', 'free', 'upload', 'download', 'fill', 'unary', 'scalar', 'binary', 'reduce', 'copyStrided', 'softmax', 'oneHot', 'crossEntropyGrad',
   'blockLinear', 'blockLinearInputGrad', 'blockLinearWeightGrad', 'blockLinearGrads', 'sgdStep', 'adamStep',
-] as const;
+];
 
 /** A block-GEMM call's label (its GEMMs and layer) and flops, or null for any other call. */
 function gemmCall(name: string, args: unknown[]): { key: string; flops: number } | null {
@@ -57,6 +59,18 @@ function gemmCall(name: string, args: unknown[]): { key: string; flops: number }
 function instrument(backend: Backend, ledger: Ledger): () => void {
   const target = backend as unknown as Record<string, unknown>;
   let depth = 0;
+  // every other method of the backend, to name any the step calls from outside (a helper a kernel calls is inside)
+  const proto = Object.getPrototypeOf(backend) as object, listed: readonly string[] = backendCalls;
+  const others = Object.getOwnPropertyNames(proto).filter(
+    (n) => n !== 'constructor' && !listed.includes(n) && typeof Object.getOwnPropertyDescriptor(proto, n)?.value === 'function',
+  );
+  for (const name of others) {
+    const original = target[name] as (...args: unknown[]) => unknown;
+    target[name] = (...args: unknown[]): unknown => {
+      if (depth === 0) ledger.unlisted.add(name);
+      return original.apply(backend, args);
+    };
+  }
   for (const name of backendCalls.filter((n) => typeof target[n] === 'function')) {
     const original = target[name] as (...args: unknown[]) => unknown;
     target[name] = (...args: unknown[]): unknown => {
@@ -87,7 +101,7 @@ function instrument(backend: Backend, ledger: Ledger): () => void {
     };
   }
   return () => {
-    for (const name of backendCalls) delete target[name];
+    for (const name of [...backendCalls, ...others]) delete target[name];
   };
 }
 
