@@ -82,12 +82,8 @@ function packedViews({ n, classes: C, estimators: M, values }: PackedPrediction)
  */
 export function unpackPrediction(packed: PackedPrediction, start = 0, count = packed.n): Prediction {
   const p = packedViews(packed), C = p.classes, M = p.estimators;
-  let perEstimator: Float32Array;
-  if (start === 0 && count === p.n) perEstimator = p.perEstimator.slice(); // every row: the estimators' runs are already contiguous
-  else {
-    perEstimator = new Float32Array(M * count * C);
-    for (let m = 0; m < M; m++) perEstimator.set(p.perEstimator.subarray((m * p.n + start) * C, (m * p.n + start + count) * C), m * count * C);
-  }
+  const perEstimator = new Float32Array(M * count * C);
+  for (let m = 0; m < M; m++) perEstimator.set(p.perEstimator.subarray((m * p.n + start) * C, (m * p.n + start + count) * C), m * count * C);
   return {
     n: count,
     classes: C,
