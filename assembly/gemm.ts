@@ -5,7 +5,8 @@
 //   input grad   A = dY_g,         B = W_g  (brs = I)
 //   weight grad  A = dY_gᵀ (acs = G*O), B = X_g (brs = G*I)
 // Both operands are packed into `scratch` first: A in groups of 5 or 4 rows ([K, 5] or [K, 4] each, read with one
-// pointer and constant offsets; see FIVE_ROWS), B 8 columns at a time into a [K, 8] panel reused by every row group.
+// pointer and constant offsets; see FIVE_ROWS and FIVE_ROWS_MAX_K), B 8 columns at a time into a [K, 8] panel reused
+// by every row group.
 // Reading in place would walk rows a few kB apart per k, which all land in the same L1 sets and pages. The one
 // exception: a weight grad whose k step is short (IN_PLACE_MAX_STEP) reads its groups of dyᵀ in place, already side
 // by side.
@@ -17,11 +18,12 @@ import { madd, storeTransposed } from './simd';
 
 const ZERO = f32x4.splat(0);
 /**
- * Whether blockGemm packs A in groups of 5 rows, read by 5 × 8 tiles (else 4 and 4 × 8): in the relaxed-SIMD build,
- * except where A is a convolution's patch matrix (packPatches gathers 4 pixels of one output line with one load; 5
- * would cross lines at small images). The 5 × 8 tile reads a group's first 4 values with one load and broadcasts
- * each lane by a shuffle (rowValue: 10 accumulators, 2 B vectors, that load and one broadcast are 14 of V8's 15
- * vector registers; with 5 broadcast loads V8 issues them all first and spills). One core, packed operands in L1:
+ * Whether blockGemm may pack A in groups of 5 rows, read by 5 × 8 tiles with fused multiply-adds (else 4 and 4 × 8,
+ * a multiply then an add): in the relaxed-SIMD build, for K up to FIVE_ROWS_MAX_K, except where A is a convolution's
+ * patch matrix (packPatches gathers 4 pixels of one output line with one load; 5 would cross lines at small images).
+ * The 5 × 8 tile reads a group's first 4 values with one load and broadcasts each lane by a shuffle (rowValue: 10
+ * accumulators, 2 B vectors, that load and one broadcast are 14 of V8's 15 vector registers; with 5 broadcast loads
+ * V8 issues them all first and spills). One core, packed operands in L1:
  * 61–66 GFLOP/s against the 4 × 8 tile's 56–63 at K = 10, 64 and 256. In the engine, alternating with 4-row groups
  * in one process: digits training step 1.017× (1.013–1.021) on 1 thread; forward+backward on 2 threads at (16, 64)
  * 1.02–1.07× (two runs), at (16, 256) to (2, 4096) 1.00–1.02×; the GEMMs of 64 → 64 and 64 → 256 features alone
@@ -29,6 +31,16 @@ const ZERO = f32x4.splat(0);
  * shuffles cost more than the fifth row gains (55 GFLOP/s against 62).
  */
 const FIVE_ROWS = ASC_FEATURE_RELAXED_SIMD;
+/**
+ * The longest K that takes groups of 5 rows. Longer, groups of 4 with a multiply then an add (the plain build's
+ * tile) read faster: 8 fused chains wait on the multiply-add's latency, while an add's is shorter and the multiplies
+ * and adds go to different pipes. Alternating with 5-row groups at every K in one process, relaxed SIMD, 1 thread: the
+ * GEMMs of K = 256 and 512 1.02–1.06× (forward, dx), K = 64 and 128 1.00–1.01×, except 4 × 256 → 10 forward 0.95×
+ * (its 2 last columns take the narrow tile); forward+backward on 2 threads at (8, 512) 1.02×, (4, 1024) 1.02×,
+ * (2, 4096) 1.03×, (16, 256) 1.04×, (16, 64) 1.03×; grouped convolutions 1.02–1.04×; the digits step 1.00×. At every K
+ * (the plain build's tile for all), (16, 64) read 0.965× and the GEMMs of K = 64 and 128 0.96–0.99×.
+ */
+const FIVE_ROWS_MAX_K = 128;
 /**
  * The longest k step (elements) at which blockGemm reads A's groups of rows in place where they are already side by
  * side (dW's dyᵀ: ars = 1, acs = G·O) instead of packing them. Digits training step (dW of G·O = 256 and 40) against
@@ -66,6 +78,12 @@ function emitOne(at: usize, v: f32, acc: bool, bias: usize, act: i32, zoff: usiz
   store<f32>(at, act == 0 ? v : f32x4.extract_lane(activate(f32x4.splat(v), act), 0));
 }
 
+/** A tile's multiply-add, c + x·b: fused for groups of 5, a multiply then an add for groups of 4 (see FIVE_ROWS_MAX_K). */
+@inline
+function tileMadd(five: bool, x: v128, b: v128, c: v128): v128 {
+  return five ? madd(x, b, c) : f32x4.add(c, f32x4.mul(x, b));
+}
+
 /** Lane r (0..3) of q in all 4 lanes. */
 @inline
 function broadcastLane(q: v128, r: i32): v128 {
@@ -91,22 +109,24 @@ function rowValue(a: usize, q: v128, r: i32, five: bool): v128 {
 /**
  * 5 (five) or 4 rows × 8 columns of C in 10 or 8 f32x4 accumulators. a: a group of A, its rows' k-th values side by
  * side (rowValue), the k-th at a + k·ks bytes (20 or 16 packed), b: the [K, 8] B panel, rows: rows of C to store.
- * k is not unrolled: Binaryen would then regroup the steps per accumulator, which needs more than 16 registers and spills.
- * Inlined into blockGemm in the plain-SIMD build, called (tile8Five, tile8Four) in the relaxed one: forward+backward at
- * (8, 512), (4, 1024), (16, 256) on 2 threads, inlining read 1.13–1.17× in the plain build and 0.96–0.98× in the
- * relaxed one (V8's code for the loop differs with its surroundings; alternating in one process).
+ * k is not unrolled here: Binaryen would then regroup the steps per accumulator, which needs more than 16 registers and
+ * spills. V8 unrolls it instead where it nests deep enough: TurboFan unrolls a wasm loop min(5, 50·(depth + 1) / size)
+ * times (Node 20's V8, src/compiler/loop-unrolling.h), so inlined in gemmFour's loops it is unrolled, alone in a
+ * function of its own not. Groups of 4 are inlined: called, the (8, 512) forward on 1 thread read 46 GFLOP/s against
+ * 56 (and 46.8 inlined with --no-wasm-loop-unrolling). Groups of 5 are called (tile8Five): inlining read 0.96–0.98× at
+ * (8, 512), (4, 1024), (16, 256) forward+backward on 2 threads (its 14 registers leave the unrolled copies no room).
  */
 @inline
 function tile8(five: bool, a: usize, ks: usize, b: usize, K: i32, c: usize, crs: usize, rows: i32, acc: bool, bias: usize, act: i32, zoff: usize): void {
   let c00 = ZERO, c01 = ZERO, c10 = ZERO, c11 = ZERO, c20 = ZERO, c21 = ZERO, c30 = ZERO, c31 = ZERO, c40 = ZERO, c41 = ZERO;
   for (const end = b + (<usize>K << 5); b < end; b += 32) {
     const b0 = v128.load(b), b1 = v128.load(b, 16), q = five ? v128.load(a) : ZERO;
-    let x = rowValue(a, q, 0, five); c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
-    x = rowValue(a, q, 1, five); c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
-    x = rowValue(a, q, 2, five); c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
-    x = rowValue(a, q, 3, five); c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
+    let x = rowValue(a, q, 0, five); c00 = tileMadd(five, x, b0, c00); c01 = tileMadd(five, x, b1, c01);
+    x = rowValue(a, q, 1, five); c10 = tileMadd(five, x, b0, c10); c11 = tileMadd(five, x, b1, c11);
+    x = rowValue(a, q, 2, five); c20 = tileMadd(five, x, b0, c20); c21 = tileMadd(five, x, b1, c21);
+    x = rowValue(a, q, 3, five); c30 = tileMadd(five, x, b0, c30); c31 = tileMadd(five, x, b1, c31);
     if (five) {
-      x = rowValue(a, q, 4, five); c40 = madd(x, b0, c40); c41 = madd(x, b1, c41);
+      x = rowValue(a, q, 4, five); c40 = tileMadd(five, x, b0, c40); c41 = tileMadd(five, x, b1, c41);
     }
     a += ks;
   }
@@ -131,11 +151,6 @@ function tile8Five(a: usize, ks: usize, b: usize, K: i32, c: usize, crs: usize, 
   tile8(true, a, ks, b, K, c, crs, rows, acc, bias, act, zoff);
 }
 
-/** tile8 on groups of 4 rows, as a function of its own. */
-function tile8Four(a: usize, ks: usize, b: usize, K: i32, c: usize, crs: usize, rows: i32, acc: bool, bias: usize, act: i32, zoff: usize): void {
-  tile8(false, a, ks, b, K, c, crs, rows, acc, bias, act, zoff);
-}
-
 /**
  * Columns [n, n + cols) of C (cols 1..4, the panel zero-padded past cols) for the rows of two packed groups, at a and
  * a + next (next 0: the one group twice, when only it is left): each accumulator one row's 4 columns, a step one B
@@ -153,13 +168,13 @@ function tile4(five: bool, a: usize, next: usize, b: usize, K: i32, c: usize, cr
   for (const end = b + (<usize>K << 4); b < end; b += 16) {
     const v = v128.load(b);
     let q = v128.load(a);
-    c0 = madd(broadcastLane(q, 0), v, c0); c1 = madd(broadcastLane(q, 1), v, c1);
-    c2 = madd(broadcastLane(q, 2), v, c2); c3 = madd(broadcastLane(q, 3), v, c3);
-    if (five) c4 = madd(v128.load32_splat(a, 16), v, c4);
+    c0 = tileMadd(five, broadcastLane(q, 0), v, c0); c1 = tileMadd(five, broadcastLane(q, 1), v, c1);
+    c2 = tileMadd(five, broadcastLane(q, 2), v, c2); c3 = tileMadd(five, broadcastLane(q, 3), v, c3);
+    if (five) c4 = tileMadd(five, v128.load32_splat(a, 16), v, c4);
     q = v128.load(e);
-    c5 = madd(broadcastLane(q, 0), v, c5); c6 = madd(broadcastLane(q, 1), v, c6);
-    c7 = madd(broadcastLane(q, 2), v, c7); c8 = madd(broadcastLane(q, 3), v, c8);
-    if (five) c9 = madd(v128.load32_splat(e, 16), v, c9);
+    c5 = tileMadd(five, broadcastLane(q, 0), v, c5); c6 = tileMadd(five, broadcastLane(q, 1), v, c6);
+    c7 = tileMadd(five, broadcastLane(q, 2), v, c7); c8 = tileMadd(five, broadcastLane(q, 3), v, c8);
+    if (five) c9 = tileMadd(five, v128.load32_splat(e, 16), v, c9);
     a += step; e += step;
   }
   const n = min(rows, 2 * group);
@@ -409,11 +424,31 @@ export function blockGemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs:
   // only a GEMM of fewer than 4 rows (a task's rows start at 0 and MT is a multiple of 4): a split's last 1..3 rows
   // take the tiles, as they do on 1 thread, so that the bits do not depend on the thread count
   if (m0 == 0 && m1 < 4 && !patches && acs == 1 && brs == 1) return dotRows(a, <usize>ars << 2, b, <usize>bcs << 2, c, <usize>crs << 2, bias, act, zoff, K, m0, m1, n0, n1);
+  if (FIVE_ROWS && !(patches && !patchesAreB) && K <= FIVE_ROWS_MAX_K) gemmFive(a, ars, acs, b, brs, bcs, c, crs, bias, act, zoff, K, m0, m1, n0, n1, KC, MC, patches, patchesAreB, scratch);
+  else gemmFour(a, ars, acs, b, brs, bcs, c, crs, bias, act, zoff, K, m0, m1, n0, n1, KC, MC, patches, patchesAreB, scratch);
+}
+
+/** blockGemm on groups of 5 rows. */
+function gemmFive(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, c: usize, crs: i32,
+  bias: usize, act: i32, zoff: usize, K: i32, m0: i32, m1: i32, n0: i32, n1: i32, KC: i32, MC: i32, patches: usize, patchesAreB: bool, scratch: usize): void {
+  blockGemmLoops(true, a, ars, acs, b, brs, bcs, c, crs, bias, act, zoff, K, m0, m1, n0, n1, KC, MC, patches, patchesAreB, scratch);
+}
+
+/** blockGemm on groups of 4 rows. */
+function gemmFour(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, c: usize, crs: i32,
+  bias: usize, act: i32, zoff: usize, K: i32, m0: i32, m1: i32, n0: i32, n1: i32, KC: i32, MC: i32, patches: usize, patchesAreB: bool, scratch: usize): void {
+  blockGemmLoops(false, a, ars, acs, b, brs, bcs, c, crs, bias, act, zoff, K, m0, m1, n0, n1, KC, MC, patches, patchesAreB, scratch);
+}
+
+/** blockGemm's loops on groups of 5 (five) or 4 rows, past its dotRows case; one copy each, so that V8 compiles each on its own. */
+@inline
+function blockGemmLoops(five: bool, a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, c: usize, crs: i32,
+  bias: usize, act: i32, zoff: usize, K: i32, m0: i32, m1: i32, n0: i32, n1: i32, KC: i32, MC: i32, patches: usize, patchesAreB: bool, scratch: usize): void {
   const arsB = <usize>ars << 2, acsB = <usize>acs << 2, brsB = <usize>brs << 2, bcsB = <usize>bcs << 2, crsB = <usize>crs << 2;
   // as overlapsPanels in src/backend/wasm/tiling.ts, which sizes KC for it
   const overlap = bcs == 1 && !patches && <i64>K * brs >= OVERLAP_SPAN;
   const inPlace = !patches && ars == 1 && acs <= IN_PLACE_MAX_STEP && (n1 - n0) % 8 == 0;
-  const five = FIVE_ROWS && !(patches && !patchesAreB), rowsPer = five ? 5 : 4, groupStep: usize = five ? 20 : 16;
+  const rowsPer = five ? 5 : 4, groupStep: usize = five ? 20 : 16;
   const depth = min(K, KC), panelBytes = <usize>depth << 5, packed = scratch + 2 * panelBytes, tmp = packed + <usize>((min(m1 - m0, MC) + rowsPer - 1) / rowsPer) * <usize>depth * groupStep;
   for (let r0 = m0; r0 < m1; r0 += MC) {
     const rows = min(MC, m1 - r0);
@@ -442,7 +477,6 @@ export function blockGemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs:
             const here = inPlace && m + rowsPer <= rows, cp = c + <usize>(r0 + m) * crsB + (<usize>n << 2);
             const ap = here ? a + <usize>(r0 + m) * arsB + <usize>k0 * acsB : packed + <usize>(m / rowsPer) * group, kStep = here ? acsB : groupStep;
             if (five) tile8Five(ap, kStep, panel, kc, cp, crsB, rows - m, acc, bn, actk, zk);
-            else if (ASC_FEATURE_RELAXED_SIMD) tile8Four(ap, kStep, panel, kc, cp, crsB, rows - m, acc, bn, actk, zk);
             else tile8(false, ap, kStep, panel, kc, cp, crsB, rows - m, acc, bn, actk, zk);
             if (slice && ks < kc) ks = packSlice(b, brsB, bcsB, k0, ks, min(slice, kc - ks), after, nextCols, next);
           }

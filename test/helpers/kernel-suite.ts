@@ -7,8 +7,10 @@ import { JsBackend } from '../../src/backend/js/js-backend.ts';
 import { Rng } from '../../src/random.ts';
 
 /**
- * Block shapes: tiny, odd, not multiples of 4/8/tile, one larger than a 32x32 tile, and a batch long enough that the
- * weight grad's k (the batch) takes two steps while it reads dyᵀ in place (G·O short, I a multiple of 8).
+ * Block shapes: tiny, odd, not multiples of 4/8/tile, one larger than a 32x32 tile, one whose three GEMMs all have
+ * K over 128 (the relaxed build's groups of 4 rows; shorter K take groups of 5) with odd rows and narrow last columns,
+ * and a batch long enough that the weight grad's k (the batch) takes two steps while it reads dyᵀ in place (G·O short,
+ * I a multiple of 8).
  */
 export const blockShapes: BlockShape[] = [
   { B: 1, G: 1, I: 1, O: 1 },
@@ -18,6 +20,7 @@ export const blockShapes: BlockShape[] = [
   { B: 65, G: 2, I: 70, O: 37 },
   { B: 128, G: 1, I: 64, O: 10 },
   { B: 128, G: 4, I: 64, O: 64 },
+  { B: 133, G: 2, I: 137, O: 131 },
   { B: 1100, G: 2, I: 16, O: 6 },
 ];
 
