@@ -113,7 +113,7 @@ function rowValue(a: usize, q: v128, r: i32, five: bool): v128 {
  * spills. V8 unrolls it instead where it nests deep enough: TurboFan unrolls a wasm loop min(5, 50·(depth + 1) / size)
  * times (Node 20's V8, src/compiler/loop-unrolling.h), so inlined in gemmFour's loops it is unrolled, alone in a
  * function of its own not. Groups of 4 are inlined: called, the (8, 512) forward on 1 thread read 46 GFLOP/s against
- * 56 (and 46.8 inlined with --no-wasm-loop-unrolling). Groups of 5 are called (tile8Five): inlining read 0.96–0.98× at
+ * 54 (and 46.6–46.9 inlined with --no-wasm-loop-unrolling). Groups of 5 are called (tile8Five): inlining read 0.96–0.98× at
  * (8, 512), (4, 1024), (16, 256) forward+backward on 2 threads (its 14 registers leave the unrolled copies no room).
  */
 @inline
