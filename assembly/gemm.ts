@@ -416,7 +416,7 @@ function packSlice(b: usize, brsB: usize, bcsB: usize, k0: i32, ks: i32, kn: i32
  * first adding to C; the bias and activation apply at the last step. With a walk (patches ≠ 0), A (or B, when
  * patchesAreB) is the patch matrix of the image at a (or b), packed straight from it (see patches.ts).
  * `scratch` holds two [KC, 8] B panels (32·KC bytes each), a row chunk of A packed in groups of 5 or 4 rows (20·KC or
- * 16·KC bytes per group), then 16 bytes for tile4's last columns.
+ * 16·KC bytes per group; 5 where FIVE_ROWS and FIVE_ROWS_MAX_K allow), then 16 bytes for tile4's last columns.
  */
 export function blockGemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, c: usize, crs: i32,
   bias: usize, act: i32, zoff: usize, K: i32, m0: i32, m1: i32, n0: i32, n1: i32, KC: i32, MC: i32, patches: usize, patchesAreB: bool, scratch: usize): void {
@@ -440,7 +440,10 @@ function gemmFour(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, c:
   blockGemmLoops(false, a, ars, acs, b, brs, bcs, c, crs, bias, act, zoff, K, m0, m1, n0, n1, KC, MC, patches, patchesAreB, scratch);
 }
 
-/** blockGemm's loops on groups of 5 (five) or 4 rows, past its dotRows case; one copy each, so that V8 compiles each on its own. */
+/**
+ * blockGemm's loops on groups of 5 (five) or 4 rows, past its dotRows case: one copy for each (gemmFive, gemmFour), so
+ * that V8 compiles and unrolls each on its own (see tile8).
+ */
 @inline
 function blockGemmLoops(five: bool, a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, c: usize, crs: i32,
   bias: usize, act: i32, zoff: usize, K: i32, m0: i32, m1: i32, n0: i32, n1: i32, KC: i32, MC: i32, patches: usize, patchesAreB: bool, scratch: usize): void {
