@@ -1,7 +1,6 @@
 // createInferenceWorker: a PackedMLP, PackedLeNet or PackedResNet served from a worker. Calls made while a forward pass runs are merged
 // into the next one; buffers cross by transfer. If the worker dies, the calls it held reject and the next
 // call starts a new worker and reloads the model.
-import { transfer } from 'comlink';
 import type { BackendInfo } from '../backend/backend.ts';
 import { warnOnce } from '../backend/warnings.ts';
 import type { BackendChoice } from '../runtime.ts';
@@ -188,7 +187,7 @@ export class InferenceClient implements InferenceWorker {
       try {
         const live = await this.connect();
         const rows = concatRows(batch);
-        const packed = await this.call(live, () => live.worker.api.predict(transfer(rows.x, [rows.x.buffer]), [rows.n, ...batch[0].sample]));
+        const packed = await this.call(live, () => live.worker.api.predict(rows.x, [rows.n, ...batch[0].sample]));
         let start = 0;
         for (const r of batch) {
           r.resolve(unpackPrediction(packed, start, r.n));

@@ -26,8 +26,16 @@ export interface InferenceWorkerData {
   dawnModule: string | null;
 }
 
+/** The inference worker as the host calls it (SpawnedWorker.api): load over comlink, predict over the prediction port. */
 export interface InferenceWorkerApi {
   load(request: LoadRequest): Promise<Loaded>;
-  /** One forward pass over a batch of the given full shape; the result's one buffer is transferred back. */
+  /** One forward pass over a batch of the given full shape (x's buffer is transferred); the result's one buffer is transferred back. */
   predict(x: Float32Array, shape: number[]): Promise<PackedPrediction>;
+}
+
+/** What the worker exposes over comlink. */
+export interface InferenceWorkerRemote {
+  load(request: LoadRequest): Promise<Loaded>;
+  /** Answers the predict requests that come on `port` from now on (see prediction-port.ts). */
+  servePredictions(port: MessagePort): void;
 }

@@ -1,7 +1,8 @@
 // Starts the embedded inference worker: worker_threads (eval) in Node, a Blob-URL Web Worker in browsers.
-import { wrap } from 'comlink';
+import { transfer, wrap } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import type { InferenceWorkerApi, InferenceWorkerData } from './protocol.ts';
+import { predictionCaller } from './prediction-port.ts';
+import type { InferenceWorkerApi, InferenceWorkerData, InferenceWorkerRemote } from './protocol.ts';
 
 export interface SpawnedWorker {
   /** The worker's API (a comlink proxy; its methods already return promises, so its type is the API's). */
@@ -14,12 +15,14 @@ export interface SpawnedWorker {
 }
 
 /**
- * The worker's API over comlink, each method's proxy made once: comlink makes (and registers for finalization)
- * a new proxy on every property read, which a one-row call would otherwise pay each time.
+ * The worker's API: load over comlink (its proxy made once: comlink makes, and registers for finalization, a new
+ * proxy on every property read), predict over a MessagePort of its own (see prediction-port.ts), whose other end
+ * goes to the worker first: comlink's messages arrive in order, so the worker holds it before `load` runs.
  */
-function remoteApi(endpoint: Parameters<typeof wrap>[0]): InferenceWorkerApi {
-  const remote = wrap<InferenceWorkerApi>(endpoint) as unknown as InferenceWorkerApi;
-  return { load: remote.load, predict: remote.predict };
+function remoteApi(endpoint: Parameters<typeof wrap>[0], channel: MessageChannel): InferenceWorkerApi {
+  const remote = wrap<InferenceWorkerRemote>(endpoint) as unknown as InferenceWorkerRemote;
+  void remote.servePredictions(transfer(channel.port2, [channel.port2]));
+  return { load: remote.load, predict: predictionCaller(channel.port1) };
 }
 
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
@@ -56,16 +59,26 @@ async function spawnNode(source: string): Promise<SpawnedWorker> {
   // SHARE_ENV: the Vulkan driver list the worker sets before Dawn starts (see prepareVulkan) must reach the
   // process's real environment, which Dawn reads; a worker's own process.env is a copy.
   const worker = new threads.Worker(source, { eval: true, workerData, env: threads.SHARE_ENV });
+  const channel = new threads.MessageChannel();
   worker.unref();
+  channel.port1.unref();
   return {
-    api: remoteApi(nodeEndpoint(worker)),
+    api: remoteApi(nodeEndpoint(worker), channel as unknown as MessageChannel),
     onExit: (fn) => {
       const exit = once(fn);
       worker.on('error', (e) => exit(e instanceof Error ? e : new Error(String(e))));
       worker.on('exit', (code) => exit(new Error(`the inference worker exited (code ${code})`)));
     },
-    setBusy: (busy) => (busy ? worker.ref() : worker.unref()),
-    terminate: () => void worker.terminate(),
+    setBusy: (busy) => {
+      for (const handle of [worker, channel.port1]) {
+        if (busy) handle.ref();
+        else handle.unref();
+      }
+    },
+    terminate: () => {
+      channel.port1.close();
+      void worker.terminate();
+    },
   };
 }
 
@@ -73,13 +86,17 @@ function spawnBrowser(source: string): SpawnedWorker {
   const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
   const worker = new Worker(url);
   URL.revokeObjectURL(url);
+  const channel = new MessageChannel();
   return {
-    api: remoteApi(worker),
+    api: remoteApi(worker, channel),
     onExit: (fn) => {
       const exit = once(fn);
       worker.addEventListener('error', (e) => exit(new Error(`the inference worker failed: ${e.message || 'uncaught error'}`)));
     },
     setBusy: () => {},
-    terminate: () => worker.terminate(),
+    terminate: () => {
+      channel.port1.close();
+      worker.terminate();
+    },
   };
 }
