@@ -5,12 +5,13 @@ import { predictionCaller } from './prediction-port.ts';
 import type { InferenceWorkerApi, InferenceWorkerData, InferenceWorkerRemote } from './protocol.ts';
 
 export interface SpawnedWorker {
-  /** The worker's API (a comlink proxy; its methods already return promises, so its type is the API's). */
+  /** The worker's API: `load` a comlink proxy's, `predict` the prediction port's (see remoteApi). */
   api: InferenceWorkerApi;
   /** Calls fn once, when the worker dies or reports an uncaught error. */
   onExit(fn: (error: Error) => void): void;
-  /** Whether calls are in flight: in Node an idle worker does not keep the process alive. */
+  /** Whether calls are in flight: in Node an idle worker (and its prediction port) does not keep the process alive. */
   setBusy(busy: boolean): void;
+  /** Closes the prediction port and stops the worker. */
   terminate(): void;
 }
 
