@@ -73,12 +73,29 @@ describe('createInferenceWorker: the client', () => {
     try {
       await expect(worker.predict(new Float32Array(0), 0)).rejects.toThrow(/^predict: the shape's dimensions must be positive integers \(a batch holds at least one row\), got \[0, 6\]$/);
       await expect(worker.predict(new Float32Array(6), undefined as unknown as number)).rejects.toThrow(/^predict: shape must be a row count or an array of dimensions, got undefined$/);
-      await expect(bg.predictBatch(model, new Float32Array(6), '1' as unknown as number)).rejects.toThrow(/shape must be a row count or an array of dimensions, got 1$/);
+      await expect(bg.predictBatch(model, new Float32Array(6), '1' as unknown as number)).rejects.toThrow(/shape must be a row count or an array of dimensions, got the string '1'$/);
+      await expect(worker.predict(null as unknown as Float32Array, 1)).rejects.toThrow(/^predict: x must be a Float32Array of the batch's values, got null$/);
+      await expect(worker.predict(6 as unknown as Float32Array, 1)).rejects.toThrow(/^predict: x must be a Float32Array of the batch's values, got number$/);
       expect((await worker.predict(new Float32Array(6), 1)).probs).toHaveLength(3); // and it still serves
     } finally {
       worker.terminate();
     }
     expect(() => bg.loadModel(bytes, { architecture: 'Foo' as bg.Architecture })).toThrow(/^loadModel: architecture must be one of PackedMLP, PackedLeNet, PackedResNet, got 'Foo'$/);
+  });
+
+  it('refuses a model source that is none of bytes, a URL or a path, naming what it got', async () => {
+    for (const [source, got] of [[42, 'number 42'], [undefined, 'undefined undefined'], [null, 'null'], [{ bytes }, 'Object']] as const) {
+      await expect(bg.createInferenceWorker({ model: source as unknown as Uint8Array, backend: 'js' })).rejects.toThrow(
+        `createInferenceWorker: model must be the safetensors file's bytes (Uint8Array or ArrayBuffer), a URL or a path, got ${got}`,
+      );
+    }
+  });
+
+  it('a file whose packed weights are of other widths than the config says names both shapes, without the pre-0.5 layout', async () => {
+    const wider = new bg.nn.PackedMLP({ ...config, hiddenFeatures: [10], rng: new bg.Rng(6) });
+    const wrong = await bg.io.saveSafetensors(wider, bg.packedMLPMetadata(config)); // the metadata says 8 hidden features
+    wider.parameters().forEach((p) => p.dispose());
+    expect(() => bg.loadModel(wrong)).toThrow("loadModel: 'layers.0.weight' is [1, 20, 6] in the file, but the model's 'layers.0.weight' is [1, 16, 6]: check numEstimators, alpha, gamma and the widths");
   });
 
   it('loadModel says which architecture a file holds when asked for another, and asks for a conv config\'s architecture', async () => {

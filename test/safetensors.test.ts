@@ -212,7 +212,7 @@ describe('model state dicts in safetensors', () => {
     const { model: loaded, config: stored } = loadPackedMLP(await saveSafetensors(older, { [PACKED_MLP_METADATA_KEY]: JSON.stringify(config) }));
     expect(stored.activation).toBeUndefined();
     expect([...loaded.forward(x).dataSync()]).toEqual([...older.forward(x).dataSync()]);
-    expect(() => packedMLPMetadata({ ...config, activation: 'tanh' as 'gelu' })).toThrow(/activation of 'relu', 'gelu', 'gelu_tanh'/);
+    expect(() => packedMLPMetadata({ ...config, activation: 'tanh' as 'gelu' })).toThrow(/^PackedMLP config: activation must be 'relu' or 'gelu' or 'gelu_tanh' if given, got "tanh"$/);
     expect(() => new nn.PackedMLP({ ...config, activation: 'tanh' as 'gelu' })).toThrow(/PackedMLP: activation must be 'relu', 'gelu' or 'gelu_tanh', got 'tanh'/);
   });
 

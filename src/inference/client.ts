@@ -45,7 +45,7 @@ export interface InferenceWorker {
    * Probabilities and uncertainty of a batch: for a PackedMLP n rows of `config.inFeatures` values (`shape` = n or
    * [n, inFeatures]); for a PackedLeNet or PackedResNet n images, `shape` = [n, inChannels, height, width]. x is copied
    * when predict is called (the caller may change it at once; it is never detached). A row holding NaN gets NaN
-   * probabilities and uncertainties. Rejects when x does not fit the shape or the shape not the model, and with
+   * probabilities and uncertainties. Rejects when x is not an array of values, does not fit the shape or the shape not the model, and with
    * "the inference worker was terminated" after terminate().
    */
   predict(x: Float32Array, shape: number | readonly number[]): Promise<Prediction>;
@@ -97,6 +97,7 @@ export class InferenceClient implements InferenceWorker {
     if (this.closed) return Promise.reject(terminated());
     let full: number[];
     try {
+      if (!ArrayBuffer.isView(x) && !Array.isArray(x)) throw new Error(`predict: x must be a Float32Array of the batch's values, got ${x === null ? 'null' : typeof x}`);
       full = batchShape(this.architecture, this.config, x.length, shape);
     } catch (e) {
       return Promise.reject(e);

@@ -69,7 +69,7 @@ export function loadModel(bytes: Uint8Array, choice: { architecture?: Architectu
   const model = builders[architecture].build(config);
   file ??= readSafetensors(bytes); // parsed once: without a config it was read above for its metadata
   // blockgrad's own keys, or any TorchUncertainty release's (final_layer, conv1x1, ...), as loadTorchUncertainty reads them
-  loadModelState(model, fromTorchUncertainty(model, stateValues(file.tensors)), file.metadata, {});
+  loadModelState(model, fromTorchUncertainty(model, stateValues(file.tensors), undefined, 'loadModel'), file.metadata, {}, 'loadModel');
   model.eval();
   return { model, architecture, config };
 }
@@ -92,7 +92,7 @@ export function loadPackedMLP(bytes: Uint8Array, config?: PackedMLPConfig): {
  * holds at least one row), does not fit the architecture, or does not hold `length` values.
  */
 export function batchShape(architecture: Architecture, config: ModelConfig, length: number, shape: number | readonly number[]): number[] {
-  if (typeof shape !== 'number' && !Array.isArray(shape)) throw new Error(`predict: shape must be a row count or an array of dimensions, got ${String(shape)}`);
+  if (typeof shape !== 'number' && !Array.isArray(shape)) throw new Error(`predict: shape must be a row count or an array of dimensions, got ${typeof shape === 'string' ? `the string '${shape}'` : String(shape)}`);
   const full = typeof shape === 'number' ? (architecture === 'PackedMLP' ? [shape, (config as PackedMLPConfig).inFeatures] : null) : [...shape];
   if (!full) throw new Error(`predict: a ${architecture} takes images: pass their shape [n, ${(config as PackedLeNetConfig).inChannels}, height, width], not a row count`);
   if (!full.every((d) => Number.isInteger(d) && d >= 1)) {

@@ -16,11 +16,15 @@ const inPage = typeof (globalThis as { location?: unknown }).location !== 'undef
 
 /**
  * The model's bytes.
- * @throws Error naming the source when a file cannot be read, a fetch fails or answers with an HTTP error,
- * or a string is neither a URL nor (in Node) a path.
+ * @throws Error naming the source when it is none of the four kinds, a file cannot be read, a fetch fails or answers
+ * with an HTTP error, or a string is neither a URL nor (in Node) a path.
  */
 export async function modelBytes(source: ModelSource): Promise<Uint8Array> {
   if (source instanceof Uint8Array) return source;
+  if (typeof source !== 'string' && !(source instanceof URL) && !(source instanceof ArrayBuffer)) {
+    const kind = source === null ? 'null' : typeof source === 'object' ? (source as object).constructor?.name ?? 'an object' : `${typeof source} ${String(source)}`;
+    throw new Error(`createInferenceWorker: model must be the safetensors file's bytes (Uint8Array or ArrayBuffer), a URL or a path, got ${kind}`);
+  }
   if (source instanceof ArrayBuffer) return new Uint8Array(source);
   if (typeof source === 'string' && !inPage && isNode && !/^(https?|file):/i.test(source)) return readFileBytes(source);
   const url = source instanceof URL ? source : new URL(source, (globalThis as { location?: { href: string } }).location?.href);

@@ -1,6 +1,7 @@
 // The architecture of a PackedMLP and its one writer into a safetensors file's `__metadata__`, so a file
 // alone is enough to rebuild the model that wrote it. Every path that saves a PackedMLP goes through
 // `packedMLPMetadata` (`saveSafetensors` calls it by way of `Module.fileMetadata`).
+import { checkFields, oneOf, optional, positiveInteger, positiveIntegers, positiveNumber } from './config-rules.ts';
 
 /**
  * Everything needed to rebuild a PackedMLP: its options without the initialisation Rng and the precision
@@ -75,21 +76,15 @@ export function metadataJson(metadata: Record<string, string>, key: string): unk
   }
 }
 
-const isCount = (v: unknown): boolean => Number.isInteger(v) && (v as number) > 0;
-
 /**
  * Returns the config with only the known fields.
- * @throws Error naming every rule when the config cannot describe a PackedMLP.
+ * @throws Error naming every field that breaks its rule (see checkFields) when the config cannot describe a PackedMLP.
  */
 export function checkConfig(c: PackedMLPConfig): PackedMLPConfig {
-  const ok = typeof c === 'object' && c !== null
-    && isCount(c.inFeatures) && isCount(c.numClasses) && isCount(c.numEstimators) && isCount(c.gamma)
-    && typeof c.alpha === 'number' && c.alpha > 0
-    && Array.isArray(c.hiddenFeatures) && c.hiddenFeatures.every(isCount)
-    && (c.activation === undefined || MLP_ACTIVATIONS.includes(c.activation));
-  if (!ok) {
-    throw new Error(`PackedMLP config needs positive integers inFeatures, numClasses, numEstimators, gamma, hiddenFeatures[], a positive alpha and an activation of ${MLP_ACTIVATIONS.map((a) => `'${a}'`).join(', ')} if any; got ${JSON.stringify(c)}`);
-  }
+  checkFields('PackedMLP', c, {
+    inFeatures: positiveInteger, hiddenFeatures: positiveIntegers, numClasses: positiveInteger, numEstimators: positiveInteger,
+    alpha: positiveNumber, gamma: positiveInteger, activation: optional(oneOf(MLP_ACTIVATIONS)),
+  });
   const { inFeatures, hiddenFeatures, numClasses, numEstimators, alpha, gamma, activation } = c;
   return { inFeatures, hiddenFeatures: [...hiddenFeatures], numClasses, numEstimators, alpha, gamma, ...(activation ? { activation } : {}) };
 }

@@ -1,6 +1,7 @@
 // The architectures of PackedLeNet and PackedResNet as stored in a safetensors file's `__metadata__` (the
 // counterpart of packed-config.ts for PackedMLP), so a saved file alone rebuilds the model that wrote it.
 import { metadataJson } from './packed-config.ts';
+import { boolean, checkFields, oneOf, positiveInteger, positiveNumber, rate } from './config-rules.ts';
 
 /** PackedLeNet's options without the initialisation Rng; `asWritten` models are not saved with an architecture. */
 export interface PackedLeNetConfig {
@@ -51,30 +52,30 @@ export const PACKED_LENET_METADATA_KEY = 'blockgrad.packed_lenet';
 /** The `__metadata__` key holding the JSON of a PackedResNet's config. */
 export const PACKED_RESNET_METADATA_KEY = 'blockgrad.packed_resnet';
 
-const isCount = (v: unknown): boolean => Number.isInteger(v) && (v as number) > 0;
-const isRate = (v: unknown): boolean => typeof v === 'number' && v >= 0 && v < 1;
-
 /**
  * Returns the config with only its known fields.
- * @throws Error naming the rules when the value cannot describe a PackedLeNet.
+ * @throws Error naming every field that breaks its rule (see checkFields) when the value cannot describe a PackedLeNet.
  */
 export function checkLeNetConfig(c: PackedLeNetConfig): PackedLeNetConfig {
-  const ok = typeof c === 'object' && c !== null && isCount(c.inChannels) && isCount(c.numClasses) && isCount(c.numEstimators) && isCount(c.gamma)
-    && typeof c.alpha === 'number' && c.alpha > 0 && (c.norm === 'identity' || c.norm === 'batchnorm') && isRate(c.dropoutRate);
-  if (!ok) throw new Error(`PackedLeNet config needs positive integers inChannels, numClasses, numEstimators, gamma, a positive alpha, norm 'identity' or 'batchnorm' and a dropoutRate in [0, 1); got ${JSON.stringify(c)}`);
+  checkFields('PackedLeNet', c, {
+    inChannels: positiveInteger, numClasses: positiveInteger, numEstimators: positiveInteger, alpha: positiveNumber, gamma: positiveInteger,
+    norm: oneOf(['identity', 'batchnorm']), dropoutRate: rate,
+  });
   const { inChannels, numClasses, numEstimators, alpha, gamma, norm, dropoutRate } = c;
   return { inChannels, numClasses, numEstimators, alpha, gamma, norm, dropoutRate };
 }
 
 /**
  * Returns the config with only its known fields.
- * @throws Error naming the rules when the value cannot describe a PackedResNet (the constructor checks the arch).
+ * @throws Error naming every field that breaks its rule (see checkFields) when the value cannot describe a PackedResNet
+ * (the constructor checks which archs exist).
  */
 export function checkResNetConfig(c: PackedResNetConfig): PackedResNetConfig {
-  const ok = typeof c === 'object' && c !== null && isCount(c.arch) && isCount(c.inChannels) && isCount(c.numClasses) && isCount(c.numEstimators)
-    && isCount(c.gamma) && isCount(c.groups) && typeof c.alpha === 'number' && c.alpha > 0 && (c.style === 'cifar' || c.style === 'imagenet')
-    && typeof c.widthMultiplier === 'number' && c.widthMultiplier > 0 && typeof c.convBias === 'boolean' && isRate(c.dropoutRate);
-  if (!ok) throw new Error(`PackedResNet config needs positive integers arch, inChannels, numClasses, numEstimators, gamma, groups, a positive alpha and widthMultiplier, style 'cifar' or 'imagenet', a boolean convBias and a dropoutRate in [0, 1); got ${JSON.stringify(c)}`);
+  checkFields('PackedResNet', c, {
+    arch: positiveInteger, inChannels: positiveInteger, numClasses: positiveInteger, numEstimators: positiveInteger, alpha: positiveNumber,
+    gamma: positiveInteger, groups: positiveInteger, style: oneOf(['cifar', 'imagenet']), widthMultiplier: positiveNumber, convBias: boolean,
+    dropoutRate: rate,
+  });
   const { arch, inChannels, numClasses, numEstimators, alpha, gamma, groups, style, widthMultiplier, convBias, dropoutRate } = c;
   return { arch, inChannels, numClasses, numEstimators, alpha, gamma, groups, style, widthMultiplier, convBias, dropoutRate };
 }

@@ -133,7 +133,7 @@ describe('createInferenceWorker serving conv models', () => {
       // a file without the architecture: given with its config, or refused naming what is missing
       const bare = writeSafetensors(readSafetensors(bytes).tensors);
       await expect(createInferenceWorker({ model: bare, backend: 'js', architecture: 'PackedLeNet' })).rejects.toThrow(/no PackedLeNet config in its __metadata__; pass `config`/);
-      await expect(createInferenceWorker({ model: bare, backend: 'js', architecture: 'PackedLeNet', config: { ...served.config, norm: 'layer' } as never })).rejects.toThrow(/PackedLeNet config needs .*norm 'identity' or 'batchnorm'/);
+      await expect(createInferenceWorker({ model: bare, backend: 'js', architecture: 'PackedLeNet', config: { ...served.config, norm: 'layer' } as never })).rejects.toThrow(/^PackedLeNet config: norm must be 'identity' or 'batchnorm', got "layer"$/);
       const given = await createInferenceWorker({ model: bare, backend: 'js', architecture: 'PackedLeNet', config: served.config });
       (await given.predict(x, [3, 1, 28, 28])).probs.forEach((v, i) => expect(v).toBeCloseTo(here.probs[i], 6));
       given.terminate();

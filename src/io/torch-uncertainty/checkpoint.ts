@@ -50,9 +50,10 @@ export function loadedLayout(model: Module): TorchUncertaintyLayout | undefined 
  * A TorchUncertainty state dict (any release's key names, any stored weight, with or without a
  * wrapper's key prefix) re-keyed for `model` and with its packed weights re-laid out as [G, O, I].
  * Throws naming the keys when two checkpoint keys load into one parameter, and naming the key when a
- * dense weight is not block-diagonal. Keys it cannot place are kept (loadStateDict reports them).
+ * dense weight is not block-diagonal. Keys it cannot place are kept (loadStateDict reports them). `caller` heads
+ * the errors (the public function the user called).
  */
-export function fromTorchUncertainty(model: Module, checkpoint: Record<string, HostValue>, rename: (key: string) => string = (k) => k): ModelState {
+export function fromTorchUncertainty(model: Module, checkpoint: Record<string, HostValue>, rename: (key: string) => string = (k) => k, caller = 'loadTorchUncertainty'): ModelState {
   const shapes = stateShapes(model);
   const finalPrefix = finalLayerPrefix([...shapes.keys()]);
   const toModel = (key: string): string => {
@@ -73,7 +74,7 @@ export function fromTorchUncertainty(model: Module, checkpoint: Record<string, H
     const form = target?.length === 3 ? storedLayout(value.shape, target) : null;
     if (form) stored.set(form, (stored.get(form) ?? 0) + 1);
     if (target && !form && !sameShape(value.shape, target)) {
-      throw new Error(`loadTorchUncertainty: '${key}' is [${value.shape.join(', ')}] in the file, but the model's '${name}' is [${target.join(', ')}]${target.length === 3 ? ' (stored as [G*O, I, 1] before release 0.5)' : ''}: check numEstimators, alpha, gamma and the widths`);
+      throw new Error(`${caller}: '${key}' is [${value.shape.join(', ')}] in the file, but the model's '${name}' is [${target.join(', ')}]${target.length === 3 && (value.shape.length !== 3 || value.shape[2] === 1) ? ' (stored as [G*O, I, 1] before release 0.5)' : ''}: check numEstimators, alpha, gamma and the widths`);
     }
     state[name] = form ? toPacked(key, value, form, target!) : value;
   }
@@ -99,16 +100,17 @@ function toPacked(key: string, value: HostValue, form: StoredWeight, packed: rea
 /**
  * Loads a re-keyed checkpoint into the model and remembers its layout. Missing and unexpected keys are
  * named as the file names them (its release's names, under its prefix), both in the strict error and in
- * the report of `{ strict: false }`, as TorchUncertainty's own `load_state_dict` would name them.
+ * the report of `{ strict: false }`, as TorchUncertainty's own `load_state_dict` would name them. `caller` heads the
+ * strict error.
  */
-export function loadModelState(model: Module, mapped: ModelState, metadata: Record<string, string>, options: LoadOptions): TorchUncertaintyLoad {
+export function loadModelState(model: Module, mapped: ModelState, metadata: Record<string, string>, options: LoadOptions, caller = 'loadTorchUncertainty'): TorchUncertaintyLoad {
   const own = model.stateDict();
   const fileName = releaseKeyNamer(model, mapped.layout);
   const missingKeys = Object.keys(own).filter((k) => !(k in mapped.state)).map((k) => mapped.prefix + fileName(k));
   const unexpectedKeys = Object.keys(mapped.state).filter((k) => !(k in own)).map((k) => mapped.sources.get(k) ?? k);
   if ((options.strict ?? true) && (missingKeys.length || unexpectedKeys.length)) {
     const problems = [missingKeys.length ? `missing keys: ${missingKeys.join(', ')}` : '', unexpectedKeys.length ? `unexpected keys: ${unexpectedKeys.join(', ')}` : ''];
-    throw new Error(`loadTorchUncertainty: ${problems.filter(Boolean).join('; ')} (the file's keys, TorchUncertainty ${mapped.layout.release} layout; { strict: false } loads the rest)`);
+    throw new Error(`${caller}: ${problems.filter(Boolean).join('; ')} (the file's keys, TorchUncertainty ${mapped.layout.release} layout; { strict: false } loads the rest)`);
   }
   model.loadStateDict(mapped.state, { ...options, strict: false });
   loadedLayouts.set(model, mapped.layout);
