@@ -53,7 +53,7 @@ function section(r: ServingResult, command: string): string {
       " estimator's probabilities, their mean, entropy and mutual information); **onnxruntime-web** " + `${r.ortVersion} (\`exportOnnx\` of the same model,` +
       ' wasm execution provider at the same thread count, in a worker thread: bench/lib/ort-serving-worker.mjs; each answer holds' +
       " every estimator's probabilities and their mean). Inputs are copied and transferred to the worker on both sides." +
-      ` Each runner's latency calls follow ${r.minMs} ms of the same one-row calls, as long as one throughput measurement.`,
+      ` Each throughput measurement lasts ${r.minMs} ms; each runner's latency calls follow ${r.warmUpMs} ms of the same one-row calls.`,
     '',
     ...markdownTables([servingTable(r), latencyTable(r)], absentRunners(r.absent)),
   ].join('\n');

@@ -38,8 +38,10 @@ export interface LatencyRow {
 export interface ServingResult {
   quick: boolean;
   rounds: number;
-  /** ms of one throughput measurement, and of the one-row warm-up before each runner's latency calls. */
+  /** ms of one throughput measurement. */
   minMs: number;
+  /** ms of the one-row warm-up before each runner's latency calls. */
+  warmUpMs: number;
   model: TrainingModel;
   ortVersion: string;
   throughput: ServingRow[];
@@ -146,14 +148,17 @@ async function latency(s: Server, x: Float32Array, calls: number, warmUpMs: numb
 
 export async function runServingBenchmark(options: { quick: boolean; threads: number[]; onProgress?: OnProgress }): Promise<ServingResult> {
   const m = trainingModels.digits;
-  const rounds = options.quick ? 3 : 5, minMs = options.quick ? 200 : 1000, latencyCalls = options.quick ? 300 : 2000;
+  // Many short rounds: the two runners of a round more often share a slow spell of the machine within 400 ms than
+  // within 1 s, and one spell moves a median of 11 ratios less than one of 5 (5 rounds of 1 s read quartiles of
+  // 0.94-1.26x and 0.97-1.18x at 2 threads, 512 and 32 rows, in the run of de18f1e).
+  const rounds = options.quick ? 3 : 11, minMs = options.quick ? 200 : 400, warmUpMs = options.quick ? 200 : 1000, latencyCalls = options.quick ? 300 : 2000;
   await bg.init({ backend: 'js' }); // the served model is built and exported on the host
   const model = engineMLP(m);
   const bytes = await bg.io.saveSafetensors(model);
   const onnx = await bg.io.exportOnnx(model);
   for (const p of model.parameters()) p.dispose();
 
-  const result: ServingResult = { quick: options.quick, rounds, minMs, model: m, ortVersion: '', throughput: [], latency: [], absent: [] };
+  const result: ServingResult = { quick: options.quick, rounds, minMs, warmUpMs, model: m, ortVersion: '', throughput: [], latency: [], absent: [] };
   const total = options.threads.length * (rounds * BATCHES.length + 1);
   let done = 0;
   for (const threads of options.threads) {
@@ -171,11 +176,11 @@ export async function runServingBenchmark(options: { quick: boolean; threads: nu
       }
     }
     const inputs = new Map(BATCHES.map((n) => [n, rows(m, n)]));
-    for (const s of servers.values()) for (const n of BATCHES) await throughput(s, inputs.get(n)!, n, minMs / 4); // warm-up
+    for (const s of servers.values()) for (const n of BATCHES) await throughput(s, inputs.get(n)!, n, warmUpMs / 4); // warm-up
     options.onProgress?.(done++, total, `serving ${threads}T: one-row latency`);
-    for (const [runner, s] of servers) result.latency.push({ runner, threads, calls: latencyCalls, ...(await latency(s, inputs.get(1)!, latencyCalls, minMs)) });
+    for (const [runner, s] of servers) result.latency.push({ runner, threads, calls: latencyCalls, ...(await latency(s, inputs.get(1)!, latencyCalls, warmUpMs)) });
     const echo = echoServer();
-    result.latency.push({ runner: ECHO, threads, calls: latencyCalls, ...(await latency(echo, inputs.get(1)!, latencyCalls, minMs)) });
+    result.latency.push({ runner: ECHO, threads, calls: latencyCalls, ...(await latency(echo, inputs.get(1)!, latencyCalls, warmUpMs)) });
     echo.close();
     const perRound = new Map<string, number[]>();
     for (let r = 0; r < rounds; r++) {
