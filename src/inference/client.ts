@@ -97,8 +97,7 @@ export class InferenceClient implements InferenceWorker {
     if (this.closed) return Promise.reject(terminated());
     let full: number[];
     try {
-      if (!ArrayBuffer.isView(x) && !Array.isArray(x)) throw new Error(`predict: x must be a Float32Array of the batch's values, got ${x === null ? 'null' : typeof x}`);
-      full = batchShape(this.architecture, this.config, x.length, shape);
+      full = batchShape(this.architecture, this.config, x, shape);
     } catch (e) {
       return Promise.reject(e);
     }

@@ -88,10 +88,12 @@ export function loadPackedMLP(bytes: Uint8Array, config?: PackedMLPConfig): {
 /**
  * The full input shape of a batch: [n, inFeatures] for a PackedMLP (given n or that shape), [n, inChannels, H, W]
  * for the conv models (given that shape; any H and W the network accepts).
- * @throws when the shape is neither a row count nor an array, has a dimension that is not a positive integer (a batch
- * holds at least one row), does not fit the architecture, or does not hold `length` values.
+ * @throws when x is not an array of values, the shape is neither a row count nor an array, has a dimension that is not a positive integer (a batch
+ * holds at least one row), does not fit the architecture, or does not hold x.length values.
  */
-export function batchShape(architecture: Architecture, config: ModelConfig, length: number, shape: number | readonly number[]): number[] {
+export function batchShape(architecture: Architecture, config: ModelConfig, x: ArrayLike<number>, shape: number | readonly number[]): number[] {
+  if (!ArrayBuffer.isView(x) && !Array.isArray(x)) throw new Error(`predict: x must be a Float32Array of the batch's values, got ${x === null ? 'null' : typeof x}`);
+  const length = x.length;
   if (typeof shape !== 'number' && !Array.isArray(shape)) throw new Error(`predict: shape must be a row count or an array of dimensions, got ${typeof shape === 'string' ? `the string '${shape}'` : String(shape)}`);
   const full = typeof shape === 'number' ? (architecture === 'PackedMLP' ? [shape, (config as PackedMLPConfig).inFeatures] : null) : [...shape];
   if (!full) throw new Error(`predict: a ${architecture} takes images: pass their shape [n, ${(config as PackedLeNetConfig).inChannels}, height, width], not a row count`);

@@ -98,7 +98,7 @@ export function unpackPrediction(packed: PackedPrediction, start = 0, count = pa
 /** The forward pass and the host pass of both predict functions, writing into the arrays `make` allocates. */
 async function predictInto<T>(model: ServedModel, x: Float32Array, shape: number | readonly number[], make: (n: number, M: number, C: number) => [T, Prediction]): Promise<T> {
   const architecture = model instanceof PackedMLP ? 'PackedMLP' : model instanceof PackedLeNet ? 'PackedLeNet' : 'PackedResNet';
-  const full = batchShape(architecture, model.config, x.length, shape);
+  const full = batchShape(architecture, model.config, x, shape);
   const M = model.numEstimators, C = model.numClasses, n = full[0];
   const logits = (t: Tensor): Tensor => (model instanceof PackedLeNet && model.asWritten ? model.estimatorLogits(t) : reshape(model.forward(t), [n * M, C]));
   const outputs = engine.noGrad(() => engine.tidy(() => softmaxAndLogSoftmax(logits(tensor(x, full)))));
